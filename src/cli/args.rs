@@ -1,0 +1,74 @@
+//! Command-line arguments (clap). Only parsing here; `cli::run` acts on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "drx",
+    version,
+    about = "Multi-region disaster-recovery topologies on AWS, as a language",
+    long_about = "drx reads a .drx file describing regions, replicated data, failover and recovery \
+objectives, checks it against AWS's rules and the disaster-recovery rules, and plans and applies \
+the AWS resources it needs.",
+    after_help = "Examples:\n  drx check examples/payments.drx\n  drx check --format json examples/*.drx\n  drx fmt examples/payments.drx\n  drx fmt --check examples/*.drx"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check files: syntax, names, types and units, AWS constraints and DR rules.
+    #[command(
+        after_help = "Exit status: 0 when clean (warnings allowed), 1 on errors.\n\nExamples:\n  drx check examples/payments.drx\n  drx check --format json --deny-warnings stack.drx"
+    )]
+    Check(CheckArgs),
+    /// Rewrite files in the canonical layout (comments are kept).
+    #[command(
+        after_help = "Examples:\n  drx fmt stack.drx\n  drx fmt --check examples/*.drx   # exit 1 if any file would change"
+    )]
+    Fmt(FmtArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The .drx files to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// The .drx files to format in place.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Change nothing; exit 1 and name the files that are not formatted.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,106 @@
+//! `drx check`: report every problem in each file.
+
+use std::io::Write;
+
+use super::args::{CheckArgs, Format};
+use super::load::load;
+use super::{Outcome, Terminal};
+use crate::check::{ProcessEnvironment, Topology};
+use crate::diagnostic::{Severity, render_json, render_terminal};
+
+pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
+    let mut failed = false;
+    let mut json = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let loaded = match load(path, &ProcessEnvironment) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                terminal.error(&message);
+                failed = true;
+                continue;
+            }
+        };
+        let errors = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = loaded.diagnostics.len() - errors;
+        if errors > 0 || (args.deny_warnings && warnings > 0) {
+            failed = true;
+        }
+        match args.format {
+            Format::Json => json.extend(render_json(&loaded.source, &loaded.diagnostics)),
+            Format::Human => {
+                let rendered = render_terminal(&loaded.source, &loaded.diagnostics, terminal.color);
+                eprint!("{rendered}");
+                let topology = loaded
+                    .checked
+                    .as_ref()
+                    .and_then(|checked| checked.topology.as_ref());
+                let summary = match topology {
+                    Some(topology) if errors == 0 => {
+                        format!("{}: ok: {}", loaded.source.name, describe(topology))
+                    }
+                    _ => format!("{}: {}", loaded.source.name, count(errors, warnings)),
+                };
+                let summary = if errors == 0 && warnings > 0 {
+                    format!("{summary} ({})", count(0, warnings))
+                } else {
+                    summary
+                };
+                let _ = writeln!(stdout, "{summary}");
+            }
+        }
+    }
+    if args.format == Format::Json {
+        let document = serde_json::json!({ "diagnostics": json });
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        );
+    }
+    if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    }
+}
+
+fn count(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, warnings) => plural(warnings, "warning"),
+        (errors, 0) => plural(errors, "error"),
+        (errors, warnings) => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+    }
+}
+
+/// One line about what the file declares.
+fn describe(topology: &Topology) -> String {
+    let regions: Vec<String> = topology.regions().iter().map(|r| r.0.clone()).collect();
+    let counts = [
+        (topology.tables.len(), "table"),
+        (topology.buckets.len(), "bucket"),
+        (topology.functions.len(), "function"),
+        (topology.apis.len(), "api"),
+        (topology.failovers.len(), "failover"),
+        (topology.topics.len(), "alert topic"),
+        (topology.alarms.len(), "alarm"),
+        (topology.roles.len(), "role"),
+        (topology.outputs.len(), "output"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    format!(
+        "topology {} across {} ({})",
+        topology.name,
+        regions.join(", "),
+        parts.join(", ")
+    )
+}

@@ -1,0 +1,60 @@
+//! The command line: parse arguments, run one command, report an exit code.
+
+mod args;
+mod check;
+mod fmt;
+mod load;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::diagnostic::ColorChoice;
+use args::{Cli, Color, Command};
+
+/// How a command ended; mapped to an exit code in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Success,
+    /// The user's input has errors (or `--check` found work to do).
+    Failure,
+}
+
+/// Where output goes and whether it may use colour.
+pub(crate) struct Terminal {
+    pub color: ColorChoice,
+}
+
+impl Terminal {
+    pub(crate) fn error(&self, message: &str) {
+        eprintln!("error: {message}");
+    }
+}
+
+pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = match cli.color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => ColorChoice::Never,
+        Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Always,
+        Color::Auto => ColorChoice::Never,
+    };
+    let terminal = Terminal { color };
+    let outcome = match &cli.command {
+        Command::Check(args) => check::run(args, &terminal),
+        Command::Fmt(args) => fmt::run(args, &terminal),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::Failure => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,12 @@
+//! drx: multi-region disaster-recovery topologies on AWS, as a language.
+//!
+//! The pipeline has one module per stage, each handing the next its own type:
+//! `syntax` (text → AST) → `check` (AST → Topology) → `plan` → `apply`.
+//! `diagnostic` turns every stage's errors into reports; `cli` drives it all.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
