@@ -76,6 +76,12 @@ pub enum CheckErrorKind {
         suggestion: Option<String>,
         allowed: Vec<String>,
     },
+    #[error("`{resource}` is a {kind}, not a value")]
+    IncompleteReference {
+        resource: String,
+        kind: String,
+        allowed: Vec<String>,
+    },
     #[error("`{name}` is a {found}, but a {expected} is needed here")]
     WrongKind {
         name: String,

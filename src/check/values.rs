@@ -421,11 +421,9 @@ impl Checker<'_> {
         let Some(attribute) = reference.segments.get(1) else {
             self.error(
                 reference.span,
-                CheckErrorKind::UnknownReferenceAttribute {
+                CheckErrorKind::IncompleteReference {
                     resource: head.name.clone(),
                     kind: kind.word().into(),
-                    attribute: String::new(),
-                    suggestion: allowed.first().map(|a| a.to_string()),
                     allowed: allowed.iter().map(|s| s.to_string()).collect(),
                 },
             );

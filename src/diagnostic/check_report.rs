@@ -62,10 +62,13 @@ impl From<&CheckError> for Diagnostic {
                 "not declared".into(),
                 did_you_mean(suggestion, "declare it with `let`, or as a block such as `table name { … }`".into()),
             ),
-            K::UnknownReferenceAttribute { attribute, suggestion, allowed, kind, resource } => {
-                if attribute.is_empty() {
-                    ("incomplete_reference", "a resource, not a value".into(), format!("name one of its attributes, e.g. `{resource}.{}`; a {kind} has {}", allowed.first().cloned().unwrap_or_default(), list(allowed)))
-                } else if allowed.is_empty() {
+            K::IncompleteReference { resource, kind, allowed } => (
+                "incomplete_reference",
+                "a resource, not a value".into(),
+                format!("name one of its attributes, e.g. `{resource}.{}`; a {kind} has {}", allowed.first().cloned().unwrap_or_default(), list(allowed)),
+            ),
+            K::UnknownReferenceAttribute { suggestion, allowed, kind, .. } => {
+                if allowed.is_empty() {
                     ("unknown_reference_attribute", "no such attribute".into(), "variables hold single values and have no attributes".into())
                 } else {
                     ("unknown_reference_attribute", "no such attribute".into(), did_you_mean(suggestion, format!("a {kind} has {}", list(allowed))))

@@ -3,6 +3,8 @@
 //! decides how it looks.
 
 mod check_report;
+// The file is named after the type it holds, like every other file here.
+#[expect(clippy::module_inception)]
 mod diagnostic;
 mod render;
 mod syntax_report;

@@ -20,7 +20,9 @@ pub fn render_terminal(source: &SourceFile, diagnostics: &[Diagnostic], color: C
         ColorChoice::Always => GraphicalTheme::unicode(),
         ColorChoice::Never => GraphicalTheme::unicode_nocolor(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    // Lines are not wrapped: a terminal wraps them anyway, and wrapping would
+    // split region codes such as `us-east-1` at their hyphens.
+    let handler = GraphicalReportHandler::new_themed(theme).with_wrap_lines(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let report = Report {

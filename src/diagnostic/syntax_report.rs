@@ -13,7 +13,11 @@ impl From<&SyntaxError> for Diagnostic {
                     "drx::syntax::unexpected_token"
                 },
                 format!("expected {}, found {found}", one_of(expected)),
-                format!("expected {}", one_of(expected)),
+                match found.as_str() {
+                    "end of file" => "the file ends here".to_string(),
+                    _ if one_of(expected).len() > 60 => format!("unexpected {found}"),
+                    _ => format!("expected {}", one_of(expected)),
+                },
             ),
             SyntaxErrorKind::UnterminatedString => (
                 "drx::syntax::unterminated_string",

@@ -10,7 +10,9 @@ use super::parser::Rule;
 /// as five keywords.
 pub(super) fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::file | Rule::trivia => "a drx file",
+        // pest names `file` when the very first declaration fails.
+        Rule::file => DECLARATION,
+        Rule::trivia => "a drx file",
         Rule::EOI => "end of file",
         Rule::WHITESPACE | Rule::COMMENT => "white space",
         Rule::item => DECLARATION,

@@ -170,7 +170,9 @@ fn merge_values(expected: &mut Vec<String>) {
 fn found_at(text: &str, position: usize) -> (Span, String) {
     let rest = &text[position..];
     let Some(first) = rest.chars().next() else {
-        return (Span::new(position, position), "end of file".to_string());
+        // Point just after the last thing written, not at a blank last line.
+        let end = text.trim_end().len();
+        return (Span::new(end, end), "end of file".to_string());
     };
     if first == '\n' || first == '\r' {
         return (Span::new(position, position), "end of line".to_string());

@@ -16,10 +16,7 @@ impl<'a> Checker<'a> {
 
         let partition_key = statements.value(self, "key").and_then(|value| self.key(value));
         let partition_key = statements.require(self, partition_key, "key", &block.name, "key id: string");
-        let sort_key = match statements.value(self, "sort_key") {
-            Some(value) => Some(self.key(value)),
-            None => None,
-        };
+        let sort_key = statements.value(self, "sort_key").map(|value| self.key(value));
 
         let billing_value = statements.value(self, "billing");
         let billing_span = billing_value.map(|v| v.span);

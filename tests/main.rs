@@ -1,0 +1,10 @@
+//! drx's integration tests, in one binary (each test binary links the whole
+//! dependency tree, so one is much faster to build than many).
+
+#![allow(unreachable_pub)]
+
+mod cli;
+mod diagnostics;
+mod examples;
+mod fuzz;
+mod test;
