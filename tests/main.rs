@@ -7,4 +7,5 @@ mod cli;
 mod diagnostics;
 mod examples;
 mod fuzz;
+mod readme;
 mod test;

@@ -29,6 +29,11 @@ impl From<&SyntaxError> for Diagnostic {
                 "unknown escape sequence".to_string(),
                 "not an escape drx knows".to_string(),
             ),
+            SyntaxErrorKind::TooDeep => (
+                "drx::syntax::too_deep",
+                "brackets nested too deeply".to_string(),
+                "one level too many".to_string(),
+            ),
             SyntaxErrorKind::NumberTooLarge => (
                 "drx::syntax::number_too_large",
                 "this number is too large".to_string(),

@@ -28,6 +28,8 @@ pub enum SyntaxErrorKind {
     InvalidEscape,
     /// A number that does not fit in 64 bits.
     NumberTooLarge,
+    /// Brackets nested deeper than any real file needs.
+    TooDeep,
 }
 
 impl SyntaxError {
@@ -36,6 +38,14 @@ impl SyntaxError {
             span,
             kind: SyntaxErrorKind::NumberTooLarge,
             help: "numbers in drx must fit in 64 bits".to_string(),
+        }
+    }
+
+    pub(super) fn too_deep(position: usize, limit: usize) -> SyntaxError {
+        SyntaxError {
+            span: Span::new(position, position + 1),
+            kind: SyntaxErrorKind::TooDeep,
+            help: format!("drx allows {limit} levels of `{{`, `[` and `(`; flatten the structure"),
         }
     }
 
