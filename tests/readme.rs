@@ -16,7 +16,10 @@ fn check_output(example: &str) -> String {
         .file("examples/payments.drx", example)
         .args(["check", "examples/payments.drx"])
         .run();
-    format!("$ drx check examples/payments.drx\n{}{}", output.stderr, output.stdout)
+    format!(
+        "$ drx check examples/payments.drx\n{}{}",
+        output.stderr, output.stdout
+    )
 }
 
 #[test]
@@ -28,8 +31,14 @@ fn tour_output_is_real() {
 
     // "Change the health-check interval to `20s` and set `AWS_REGION` in the
     // function's environment."
-    let broken = example
-        .replacen("interval 30s", "interval 20s", 1)
-        .replacen("env { TABLE_NAME", "env { AWS_REGION: \"us-east-1\", TABLE_NAME", 1);
-    assert_eq!(blocks[1], check_output(&broken), "README: checking the broken example");
+    let broken = example.replacen("interval 30s", "interval 20s", 1).replacen(
+        "env { TABLE_NAME",
+        "env { AWS_REGION: \"us-east-1\", TABLE_NAME",
+        1,
+    );
+    assert_eq!(
+        blocks[1],
+        check_output(&broken),
+        "README: checking the broken example"
+    );
 }
