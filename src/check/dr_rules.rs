@@ -10,39 +10,29 @@ impl Checker<'_> {
         let regions = topology.regions();
 
         // Every stateful store must survive the loss of any one region.
-        for table in &topology.tables {
-            let present: Vec<_> = std::iter::once(&table.home).chain(&table.replicas).collect();
+        let stores = topology
+            .tables
+            .iter()
+            .map(|table| (&table.name, "table", table.regions(), table.span))
+            .chain(
+                topology
+                    .buckets
+                    .iter()
+                    .map(|bucket| (&bucket.name, "bucket", bucket.regions(), bucket.span)),
+            );
+        for (name, kind, present, span) in stores {
             let missing: Vec<String> = regions
                 .iter()
-                .filter(|r| !present.contains(r))
-                .map(|r| r.0.clone())
+                .filter(|region| !present.contains(region))
+                .map(|region| region.0.clone())
                 .collect();
             if !missing.is_empty() {
-                let span = self.scope.span_of(&table.name).unwrap_or(table.span);
+                let span = self.scope.span_of(name).unwrap_or(span);
                 self.error(
                     span,
                     CheckErrorKind::UnreplicatedStore {
-                        name: table.name.clone(),
-                        kind: "table".into(),
-                        missing: missing.join(", "),
-                    },
-                );
-            }
-        }
-        for bucket in &topology.buckets {
-            let present = bucket.regions();
-            let missing: Vec<String> = regions
-                .iter()
-                .filter(|r| !present.contains(r))
-                .map(|r| r.0.clone())
-                .collect();
-            if !missing.is_empty() {
-                let span = self.scope.span_of(&bucket.name).unwrap_or(bucket.span);
-                self.error(
-                    span,
-                    CheckErrorKind::UnreplicatedStore {
-                        name: bucket.name.clone(),
-                        kind: "bucket".into(),
+                        name: name.clone(),
+                        kind: kind.into(),
                         missing: missing.join(", "),
                     },
                 );

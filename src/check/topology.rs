@@ -150,6 +150,15 @@ pub struct Table {
     pub span: Span,
 }
 
+impl Table {
+    /// The home region, then each replica region.
+    pub fn regions(&self) -> Vec<Region> {
+        std::iter::once(self.home.clone())
+            .chain(self.replicas.iter().cloned())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Key {
     pub name: String,

@@ -10,22 +10,22 @@ fn did_you_mean(suggestion: &Option<String>, otherwise: String) -> String {
     }
 }
 
-fn list(items: &[String]) -> String {
+/// `` `a`, `b` and `c` `` (or `or`).
+fn quoted(items: &[String], conjunction: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
     match quoted.as_slice() {
         [] => "none".to_string(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
 
+fn list(items: &[String]) -> String {
+    quoted(items, "and")
+}
+
 fn or_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
-    match quoted.as_slice() {
-        [] => "none".to_string(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
+    quoted(items, "or")
 }
 
 impl From<&CheckError> for Diagnostic {
