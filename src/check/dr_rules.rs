@@ -42,7 +42,7 @@ impl Checker<'_> {
         // Route 53 probes a path: it must be one the API serves, with a GET.
         for failover in &topology.failovers {
             let check = &failover.health_check;
-            if check.protocol == super::topology::Protocol::Tcp {
+            if check.protocol.value == super::topology::Protocol::Tcp {
                 continue;
             }
             let Some(api) = topology.apis.iter().find(|api| api.name == failover.api) else {

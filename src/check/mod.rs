@@ -80,6 +80,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
                 naming: header.naming,
                 tags: header.tags,
                 objectives: header.objectives,
+                assumptions: header.assumptions,
                 tables: resources.tables,
                 buckets: resources.buckets,
                 functions: resources.functions,
@@ -126,6 +127,7 @@ struct Header {
     naming: Naming,
     tags: std::collections::BTreeMap<String, String>,
     objectives: topology::Objectives,
+    assumptions: topology::Assumptions,
 }
 
 #[derive(Default)]

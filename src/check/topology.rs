@@ -37,6 +37,32 @@ impl<T: Serialize> Serialize for Spanned<T> {
     }
 }
 
+/// A value the file set (with where), or drx's default (no span).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub span: Option<Span>,
+}
+
+impl<T> Setting<T> {
+    pub fn default_value(value: T) -> Setting<T> {
+        Setting { value, span: None }
+    }
+
+    pub fn set(value: T, span: Span) -> Setting<T> {
+        Setting {
+            value,
+            span: Some(span),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Setting<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Topology {
     pub name: String,
@@ -45,6 +71,7 @@ pub struct Topology {
     pub naming: Naming,
     pub tags: BTreeMap<String, String>,
     pub objectives: Objectives,
+    pub assumptions: Assumptions,
     pub tables: Vec<Table>,
     pub buckets: Vec<Bucket>,
     pub functions: Vec<Function>,
@@ -104,6 +131,27 @@ pub struct Objectives {
     pub rpo: Option<Spanned<Seconds>>,
 }
 
+/// What drx must assume where AWS publishes no bound; each feeds the RTO model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumptions {
+    /// From the health check's verdict to Route 53 answering with the standby.
+    pub route53_answer_change: Setting<Seconds>,
+    /// How long clients (JVMs, resolvers) cache an answer regardless of its TTL.
+    pub client_dns_cache: Setting<Seconds>,
+    /// How long the standby needs before it serves at full capacity.
+    pub standby_warm_up: Setting<Seconds>,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions {
+            route53_answer_change: Setting::default_value(0),
+            client_dns_cache: Setting::default_value(0),
+            standby_warm_up: Setting::default_value(0),
+        }
+    }
+}
+
 /// The kinds of resource a file can declare, as references see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -144,8 +192,11 @@ pub struct Table {
     /// The region the table is created in; replicas are added from there.
     pub home: Region,
     pub replicas: Vec<Region>,
-    pub consistency: Consistency,
+    pub consistency: Setting<Consistency>,
     pub rpo: Option<Spanned<Seconds>>,
+    /// The `replicate` statement, if any.
+    #[serde(skip)]
+    pub replication_span: Option<Span>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -287,7 +338,9 @@ pub struct Failover {
     /// Route 53 failover has exactly one SECONDARY record.
     pub standby: Region,
     pub health_check: HealthCheck,
-    pub ttl_seconds: u64,
+    pub ttl: Setting<Seconds>,
+    /// Overrides the topology's `standby_warm_up` assumption for this path.
+    pub warm_up: Option<Spanned<Seconds>>,
     pub rto: Option<Spanned<Seconds>>,
     #[serde(skip)]
     pub span: Span,
@@ -295,11 +348,11 @@ pub struct Failover {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HealthCheck {
-    pub protocol: Protocol,
+    pub protocol: Setting<Protocol>,
     pub path: String,
     pub port: u64,
-    pub interval: Spanned<Seconds>,
-    pub failures: Spanned<u64>,
+    pub interval: Setting<Seconds>,
+    pub failures: Setting<u64>,
     #[serde(skip)]
     pub span: Span,
 }

@@ -3,7 +3,7 @@
 use super::super::Checker;
 use super::super::check_error::CheckErrorKind;
 use super::super::statements::Statements;
-use super::super::topology::{Failover, HealthCheck, Protocol, Region, ResourceKind, Spanned};
+use super::super::topology::{Failover, HealthCheck, Protocol, Region, ResourceKind, Setting};
 use super::super::vocabulary;
 use super::table::optional;
 use crate::syntax::ast::{self, ValueKind};
@@ -103,7 +103,7 @@ impl<'a> Checker<'a> {
                 None
             }
         };
-        let ttl_seconds = match statements.value(self, "ttl") {
+        let ttl = match statements.value(self, "ttl") {
             Some(value) => self.duration(value).and_then(|ttl| {
                 if ttl.value > 2_147_483_647 {
                     self.error(
@@ -116,10 +116,13 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Some(ttl.value)
+                Some(Setting::set(ttl.value, value.span))
             }),
-            None => Some(60),
+            None => Some(Setting::default_value(60)),
         };
+        let warm_up = statements
+            .value(self, "warm_up")
+            .map(|value| self.duration(value));
         let rto = statements.value(self, "rto").map(|value| self.duration(value));
         statements.finish(self, &["in"]);
 
@@ -131,7 +134,8 @@ impl<'a> Checker<'a> {
             primary: primary?,
             standby: standby?,
             health_check: health_check?,
-            ttl_seconds: ttl_seconds?,
+            ttl: ttl?,
+            warm_up: optional(warm_up)?,
             rto: optional(rto)?,
             span: block.span,
         })
@@ -170,12 +174,15 @@ impl<'a> Checker<'a> {
         let protocol = match statements.value(self, "protocol") {
             Some(value) => self
                 .symbol(value, "health-check protocol", &["https", "http", "tcp"])
-                .map(|word| match word {
-                    "https" => Protocol::Https,
-                    "http" => Protocol::Http,
-                    _ => Protocol::Tcp,
+                .map(|word| {
+                    let protocol = match word {
+                        "https" => Protocol::Https,
+                        "http" => Protocol::Http,
+                        _ => Protocol::Tcp,
+                    };
+                    Setting::set(protocol, value.span)
                 }),
-            None => Some(Protocol::Https),
+            None => Some(Setting::default_value(Protocol::Https)),
         };
         let path = match statements.value(self, "path") {
             Some(value) => self.literal_string(value).and_then(|path| {
@@ -208,13 +215,17 @@ impl<'a> Checker<'a> {
                     None
                 }
             }),
-            None => Some(if protocol == Some(Protocol::Http) { 80 } else { 443 }),
+            None => Some(if protocol.as_ref().map(|p| p.value) == Some(Protocol::Http) {
+                80
+            } else {
+                443
+            }),
         };
         // Route 53 offers standard (30 s) and fast (10 s) intervals only.
         let interval = match statements.value(self, "interval") {
             Some(value) => self.duration(value).and_then(|interval| {
                 if interval.value == 10 || interval.value == 30 {
-                    Some(interval)
+                    Some(Setting::set(interval.value, interval.span))
                 } else {
                     self.error(
                         value.span,
@@ -225,15 +236,12 @@ impl<'a> Checker<'a> {
                     None
                 }
             }),
-            None => Some(Spanned {
-                value: 30,
-                span: body.span,
-            }),
+            None => Some(Setting::default_value(30)),
         };
         let failures = match statements.value(self, "failures") {
             Some(value) => self.integer(value).and_then(|failures| {
                 if (1..=10).contains(&failures.value) {
-                    Some(failures)
+                    Some(Setting::set(failures.value, failures.span))
                 } else {
                     self.error(
                         value.span,
@@ -244,10 +252,7 @@ impl<'a> Checker<'a> {
                     None
                 }
             }),
-            None => Some(Spanned {
-                value: 3,
-                span: body.span,
-            }),
+            None => Some(Setting::default_value(3)),
         };
         statements.finish(self, &[]);
         Some(HealthCheck {

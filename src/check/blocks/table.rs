@@ -5,7 +5,7 @@ use super::super::check_error::CheckErrorKind;
 use super::super::naming::NameRule;
 use super::super::service_name;
 use super::super::statements::Statements;
-use super::super::topology::{Billing, Consistency, Key, KeyType, Table};
+use super::super::topology::{Billing, Consistency, Key, KeyType, Setting, Table};
 use crate::syntax::ast::{self, ValueKind};
 
 impl<'a> Checker<'a> {
@@ -46,19 +46,23 @@ impl<'a> Checker<'a> {
             None => Some(true),
         };
 
-        let mut consistency = Some(Consistency::Eventual);
+        let mut consistency = Some(Setting::default_value(Consistency::Eventual));
+        let replication_span = statements.replicates.first().map(|(_, span)| *span);
         for (replicate, span) in statements.replicates.clone() {
+            let mut consistency_span = span;
             if let Some(options) = &replicate.options {
                 let mut options_statements = Statements::new(self, "table replication", options);
                 if let Some(value) = options_statements.value(self, "consistency") {
+                    consistency_span = value.span;
                     consistency = self
                         .symbol(value, "consistency", &["eventual", "strong"])
                         .map(|word| {
-                            if word == "strong" {
+                            let consistency = if word == "strong" {
                                 Consistency::Strong
                             } else {
                                 Consistency::Eventual
-                            }
+                            };
+                            Setting::set(consistency, value.span)
                         });
                 }
                 options_statements.finish(self, &[]);
@@ -71,9 +75,12 @@ impl<'a> Checker<'a> {
                     },
                 );
             }
-            if consistency == Some(Consistency::Strong) && regions.len() != 3 {
+            let strong = consistency
+                .as_ref()
+                .is_some_and(|c| c.value == Consistency::Strong);
+            if strong && regions.len() != 3 {
                 self.error(
-                    span,
+                    consistency_span,
                     CheckErrorKind::StrongConsistencyRegions { count: regions.len() },
                 );
             }
@@ -95,6 +102,7 @@ impl<'a> Checker<'a> {
             replicas: regions[1..].to_vec(),
             home,
             consistency: consistency?,
+            replication_span,
             rpo: optional(rpo)?,
             span: block.span,
         })

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::super::check_error::CheckErrorKind;
 use super::super::statements::Statements;
-use super::super::topology::{Naming, Objectives, Region};
+use super::super::topology::{Assumptions, Naming, Objectives, Region, Setting};
 use super::super::{Checker, Header};
 use crate::source::Span;
 use crate::syntax::ast::{self, Value, ValueKind};
@@ -45,6 +45,10 @@ impl<'a> Checker<'a> {
             Some(body) => self.objectives(body),
             None => Some(Objectives::default()),
         };
+        let assumptions = match statements.body(self, "assumptions") {
+            Some(body) => self.assumptions(body),
+            None => Some(Assumptions::default()),
+        };
         statements.finish(self, &[]);
         Some(Header {
             name: block.name.name.clone(),
@@ -53,6 +57,7 @@ impl<'a> Checker<'a> {
             naming: naming?,
             tags: tags?,
             objectives: objectives?,
+            assumptions: assumptions?,
         })
     }
 
@@ -149,6 +154,27 @@ impl<'a> Checker<'a> {
             ok = false;
         }
         ok.then_some(tags)
+    }
+
+    /// Values AWS publishes no bound for, which the RTO model needs.
+    fn assumptions(&mut self, body: &'a ast::Body) -> Option<Assumptions> {
+        let mut statements = Statements::new(self, "assumptions block", body);
+        let mut assumptions = Assumptions::default();
+        let mut ok = true;
+        for (name, slot) in [
+            ("route53_answer_change", &mut assumptions.route53_answer_change),
+            ("client_dns_cache", &mut assumptions.client_dns_cache),
+            ("standby_warm_up", &mut assumptions.standby_warm_up),
+        ] {
+            if let Some(value) = statements.value(self, name) {
+                match self.duration(value) {
+                    Some(duration) => *slot = Setting::set(duration.value, duration.span),
+                    None => ok = false,
+                }
+            }
+        }
+        statements.finish(self, &[]);
+        ok.then_some(assumptions)
     }
 
     fn objectives(&mut self, body: &'a ast::Body) -> Option<Objectives> {
