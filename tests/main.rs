@@ -6,6 +6,7 @@
 mod cli;
 mod diagnostics;
 mod examples;
+mod explain;
 mod fuzz;
 mod readme;
 mod test;

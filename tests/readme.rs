@@ -25,7 +25,7 @@ fn check_output(example: &str) -> String {
 #[test]
 fn tour_output_is_real() {
     let blocks = console_blocks();
-    assert_eq!(blocks.len(), 2, "the tour has two console blocks");
+    assert_eq!(blocks.len(), 3, "the tour has three console blocks");
     let example = std::fs::read_to_string(root().join("examples/payments.drx")).expect("read example");
     assert_eq!(blocks[0], check_output(&example), "README: checking the example");
 

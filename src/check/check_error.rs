@@ -235,6 +235,36 @@ pub enum CheckErrorKind {
         kind: String,
         missing: String,
     },
+    #[error(
+        "failover `{failover}` can take {} to recover; the RTO objective is {}",
+        super::recovery::human(*worst_case),
+        super::recovery::human(*objective)
+    )]
+    RtoNotMet {
+        failover: String,
+        worst_case: u64,
+        objective: u64,
+        declared_by: String,
+        largest: String,
+        largest_seconds: u64,
+        objective_span: Span,
+    },
+    #[error("{kind} `{store}` may lag behind by {bound}; the RPO objective is {}", super::recovery::human(*objective))]
+    RpoNotMet {
+        store: String,
+        kind: String,
+        bound: String,
+        objective: u64,
+        declared_by: String,
+        objective_span: Span,
+    },
+    #[error("{kind} `{store}` replicates with no bound on its lag, so no RPO objective can be proved")]
+    RpoUnbounded {
+        store: String,
+        kind: String,
+        objective: u64,
+        objective_span: Span,
+    },
     #[error("the {objective} objective is not watched by any alarm")]
     UnmonitoredObjective { objective: String, what: String },
 

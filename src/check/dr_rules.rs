@@ -3,7 +3,8 @@
 
 use super::Checker;
 use super::check_error::CheckErrorKind;
-use super::topology::{ResourceKind, Topology};
+use super::recovery::{Origin, Recovery, RpoBound, Verdict, human};
+use super::topology::Topology;
 
 impl Checker<'_> {
     pub(super) fn check_dr_rules(&mut self, topology: &Topology) {
@@ -66,61 +67,112 @@ impl Checker<'_> {
                 );
             }
         }
+    }
 
-        // An objective nobody watches is found out during the disaster.
-        if let Some(rpo) = &topology.objectives.rpo {
-            let watched = |store: &str| {
-                topology.alarms.iter().any(|alarm| {
-                    alarm.resource == store
-                        && matches!(alarm.resource_kind, ResourceKind::Bucket | ResourceKind::Table)
-                        && alarm.metric.name.contains("replication")
-                })
+    /// Judges every objective against the derivation, and warns where an
+    /// objective has no alarm watching it.
+    pub(super) fn check_objectives(&mut self, topology: &Topology, recovery: &Recovery) {
+        for path in &recovery.paths {
+            let Some(objective) = &path.objective else {
+                continue;
             };
-            let unwatched: Vec<&str> = topology
-                .buckets
-                .iter()
-                .filter(|bucket| bucket.replication.is_some())
-                .map(|bucket| bucket.name.as_str())
-                .chain(
-                    topology
-                        .tables
-                        .iter()
-                        .filter(|t| !t.replicas.is_empty())
-                        .map(|t| t.name.as_str()),
-                )
-                .filter(|store| !watched(store))
-                .collect();
-            if !unwatched.is_empty() {
+            if let Verdict::Violated { .. } = path.verdict {
+                let largest = path.terms.iter().max_by_key(|term| term.seconds);
+                let span = largest
+                    .and_then(|term| match &term.origin {
+                        Origin::File { spans, .. } => spans.first().copied(),
+                        Origin::Assumption { span, .. } => *span,
+                        Origin::Constant { .. } => None,
+                    })
+                    .or_else(|| self.scope.span_of(&path.failover))
+                    .unwrap_or(path.span);
                 self.error(
-                    rpo.span,
+                    span,
+                    CheckErrorKind::RtoNotMet {
+                        failover: path.failover.clone(),
+                        worst_case: path.worst_case,
+                        objective: objective.seconds,
+                        declared_by: objective.declared_by.clone(),
+                        largest: largest.map(|term| term.name.to_string()).unwrap_or_default(),
+                        largest_seconds: largest.map_or(0, |term| term.seconds),
+                        objective_span: objective.span,
+                    },
+                );
+            }
+            let watched = topology
+                .alarms
+                .iter()
+                .any(|alarm| alarm.resource == path.failover);
+            if !watched {
+                self.error(
+                    objective.span,
                     CheckErrorKind::UnmonitoredObjective {
-                        objective: "RPO".into(),
-                        what: format!("replication of {}", unwatched.join(", ")),
+                        objective: "RTO".into(),
+                        what: format!("the health of failover {}", path.failover),
                     },
                 );
             }
         }
-        if let Some(rto) = &topology.objectives.rto {
-            let unwatched: Vec<&str> = topology
-                .failovers
-                .iter()
-                .filter(|failover| {
-                    !topology
-                        .alarms
-                        .iter()
-                        .any(|alarm| alarm.resource == failover.name)
-                })
-                .map(|failover| failover.name.as_str())
-                .collect();
-            if !unwatched.is_empty() {
-                self.error(
-                    rto.span,
-                    CheckErrorKind::UnmonitoredObjective {
-                        objective: "RTO".into(),
-                        what: format!("the health of failover {}", unwatched.join(", ")),
+        for store in &recovery.stores {
+            let Some(objective) = &store.objective else {
+                continue;
+            };
+            match store.verdict {
+                Verdict::Violated { .. } => {
+                    let bound = match store.bound {
+                        RpoBound::Bounded { seconds, percentile } => match percentile {
+                            Some(percentile) => format!("{} for {percentile} of writes", human(seconds)),
+                            None => human(seconds),
+                        },
+                        RpoBound::Typical { seconds } => format!("about {}", human(seconds)),
+                        RpoBound::Unbounded => "without bound".into(),
+                    };
+                    self.error(
+                        store.span,
+                        CheckErrorKind::RpoNotMet {
+                            store: store.store.clone(),
+                            kind: store.kind.into(),
+                            bound,
+                            objective: objective.seconds,
+                            declared_by: objective.declared_by.clone(),
+                            objective_span: objective.span,
+                        },
+                    );
+                }
+                Verdict::Unbounded => self.error(
+                    store.span,
+                    CheckErrorKind::RpoUnbounded {
+                        store: store.store.clone(),
+                        kind: store.kind.into(),
+                        objective: objective.seconds,
+                        objective_span: objective.span,
                     },
-                );
+                ),
+                _ => {}
             }
+        }
+        // One warning per objective, naming every store it leaves unwatched.
+        let mut unwatched: Vec<(crate::source::Span, Vec<&str>)> = Vec::new();
+        for store in &recovery.stores {
+            let Some(objective) = &store.objective else {
+                continue;
+            };
+            if !store.watched_by.is_empty() {
+                continue;
+            }
+            match unwatched.iter_mut().find(|(span, _)| *span == objective.span) {
+                Some((_, stores)) => stores.push(&store.store),
+                None => unwatched.push((objective.span, vec![&store.store])),
+            }
+        }
+        for (span, stores) in unwatched {
+            self.error(
+                span,
+                CheckErrorKind::UnmonitoredObjective {
+                    objective: "RPO".into(),
+                    what: format!("replication of {}", stores.join(", ")),
+                },
+            );
         }
     }
 

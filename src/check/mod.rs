@@ -7,6 +7,7 @@ mod check_error;
 mod dr_rules;
 mod naming;
 mod placement;
+pub mod recovery;
 mod scope;
 mod statements;
 pub mod topology;
@@ -28,6 +29,9 @@ use crate::syntax::ast::{self, BlockKind, Item};
 pub struct Checked {
     /// Present when no error (warnings are fine) was found.
     pub topology: Option<Topology>,
+    /// The derivation of every recovery objective; present whenever the
+    /// topology could be assembled, even if objectives are not met.
+    pub recovery: Option<recovery::Recovery>,
     /// Errors and warnings, in source order.
     pub problems: Vec<CheckError>,
 }
@@ -71,6 +75,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
     let outputs = checker.check_outputs(file);
     checker.warn_unused_variables();
 
+    let mut recovery_analysis = None;
     let topology = match header {
         Some(header) => {
             let topology = Topology {
@@ -92,6 +97,9 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
                 outputs,
             };
             checker.check_dr_rules(&topology);
+            let analysis = recovery::analyze(&topology);
+            checker.check_objectives(&topology, &analysis);
+            recovery_analysis = Some(analysis);
             Some(topology)
         }
         None => None,
@@ -105,6 +113,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
         .any(|problem| problem.severity() == Severity::Error);
     Checked {
         topology: if failed { None } else { topology },
+        recovery: recovery_analysis,
         problems,
     }
 }

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "drx reads a .drx file describing regions, replicated data, failover and recovery \
 objectives, checks it against AWS's rules and the disaster-recovery rules, and plans and applies \
 the AWS resources it needs.",
-    after_help = "Examples:\n  drx check examples/payments.drx\n  drx check --format json examples/*.drx\n  drx fmt examples/payments.drx\n  drx fmt --check examples/*.drx"
+    after_help = "Examples:\n  drx check examples/payments.drx\n  drx check --format json examples/*.drx\n  drx explain examples/payments.drx\n  drx fmt examples/payments.drx\n  drx fmt --check examples/*.drx"
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -30,6 +30,12 @@ pub(crate) enum Command {
         after_help = "Exit status: 0 when clean (warnings allowed), 1 on errors.\n\nExamples:\n  drx check examples/payments.drx\n  drx check --format json --deny-warnings stack.drx"
     )]
     Check(CheckArgs),
+    /// Show how the RTO of every failover path and the RPO of every store are
+    /// derived, term by term, and whether each objective holds.
+    #[command(
+        after_help = "Exit status: 0 when every objective holds, 1 otherwise.\n\nExamples:\n  drx explain examples/payments.drx\n  drx explain --json examples/payments.drx"
+    )]
+    Explain(ExplainArgs),
     /// Rewrite files in the canonical layout (comments are kept).
     #[command(
         after_help = "Examples:\n  drx fmt stack.drx\n  drx fmt --check examples/*.drx   # exit 1 if any file would change"
@@ -48,6 +54,16 @@ pub(crate) struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The .drx file to explain.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the derivation as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use std::io::Write;
 use super::args::{CheckArgs, Format};
 use super::load::load;
 use super::{Outcome, Terminal};
+use crate::check::recovery::human;
 use crate::check::{ProcessEnvironment, Topology};
 use crate::diagnostic::{Severity, render_json, render_terminal};
 
@@ -51,6 +52,31 @@ pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
                     summary
                 };
                 let _ = writeln!(stdout, "{summary}");
+                // Verdicts are shown when the analysis saw the whole file: other
+                // errors may have left a failover or store out of it.
+                let only_objective_errors = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .all(|d| OBJECTIVE_CODES.contains(&d.code.as_str()));
+                let recovery = loaded
+                    .checked
+                    .as_ref()
+                    .and_then(|checked| checked.recovery.as_ref());
+                if let Some(recovery) = recovery.filter(|_| only_objective_errors) {
+                    for line in recovery.objectives() {
+                        let _ = writeln!(
+                            stdout,
+                            "  {} {} ({}): {}; worst case {}, {}",
+                            line.measure,
+                            human(line.objective.seconds),
+                            line.objective.declared_by,
+                            line.verdict,
+                            line.worst,
+                            line.component
+                        );
+                    }
+                }
             }
         }
     }
@@ -68,6 +94,12 @@ pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
         Outcome::Success
     }
 }
+
+const OBJECTIVE_CODES: [&str; 3] = [
+    "drx::check::rto_not_met",
+    "drx::check::rpo_not_met",
+    "drx::check::rpo_unbounded",
+];
 
 fn count(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

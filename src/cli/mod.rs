@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod explain;
 mod fmt;
 mod load;
 
@@ -51,6 +52,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
     let terminal = Terminal { color };
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args, &terminal),
+        Command::Explain(args) => explain::run(args, &terminal),
         Command::Fmt(args) => fmt::run(args, &terminal),
     };
     match outcome {

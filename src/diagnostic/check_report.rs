@@ -206,6 +206,40 @@ impl From<&CheckError> for Diagnostic {
                 format!("no copy in {missing}"),
                 "a region outage would lose this data: add `replicate globally` (tables) or `replicate to secondaries` (buckets)".into(),
             ),
+            K::RtoNotMet { largest, largest_seconds, objective_span, declared_by, .. } => {
+                second(*objective_span, &format!("objective declared by the {declared_by}"));
+                let fix = match largest.as_str() {
+                    "DNS caching" => "lower `ttl` (every second of TTL is a second of downtime)",
+                    "detection" => "detect sooner with `interval 10s` or fewer `failures`",
+                    "standby warm-up" => "keep the standby warm (`warm_up 0s`)",
+                    _ => "shorten the largest term",
+                };
+                (
+                    "rto_not_met",
+                    format!("{largest} alone takes {}", crate::check::recovery::human(*largest_seconds)),
+                    format!("{fix}, or relax the objective; `drx explain` shows every term"),
+                )
+            }
+            K::RpoNotMet { objective_span, declared_by, kind, .. } => {
+                second(*objective_span, &format!("objective declared by the {declared_by}"));
+                (
+                    "rpo_not_met",
+                    "the replication guarantee".into(),
+                    if kind == "bucket" {
+                        "S3 Replication Time Control guarantees 15 minutes, not less: declare this store's own objective (`rpo 15m` in the bucket) or keep data that needs a tighter RPO out of the bucket".into()
+                    } else {
+                        "use `replicate globally { consistency strong }` for an RPO of zero, or relax the objective".into()
+                    },
+                )
+            }
+            K::RpoUnbounded { objective_span, .. } => {
+                second(*objective_span, "the objective");
+                (
+                    "rpo_unbounded",
+                    "no time guarantee".into(),
+                    "add `time_control 15m` to the replication for a 15-minute bound (99.99 % of objects), and an objective of at least 15m".into(),
+                )
+            }
             K::UnmonitoredObjective { what, .. } => (
                 "unmonitored_objective",
                 "declared here".into(),

@@ -461,6 +461,12 @@ mod tests {
     }
 
     #[test]
+    fn trailing_comments_stay_after_statements_with_optional_tails() {
+        let input = "table t {\n  replicate globally // everywhere\n  key id: string\n}\n\nalarm a {\n  when t.system_errors > 0 // any\n}\n";
+        assert_eq!(fmt(input), input);
+    }
+
+    #[test]
     fn a_comment_inside_a_map_splits_it() {
         let input = "function f {\n  env { A: \"1\" // one\n  B: \"2\" }\n}\n";
         let formatted = fmt(input);

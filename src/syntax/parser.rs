@@ -124,7 +124,7 @@ fn build_output(pair: Pair<'_, Rule>) -> Result<Output, SyntaxError> {
 }
 
 fn build_output_term(pair: Pair<'_, Rule>) -> Result<OutputTerm, SyntaxError> {
-    let span = pair.as_span().into();
+    let span = content_span(&pair);
     let mut inner = pair.into_inner();
     let value = build_value(presume_next(&mut inner, "output value"))?;
     let placement = match inner.next() {
@@ -164,8 +164,22 @@ fn build_body(pair: Pair<'_, Rule>) -> Result<Body, SyntaxError> {
     Ok(Body { statements, span })
 }
 
+/// The span of a rule whose optional tail (`body?`, `over …`, `in …`) may
+/// have made pest skip trailing white space and comments: it ends where its
+/// last part ends.
+fn content_span(pair: &Pair<'_, Rule>) -> Span {
+    let span: Span = pair.as_span().into();
+    match pair.clone().into_inner().last() {
+        Some(last) => Span::new(span.start, last.as_span().end()),
+        None => span,
+    }
+}
+
 fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement, SyntaxError> {
-    let span = pair.as_span().into();
+    let span = match pair.as_rule() {
+        Rule::replicate | Rule::condition => content_span(&pair),
+        _ => pair.as_span().into(),
+    };
     let rule = pair.as_rule();
     let mut inner = pair.into_inner();
     let kind = match rule {
