@@ -7,6 +7,8 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod plan;
 pub mod source;
+pub mod state;
 pub mod suggest;
 pub mod syntax;

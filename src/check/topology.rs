@@ -14,7 +14,7 @@ use crate::source::Span;
 pub type Seconds = u64;
 
 /// An AWS region code such as `us-east-1`, known to exist.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Region(pub String);
 

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "drx reads a .drx file describing regions, replicated data, failover and recovery \
 objectives, checks it against AWS's rules and the disaster-recovery rules, and plans and applies \
 the AWS resources it needs.",
-    after_help = "Examples:\n  drx check examples/payments.drx\n  drx check --format json examples/*.drx\n  drx explain examples/payments.drx\n  drx fmt examples/payments.drx\n  drx fmt --check examples/*.drx"
+    after_help = "Examples:\n  drx check examples/payments.drx\n  drx check --format json examples/*.drx\n  drx explain examples/payments.drx\n  drx plan examples/payments.drx\n  drx graph --format mermaid examples/payments.drx\n  drx fmt examples/payments.drx\n  drx fmt --check examples/*.drx"
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -33,9 +33,25 @@ pub(crate) enum Command {
     /// Show how the RTO of every failover path and the RPO of every store are
     /// derived, term by term, and whether each objective holds.
     #[command(
-        after_help = "Exit status: 0 when every objective holds, 1 otherwise.\n\nExamples:\n  drx explain examples/payments.drx\n  drx explain --json examples/payments.drx"
+        after_help = "Exit status: 0 when every objective holds, 1 otherwise.\n\nExamples:\n  drx explain examples/payments.drx\n  drx plan examples/payments.drx\n  drx graph --format mermaid examples/payments.drx\n  drx explain --json examples/payments.drx"
     )]
     Explain(ExplainArgs),
+    /// Show what apply would create, change and destroy (offline: compares the
+    /// file with the recorded state).
+    #[command(
+        after_help = "Exit status: 0 on success (with --detailed-exitcode: 0 no changes, 2 changes), 1 on errors.\n\nExamples:\n  drx plan examples/payments.drx\n  drx plan --json examples/payments.drx\n  drx plan -o plan.json examples/payments.drx"
+    )]
+    Plan(PlanArgs),
+    /// Print the resource graph, clustered by region.
+    #[command(
+        after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"
+    )]
+    Graph(GraphArgs),
+    /// Show a plan saved with `drx plan -o`, and whether it can still be applied.
+    #[command(
+        after_help = "Exit status: 0 when the saved plan is still current, 1 when it is stale.\n\nExamples:\n  drx show plan.json"
+    )]
+    Show(ShowArgs),
     /// Rewrite files in the canonical layout (comments are kept).
     #[command(
         after_help = "Examples:\n  drx fmt stack.drx\n  drx fmt --check examples/*.drx   # exit 1 if any file would change"
@@ -64,6 +80,62 @@ pub(crate) struct ExplainArgs {
     /// Print the derivation as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where state is kept; shared by the commands that read or write it.
+#[derive(Debug, Args)]
+pub(crate) struct StateArgs {
+    /// The state file [default: .drx/<stack>.state.json beside the .drx file].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Take the state lock while reading (on by default).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub lock: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// The .drx file to plan.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the plan as JSON (schema in docs/plan.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Save the plan, to apply exactly it later.
+    #[arg(short = 'o', long = "out", value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on errors.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    /// The .drx file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// A plan saved with `drx plan -o`.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod fmt;
 mod load;
+mod plan;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -21,6 +22,8 @@ pub(crate) enum Outcome {
     Success,
     /// The user's input has errors (or `--check` found work to do).
     Failure,
+    /// `--detailed-exitcode`: the plan has changes.
+    Changes,
 }
 
 /// Where output goes and whether it may use colour.
@@ -54,9 +57,13 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Check(args) => check::run(args, &terminal),
         Command::Explain(args) => explain::run(args, &terminal),
         Command::Fmt(args) => fmt::run(args, &terminal),
+        Command::Plan(args) => plan::run_plan(args, &terminal),
+        Command::Graph(args) => plan::run_graph(args, &terminal),
+        Command::Show(args) => plan::run_show(args, &terminal),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,
         Outcome::Failure => ExitCode::FAILURE,
+        Outcome::Changes => ExitCode::from(2),
     }
 }

@@ -6,6 +6,7 @@ mod check_report;
 // The file is named after the type it holds, like every other file here.
 #[expect(clippy::module_inception)]
 mod diagnostic;
+mod plan_report;
 mod render;
 mod syntax_report;
 

@@ -1,0 +1,109 @@
+//! Topology → AWS resources → dependency graph → changes against state.
+//!
+//! Planning needs no AWS credentials: it compares what the file asks for with
+//! what the state says was created.
+
+mod change;
+mod diff;
+mod graph;
+mod lower;
+mod plan_error;
+pub mod render;
+pub mod resources;
+mod saved_plan;
+pub mod value;
+
+pub use change::{Action, AttributeChange, Change, Summary};
+pub use graph::Graph;
+pub use lower::{Desired, StackOutput, StackOutputValue, address, lower};
+pub use plan_error::PlanError;
+pub use saved_plan::{SavedPlan, StalePlan};
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Topology;
+use crate::state::State;
+
+/// Everything apply needs: what to create, the changes, and which state the
+/// changes were computed against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub stack: String,
+    pub desired: Desired,
+    pub changes: Vec<Change>,
+    /// The state the plan was made against, if the stack was applied before.
+    pub state: Option<StateVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateVersion {
+    pub lineage: String,
+    pub serial: u64,
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.changes)
+    }
+
+    /// The dependency graph of the desired resources.
+    pub fn graph(&self) -> Graph {
+        Graph::new(
+            self.desired
+                .resources
+                .iter()
+                .map(|r| (r.address.as_str(), r.dependencies())),
+        )
+    }
+}
+
+/// The stack a topology is kept as: its name, plus whatever the naming
+/// pattern adds (the environment suffix), so that `dev` and `prod` of one
+/// file never share state.
+pub fn stack_name(topology: &Topology) -> String {
+    let extra = topology
+        .naming
+        .pattern
+        .replace("{service}", "")
+        .replace("{region}", "");
+    let extra = extra.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let cleaned: String = extra
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if cleaned.is_empty() {
+        topology.name.clone()
+    } else {
+        format!("{}-{cleaned}", topology.name)
+    }
+}
+
+/// Plans `topology` (from a file in `base`) against `state`.
+pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
+    let desired = lower(topology, base)?;
+    let graph = Graph::new(
+        desired
+            .resources
+            .iter()
+            .map(|r| (r.address.as_str(), r.dependencies())),
+    );
+    if let Some(cycle) = graph.find_cycle() {
+        let resources: Vec<&resources::Resource> = cycle.iter().map(|&i| &desired.resources[i]).collect();
+        return Err(vec![PlanError::DependencyCycle {
+            cycle: resources.iter().map(|r| r.address.clone()).collect(),
+            spans: resources.iter().map(|r| r.span).collect(),
+        }]);
+    }
+    let changes = diff::diff(&desired.resources, &graph, state);
+    Ok(Plan {
+        stack: stack_name(topology),
+        desired,
+        changes,
+        state: state.map(|state| StateVersion {
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+        }),
+    })
+}

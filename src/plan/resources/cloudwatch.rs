@@ -1,0 +1,28 @@
+//! CloudWatch metric alarms.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+use crate::plan::value::Val;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricAlarm {
+    pub name: String,
+    pub description: String,
+    pub namespace: String,
+    pub metric_name: String,
+    pub statistic: String,
+    pub dimensions: BTreeMap<String, Val>,
+    pub comparison_operator: String,
+    pub threshold: f64,
+    pub period: u64,
+    pub evaluation_periods: u64,
+    /// `notBreaching`: no data (a quiet function) is not an alarm.
+    pub treat_missing_data: String,
+    /// Topics in the alarm's own region.
+    pub alarm_actions: Vec<Val>,
+    pub ok_actions: Vec<Val>,
+    pub tags: Tags,
+}

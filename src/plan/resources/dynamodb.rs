@@ -1,0 +1,38 @@
+//! DynamoDB tables and their global-table replicas (version 2019.11.21).
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+use crate::plan::value::Val;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DynamoTable {
+    pub name: String,
+    pub partition_key: KeyAttribute,
+    pub sort_key: Option<KeyAttribute>,
+    /// `PAY_PER_REQUEST` or `PROVISIONED`.
+    pub billing_mode: String,
+    pub read_capacity: Option<u64>,
+    pub write_capacity: Option<u64>,
+    /// `NEW_AND_OLD_IMAGES` when the table has replicas (AWS requires it).
+    pub stream_view_type: Option<String>,
+    pub point_in_time_recovery: bool,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyAttribute {
+    pub name: String,
+    /// `S`, `N` or `B`.
+    pub attribute_type: String,
+}
+
+/// A replica added with `UpdateTable` `ReplicaUpdates`, in `region_name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DynamoReplica {
+    pub table: Val,
+    /// Where the table lives: `UpdateTable` is called there.
+    pub home_region: String,
+    pub region_name: String,
+    pub point_in_time_recovery: bool,
+}

@@ -1,0 +1,33 @@
+//! Lambda functions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+use crate::plan::value::Val;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub runtime: String,
+    pub handler: String,
+    /// `arm64` or `x86_64`.
+    pub architecture: String,
+    pub memory_size: u64,
+    pub timeout: u64,
+    pub role: Val,
+    pub environment: BTreeMap<String, Val>,
+    pub code: LambdaCode,
+    pub tags: Tags,
+}
+
+/// Where the code comes from, and a hash of it so that the plan changes
+/// exactly when the code does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaCode {
+    /// The path as written, relative to the .drx file.
+    pub source: String,
+    /// SHA-256 over the source's files (paths and contents, in order).
+    pub source_sha256: String,
+}

@@ -1,0 +1,36 @@
+//! S3 buckets (with their versioning, encryption and public-access settings)
+//! and cross-region replication.
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+use crate::plan::value::Val;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct S3Bucket {
+    pub name: String,
+    pub versioning: bool,
+    /// `AES256` or `aws:kms`.
+    pub encryption: String,
+    pub block_public_access: bool,
+    pub tags: Tags,
+}
+
+/// `PutBucketReplication` on the source bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct S3Replication {
+    pub bucket: String,
+    pub role: Val,
+    pub rules: Vec<ReplicationRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationRule {
+    pub id: String,
+    pub priority: u64,
+    pub destination_bucket: Val,
+    /// S3 Replication Time Control threshold (15), when enabled.
+    pub time_control_minutes: Option<u64>,
+    pub metrics: bool,
+    pub delete_marker_replication: bool,
+}

@@ -1,0 +1,189 @@
+//! The local backend: a JSON file per stack, `.drx/<stack>.state.json`
+//! beside the .drx file unless `--state` says otherwise.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{FORMAT_VERSION, Lock, State, StateError};
+
+#[derive(Debug, Clone)]
+pub struct LocalBackend {
+    path: PathBuf,
+}
+
+impl LocalBackend {
+    pub fn new(path: PathBuf) -> LocalBackend {
+        LocalBackend { path }
+    }
+
+    /// The default place for `stack`'s state, beside `source` (the .drx file).
+    pub fn beside(source: &Path, stack: &str) -> LocalBackend {
+        let dir = source.parent().unwrap_or_else(|| Path::new("."));
+        LocalBackend::new(dir.join(".drx").join(format!("{stack}.state.json")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("lock")
+    }
+
+    fn backup_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".backup");
+        self.path.with_file_name(name)
+    }
+
+    pub fn lock(&self, operation: &str) -> Result<Lock, StateError> {
+        Lock::acquire(&self.lock_path(), operation)
+    }
+
+    /// The state, or `None` if the stack was never applied.
+    pub fn read(&self) -> Result<Option<State>, StateError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(StateError::Read {
+                    path: self.path.clone(),
+                    source,
+                });
+            }
+        };
+        // The version is checked before the rest, so that a newer format is
+        // reported as such rather than as a malformed file.
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(found) = map.get("format_version").and_then(serde_json::Value::as_u64)
+            && found != u64::from(FORMAT_VERSION)
+        {
+            return Err(StateError::UnsupportedVersion {
+                path: self.path.clone(),
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+                supported: FORMAT_VERSION,
+            });
+        }
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|error| StateError::Malformed {
+                path: self.path.clone(),
+                message: error
+                    .to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                line: error.line(),
+                column: error.column(),
+            })
+    }
+
+    /// Writes `state` atomically: the previous file is kept as `.backup`,
+    /// the new one is written beside it, flushed to disk, and renamed over
+    /// it, so a crash leaves either the old or the new state, never half.
+    pub fn write(&self, state: &State) -> Result<(), StateError> {
+        let error = |source| StateError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir).map_err(error)?;
+        let text = serde_json::to_string_pretty(state).map_err(|e| error(std::io::Error::other(e)))?;
+
+        let temporary = self.path.with_extension(format!("tmp-{}", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let written = options.open(&temporary).and_then(|mut file| {
+            file.write_all(text.as_bytes())?;
+            file.write_all(b"\n")?;
+            file.sync_all()
+        });
+        if let Err(source) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(error(source));
+        }
+        if self.path.exists() {
+            std::fs::copy(&self.path, self.backup_path()).map_err(error)?;
+        }
+        std::fs::rename(&temporary, &self.path).map_err(error)?;
+        // The rename is durable only once the directory is.
+        if let Ok(directory) = std::fs::File::open(dir) {
+            let _ = directory.sync_all();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_atomically_with_a_backup_and_owner_only_mode() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let backend = LocalBackend::new(dir.path().join(".drx/stack.state.json"));
+        assert_eq!(backend.read().expect("read"), None);
+        let mut state = State::new("stack");
+        backend.write(&state).expect("write");
+        assert_eq!(backend.read().expect("read"), Some(state.clone()));
+        state.serial += 1;
+        backend.write(&state).expect("write again");
+        assert_eq!(backend.read().expect("read").map(|s| s.serial), Some(1));
+        let backup: State =
+            serde_json::from_str(&std::fs::read_to_string(backend.backup_path()).expect("backup"))
+                .expect("json");
+        assert_eq!(backup.serial, 0);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(backend.path())
+                .expect("metadata")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join(".drx"))
+            .expect("dir")
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().contains("tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary files are left behind");
+    }
+
+    #[test]
+    fn a_truncated_state_is_a_clear_error_and_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let backend = LocalBackend::new(dir.path().join("stack.state.json"));
+        backend.write(&State::new("stack")).expect("write");
+        let text = std::fs::read_to_string(backend.path()).expect("read");
+        let truncated = &text[..text.len() / 2];
+        std::fs::write(backend.path(), truncated).expect("truncate");
+        let error = backend.read().expect_err("malformed");
+        let message = error.to_string();
+        assert!(matches!(error, StateError::Malformed { .. }), "{error:?}");
+        assert!(
+            message.contains("is not valid") && message.contains("line"),
+            "{message}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(backend.path()).expect("read"),
+            truncated,
+            "never overwritten"
+        );
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let backend = LocalBackend::new(dir.path().join("stack.state.json"));
+        std::fs::write(backend.path(), r#"{"format_version": 9, "something": "new"}"#).expect("write");
+        let error = backend.read().expect_err("unsupported");
+        assert!(
+            matches!(error, StateError::UnsupportedVersion { found: 9, .. }),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! What drx has created: the state of a stack, and where it is kept.
+//!
+//! The state is the only record of which physical resource belongs to which
+//! address, so it is written atomically (temporary file, fsync, rename) with
+//! the previous version kept as a backup, readable by its owner only, and
+//! guarded by a lock that names its holder.
+
+mod backend;
+mod lock;
+mod stack_state;
+mod state_error;
+
+pub use backend::LocalBackend;
+pub use lock::{Lock, LockHolder};
+pub use stack_state::{FORMAT_VERSION, ResourceState, State};
+pub use state_error::StateError;

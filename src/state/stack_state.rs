@@ -1,0 +1,69 @@
+//! The state document of one stack.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::topology::Region;
+use crate::plan::resources::ResourceType;
+
+/// The version of the state format this drx reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub format_version: u32,
+    /// A random id given when the stack is first applied: two states with
+    /// different lineages describe different stacks.
+    pub lineage: String,
+    /// Incremented on every write, so a saved plan can tell it is stale.
+    pub serial: u64,
+    pub stack: String,
+    /// The drx that last wrote this state.
+    pub drx_version: String,
+    /// The AWS account the stack lives in, once known.
+    pub account_id: Option<String>,
+    pub resources: Vec<ResourceState>,
+    /// Stack outputs as of the last apply.
+    #[serde(default)]
+    pub outputs: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceState {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub resource_type: ResourceType,
+    pub region: Option<Region>,
+    /// AWS's own id: a name, an ARN or a generated id.
+    pub physical_id: String,
+    /// The attributes as planned when last applied (references unresolved).
+    pub attributes: serde_json::Value,
+    /// What AWS returned that others read: ARNs, ids.
+    #[serde(default)]
+    pub outputs: BTreeMap<String, String>,
+    /// What it depended on, for deleting it in the right order once it is no
+    /// longer wanted.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+}
+
+impl State {
+    /// A state for a stack that has never been applied.
+    pub fn new(stack: &str) -> State {
+        State {
+            format_version: FORMAT_VERSION,
+            lineage: uuid::Uuid::new_v4().to_string(),
+            serial: 0,
+            stack: stack.to_string(),
+            drx_version: env!("CARGO_PKG_VERSION").to_string(),
+            account_id: None,
+            resources: Vec::new(),
+            outputs: BTreeMap::new(),
+        }
+    }
+
+    pub fn resource(&self, address: &str) -> Option<&ResourceState> {
+        self.resources.iter().find(|resource| resource.address == address)
+    }
+}
