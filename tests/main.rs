@@ -8,5 +8,6 @@ mod diagnostics;
 mod examples;
 mod explain;
 mod fuzz;
+mod plan;
 mod readme;
 mod test;

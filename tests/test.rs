@@ -27,6 +27,11 @@ impl Test {
         }
     }
 
+    /// The scratch directory the command runs in.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     pub fn file(self, name: &str, contents: &str) -> Test {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {

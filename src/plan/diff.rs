@@ -108,6 +108,13 @@ fn compare(
             forces_replacement,
         });
     }
+    if old.is_some() {
+        for other in &resource.replaced_with {
+            if changing.contains(other) {
+                replace_because.push(format!("{other} is replaced"));
+            }
+        }
+    }
     let action = match old {
         None => Action::Create,
         Some(_) if !replace_because.is_empty() => Action::Replace,

@@ -153,8 +153,11 @@ impl Lowering<'_> {
                 address(&api.name, "permission", Some(&key), Some(region)),
                 Some(region),
                 attributes,
-                vec![function_address],
+                vec![function_address.clone()],
             );
+            // A permission lives in the function's policy: a new function
+            // has none.
+            self.replaced_with(vec![function_address]);
         }
 
         let trigger = hex::encode(trigger.finalize());
@@ -171,8 +174,9 @@ impl Lowering<'_> {
             deployment_address.clone(),
             Some(region),
             attributes,
-            route_addresses,
+            route_addresses.clone(),
         );
+        self.replaced_with(route_addresses);
 
         let attributes = Attributes::ApiStage(ApiStage {
             rest_api: api_id(),

@@ -117,6 +117,7 @@ impl Lowering<'_> {
             policy,
             vec![role_address.clone()],
         );
+        self.replaced_with(vec![role_address.clone()]);
 
         let rules = replication
             .regions
@@ -139,7 +140,7 @@ impl Lowering<'_> {
         });
         // S3 checks, when the configuration is put, that both buckets are
         // versioned and the role exists.
-        let mut depends_on = bucket_addresses;
+        let mut depends_on = bucket_addresses.clone();
         depends_on.extend([role_address, policy_address]);
         self.add(
             &bucket.name,
@@ -149,5 +150,7 @@ impl Lowering<'_> {
             attributes,
             depends_on,
         );
+        // A new bucket has no replication configuration: it is put again.
+        self.replaced_with(bucket_addresses);
     }
 }

@@ -70,6 +70,7 @@ impl Lowering<'_> {
             policy,
             vec![role_address.clone()],
         );
+        self.replaced_with(vec![role_address.clone()]);
 
         for region in &function.regions {
             let name = self.service_name(&function.name, Some(region));

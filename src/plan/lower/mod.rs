@@ -116,9 +116,17 @@ impl Lowering<'_> {
             region: region.cloned(),
             attributes,
             depends_on,
+            replaced_with: Vec::new(),
             block: block.to_string(),
             span,
         });
+    }
+
+    /// Marks the last added resource as lost whenever one of `others` is replaced.
+    fn replaced_with(&mut self, others: Vec<String>) {
+        if let Some(resource) = self.resources.last_mut() {
+            resource.replaced_with = others;
+        }
     }
 
     fn name(&self, service: &str, region: Option<&Region>) -> String {

@@ -74,8 +74,9 @@ impl Lowering<'_> {
             address(&role.name, "policy", None, None),
             None,
             attributes,
-            vec![role_address],
+            vec![role_address.clone()],
         );
+        self.replaced_with(vec![role_address]);
     }
 
     /// The ARNs a grant applies to: the target in every region it exists in.

@@ -49,7 +49,7 @@ impl Lowering<'_> {
 
         // DynamoDB takes one replica change at a time per table, so each
         // replica waits for the one before it.
-        let mut previous = table_address;
+        let mut previous = table_address.clone();
         for region in &table.replicas {
             let replica_address = address(&table.name, "replica", None, Some(region));
             let attributes = Attributes::DynamodbReplica(DynamoReplica {
@@ -66,6 +66,7 @@ impl Lowering<'_> {
                 attributes,
                 vec![previous],
             );
+            self.replaced_with(vec![table_address.clone()]);
             previous = replica_address;
         }
     }

@@ -221,6 +221,11 @@ pub struct Resource {
     /// Ordering AWS requires beyond what the attributes reference.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// Resources this one lives and dies with: when one of them is replaced,
+    /// this one is lost with it and must be created again (a Lambda
+    /// permission with its function, a replica with its table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_with: Vec<String>,
     /// The drx block it comes from.
     pub block: String,
     #[serde(skip)]
@@ -238,6 +243,7 @@ impl Resource {
         let mut found = Vec::new();
         crate::plan::value::references_in(&self.attributes.to_json(), &mut found);
         found.extend(self.depends_on.iter().cloned());
+        found.extend(self.replaced_with.iter().cloned());
         found.sort();
         found.dedup();
         found

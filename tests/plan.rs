@@ -1,0 +1,587 @@
+//! `drx plan`, `drx graph` and `drx show` on the example: the full inventory,
+//! edits against a recorded state, saved plans, and the state's own errors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use drx::plan::resources::{Attributes, ResourceType};
+use drx::state::{LocalBackend, ResourceState, State};
+
+use crate::test::{Output, Test, root};
+
+fn example() -> String {
+    std::fs::read_to_string(root().join("examples/payments.drx")).expect("read the example")
+}
+
+/// A scratch copy of the example with a function source for `../lambda`.
+fn project(text: &str) -> Test {
+    Test::new()
+        .file("examples/payments.drx", text)
+        .file("lambda/Cargo.toml", "[package]\nname = \"x\"\n")
+        .file("lambda/src/main.rs", "fn main() {}\n")
+}
+
+fn plan_json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", output.stdout))
+}
+
+fn redactions() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"[0-9a-f]{64}", "[sha256]");
+    settings.add_filter(r"drx routes [0-9a-f]{12}", "drx routes [hash]");
+    settings
+}
+
+/// Records `text` as applied in `dir`: what a successful apply would write
+/// (fake physical ids and outputs), so plans can be tested against it.
+fn record_applied(dir: &Path, text: &str) -> State {
+    let file = drx::syntax::parse(text).expect("parses");
+    let checked = drx::check::check(&file, &BTreeMap::new());
+    let topology = checked.topology.expect("checks");
+    let base = dir.join("examples");
+    let plan = drx::plan::plan(&topology, &base, None).expect("plans");
+    let mut state = State::new(&plan.stack);
+    state.serial = 1;
+    state.account_id = Some("123456789012".into());
+    for resource in &plan.desired.resources {
+        let outputs = resource
+            .resource_type()
+            .outputs()
+            .iter()
+            .map(|output| (output.to_string(), format!("{}-{output}", resource.address)))
+            .collect();
+        state.resources.push(ResourceState {
+            address: resource.address.clone(),
+            resource_type: resource.resource_type(),
+            region: resource.region.clone(),
+            physical_id: resource.address.clone(),
+            attributes: resource.attributes.to_json(),
+            outputs,
+            depends_on: resource.dependencies(),
+        });
+    }
+    LocalBackend::beside(&base.join("payments.drx"), &plan.stack)
+        .write(&state)
+        .expect("write state");
+    state
+}
+
+fn changes(document: &serde_json::Value) -> Vec<(String, String)> {
+    document["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|change| change["action"] != "no-op")
+        .map(|change| {
+            (
+                change["address"].as_str().unwrap_or_default().to_string(),
+                change["action"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_plans_the_full_inventory() {
+    let output = project(&example())
+        .args(["plan", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert!(
+        output
+            .stdout
+            .contains("Plan: 51 to add, 0 to change, 0 to destroy."),
+        "{}",
+        output.stdout
+    );
+    redactions().bind(|| insta::assert_snapshot!("plan_payments", output.stdout));
+
+    let output = project(&example())
+        .args(["plan", "--json", "examples/payments.drx"])
+        .run()
+        .status(0);
+    let document = plan_json(&output);
+    assert_eq!(
+        document["summary"],
+        serde_json::json!({ "add": 51, "change": 0, "destroy": 0 })
+    );
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    for change in document["changes"].as_array().expect("changes") {
+        *types
+            .entry(change["type"].as_str().unwrap_or_default().to_string())
+            .or_default() += 1;
+    }
+    // The inventory of DESIGN.md §2, resource by resource.
+    let expected: BTreeMap<String, usize> = [
+        ("iam_role", 3),
+        ("iam_role_policy", 3),
+        ("dynamodb_table", 1),
+        ("dynamodb_table_replica", 1),
+        ("s3_bucket", 2),
+        ("s3_bucket_replication", 1),
+        ("lambda_function", 2),
+        ("cloudwatch_log_group", 2),
+        ("api_gateway_rest_api", 2),
+        ("api_gateway_resource", 6),
+        ("api_gateway_method", 6),
+        ("lambda_permission", 6),
+        ("api_gateway_deployment", 2),
+        ("api_gateway_stage", 2),
+        ("route53_zone", 1),
+        ("route53_health_check", 1),
+        ("route53_record", 2),
+        ("sns_topic", 2),
+        ("cloudwatch_metric_alarm", 6),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(types, expected);
+    redactions().bind(|| insta::assert_json_snapshot!("plan_payments_json", document));
+}
+
+#[test]
+fn the_plan_carries_the_wiring_aws_needs() {
+    let file = drx::syntax::parse(&example()).expect("parses");
+    let topology = drx::check::check(&file, &BTreeMap::new())
+        .topology
+        .expect("checks");
+    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let find = |address: &str| {
+        plan.desired
+            .resources
+            .iter()
+            .find(|r| r.address == address)
+            .unwrap_or_else(|| panic!("no {address}"))
+    };
+    let Attributes::DynamodbTable(table) = &find("payment_transactions.table@us-east-1").attributes else {
+        panic!()
+    };
+    assert_eq!(table.stream_view_type.as_deref(), Some("NEW_AND_OLD_IMAGES"));
+    assert_eq!(table.billing_mode, "PAY_PER_REQUEST");
+    assert!(table.point_in_time_recovery);
+    assert_eq!(
+        table.name, "payment-transactions-dev",
+        "one name for a global table"
+    );
+    for region in ["us-east-1", "us-east-2"] {
+        let Attributes::S3Bucket(bucket) = &find(&format!("payment_docs.bucket@{region}")).attributes else {
+            panic!()
+        };
+        assert!(bucket.versioning && bucket.block_public_access);
+        assert_eq!(bucket.name, format!("payment-docs-{region}-dev"));
+        let Attributes::LambdaFunction(function) =
+            &find(&format!("payment_processor.function@{region}")).attributes
+        else {
+            panic!()
+        };
+        assert!(!function.environment.contains_key("AWS_REGION"));
+        assert_eq!(
+            function.environment["BUCKET_NAME"].as_known(),
+            Some(format!("payment-docs-{region}-dev").as_str())
+        );
+        let Attributes::ApiRoute(route) =
+            &find(&format!("payment_api.route[\"GET /health\"]@{region}")).attributes
+        else {
+            panic!()
+        };
+        assert_eq!(route.integration_type, "AWS_PROXY");
+        assert_eq!(
+            route.integration_http_method, "POST",
+            "Lambda integrations are invoked with POST"
+        );
+    }
+    let replication = find("payment_docs.replication@us-east-1");
+    for needed in [
+        "payment_docs.bucket@us-east-1",
+        "payment_docs.bucket@us-east-2",
+        "payment_docs.replication_role",
+    ] {
+        assert!(
+            replication.dependencies().contains(&needed.to_string()),
+            "replication waits for {needed}"
+        );
+    }
+    let Attributes::S3Replication(rules) = &replication.attributes else {
+        panic!()
+    };
+    assert_eq!(rules.rules[0].time_control_minutes, Some(15));
+    assert!(rules.rules[0].metrics);
+    // Alarms act on the topic of their own region.
+    for resource in plan
+        .desired
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == ResourceType::MetricAlarm)
+    {
+        let Attributes::MetricAlarm(alarm) = &resource.attributes else {
+            panic!()
+        };
+        let region = &resource.region.as_ref().expect("alarms are regional").0;
+        for action in &alarm.alarm_actions {
+            let text = serde_json::to_string(action).expect("json");
+            assert!(
+                text.contains(&format!("arn:aws:sns:{region}:")),
+                "{} notifies {text}",
+                resource.address
+            );
+        }
+    }
+    let Attributes::HealthCheck(check) = &find("api.health_check").attributes else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            check.check_type.as_str(),
+            check.request_interval,
+            check.failure_threshold
+        ),
+        ("HTTPS", 30, 3)
+    );
+    assert_eq!(check.resource_path.as_deref(), Some("/prod/health"));
+}
+
+#[test]
+fn no_iam_policy_grants_every_action_on_every_resource() {
+    let file = drx::syntax::parse(&example()).expect("parses");
+    let topology = drx::check::check(&file, &BTreeMap::new())
+        .topology
+        .expect("checks");
+    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let mut documents = 0;
+    for resource in &plan.desired.resources {
+        let document = match &resource.attributes {
+            Attributes::IamRole(role) => &role.assume_role_policy,
+            Attributes::IamRolePolicy(policy) => &policy.document,
+            _ => continue,
+        };
+        documents += 1;
+        assert!(
+            !document.grants_everything(),
+            "{} grants * on *",
+            resource.address
+        );
+        for statement in &document.statements {
+            assert!(
+                !statement.actions.iter().any(|a| a == "*" || a.ends_with(":*")),
+                "{}: {:?}",
+                resource.address,
+                statement.actions
+            );
+            assert!(
+                !statement.resources.iter().any(|r| r.as_known() == Some("*")),
+                "{}: a * resource",
+                resource.address
+            );
+        }
+    }
+    assert_eq!(documents, 6);
+}
+
+#[test]
+fn an_applied_example_has_no_changes() {
+    let test = project(&example());
+    let dir = test.dir().to_path_buf();
+    record_applied(&dir, &example());
+    let output = test
+        .args(["plan", "--detailed-exitcode", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert!(
+        output
+            .stdout
+            .starts_with("No changes. Stack payment-dev matches the configuration (51 resources)."),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn more_memory_updates_only_the_functions_in_place() {
+    let test = project(&example().replacen("memory 256MB", "memory 512MB", 1));
+    record_applied(test.dir(), &example());
+    let output = test
+        .args(["plan", "--json", "--detailed-exitcode", "examples/payments.drx"])
+        .run()
+        .status(2);
+    let document = plan_json(&output);
+    assert_eq!(
+        changes(&document),
+        [
+            (
+                "payment_processor.function@us-east-1".to_string(),
+                "update".to_string()
+            ),
+            (
+                "payment_processor.function@us-east-2".to_string(),
+                "update".to_string()
+            ),
+        ]
+    );
+    let function = document["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["action"] == "update")
+        .expect("update");
+    let changed: Vec<&serde_json::Value> = function["attributes"]
+        .as_array()
+        .expect("attributes")
+        .iter()
+        .filter(|a| a["changed"] == true)
+        .collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["name"], "memory_size");
+    assert_eq!(
+        (changed[0]["before"].clone(), changed[0]["after"].clone()),
+        (serde_json::json!(256), serde_json::json!(512))
+    );
+}
+
+#[test]
+fn a_new_table_key_replaces_the_table_and_is_flagged_as_data_loss() {
+    let test = project(&example().replacen("key paymentId: string", "key transactionId: string", 1));
+    record_applied(test.dir(), &example());
+    let output = test.args(["plan", "examples/payments.drx"]).run().status(0);
+    assert!(
+        output
+            .stdout
+            .contains("# payment_transactions.table@us-east-1 must be replaced — DESTROYS DATA"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("# forces replacement"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("Warning: 2 changes destroy data"),
+        "{}",
+        output.stdout
+    );
+    redactions().bind(|| insta::assert_snapshot!("plan_table_key", output.stdout));
+    let test = project(&example().replacen("key paymentId: string", "key transactionId: string", 1));
+    record_applied(test.dir(), &example());
+    let document = plan_json(
+        &test
+            .args(["plan", "--json", "examples/payments.drx"])
+            .run()
+            .status(0),
+    );
+    let table = document["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["address"] == "payment_transactions.table@us-east-1")
+        .expect("table");
+    assert_eq!(table["action"], "replace");
+    assert_eq!(table["replace_because"], serde_json::json!(["partition_key"]));
+    assert_eq!(table["destroys_data"], true);
+    assert_eq!(
+        changes(&document),
+        [
+            (
+                "payment_transactions.replica@us-east-2".to_string(),
+                "replace".to_string()
+            ),
+            (
+                "payment_transactions.table@us-east-1".to_string(),
+                "replace".to_string()
+            ),
+        ],
+        "a replica goes with its table"
+    );
+}
+
+#[test]
+fn a_removed_alarm_is_one_delete() {
+    let text = example();
+    let start = text.find("alarm dynamo_health_alarm {").expect("alarm");
+    let end = start + text[start..].find("}\n\n").expect("end") + 3;
+    let edited =
+        format!("{}{}", &text[..start], &text[end..]).replacen("  dynamo_health_alarm.arn,\n", "", 1);
+    let test = project(&edited);
+    record_applied(test.dir(), &example());
+    let document = plan_json(
+        &test
+            .args(["plan", "--json", "examples/payments.drx"])
+            .run()
+            .status(0),
+    );
+    assert_eq!(
+        changes(&document),
+        [(
+            "dynamo_health_alarm.alarm@us-east-1".to_string(),
+            "delete".to_string()
+        )]
+    );
+    assert_eq!(
+        document["summary"],
+        serde_json::json!({ "add": 0, "change": 0, "destroy": 1 })
+    );
+}
+
+#[test]
+fn a_saved_plan_goes_stale_when_state_or_source_changes() {
+    let test = project(&example());
+    let dir = test.dir().to_path_buf();
+    let state = record_applied(&dir, &example());
+    let output = project(&example());
+    let _ = output;
+    let test = test.args(["plan", "-o", "plan.json", "examples/payments.drx"]);
+    let saved = test.run().status(0);
+    assert!(
+        saved.stdout.contains("Saved the plan to plan.json"),
+        "{}",
+        saved.stdout
+    );
+    // The saved plan is current until something moves.
+    let show = |dir: &Path| {
+        crate::test::drx_command(dir)
+            .args(["show", "plan.json"])
+            .output()
+            .expect("run drx")
+    };
+    let fresh = show(&saved.dir);
+    assert!(
+        fresh.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    assert!(String::from_utf8_lossy(&fresh.stdout).contains("This plan is current"));
+
+    let mut newer = state;
+    newer.serial += 1;
+    LocalBackend::new(saved.dir.join("examples/.drx/payment-dev.state.json"))
+        .write(&newer)
+        .expect("write");
+    let stale = show(&saved.dir);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(
+        stderr.contains("stale") && stderr.contains("serial 1") && stderr.contains("now serial 2"),
+        "{stderr}"
+    );
+
+    newer.serial -= 1;
+    LocalBackend::new(saved.dir.join("examples/.drx/payment-dev.state.json"))
+        .write(&newer)
+        .expect("write");
+    std::fs::write(
+        saved.dir.join("examples/payments.drx"),
+        example().replace("ttl 60s", "ttl 30s"),
+    )
+    .expect("edit");
+    let stale = show(&saved.dir);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&stale.stderr)
+            .contains("examples/payments.drx changed after the plan was made")
+    );
+}
+
+#[test]
+fn a_truncated_state_is_reported_and_left_alone() {
+    let test = project(&example());
+    record_applied(test.dir(), &example());
+    let path = test.dir().join("examples/.drx/payment-dev.state.json");
+    let text = std::fs::read_to_string(&path).expect("state");
+    let truncated = text[..text.len() / 3].to_string();
+    std::fs::write(&path, &truncated).expect("truncate");
+    let output = test.args(["plan", "examples/payments.drx"]).run().status(1);
+    assert!(
+        output.stderr.contains("payment-dev.state.json is not valid"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("line"), "{}", output.stderr);
+    assert_eq!(std::fs::read_to_string(&path).expect("state"), truncated);
+}
+
+#[test]
+fn a_held_lock_names_its_holder() {
+    let test = project(&example());
+    let lock = test.dir().join("examples/.drx/payment-dev.state.lock");
+    std::fs::create_dir_all(lock.parent().expect("parent")).expect("mkdir");
+    let holder = serde_json::json!({
+        "pid": std::process::id(), "host": gethostname(), "operation": "apply",
+        "since": "2026-11-25T10:00:00Z", "drx_version": "0.1.0"
+    });
+    std::fs::write(&lock, holder.to_string()).expect("lock");
+    let output = test.args(["plan", "examples/payments.drx"]).run().status(1);
+    assert!(
+        output
+            .stderr
+            .contains(&format!("locked by apply (pid {}", std::process::id())),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("since 2026-11-25T10:00:00Z"),
+        "{}",
+        output.stderr
+    );
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn plan_needs_the_function_code() {
+    let output = Test::new()
+        .file("examples/payments.drx", &example())
+        .args(["plan", "examples/payments.drx"])
+        .run()
+        .status(1);
+    assert!(
+        output.stderr.contains("drx::plan::code_not_found"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn the_graph_is_acyclic_and_clustered_by_region() {
+    let output = project(&example())
+        .args(["graph", "examples/payments.drx"])
+        .run()
+        .status(0);
+    for cluster in [
+        "subgraph \"cluster_global\"",
+        "subgraph \"cluster_us-east-1\"",
+        "subgraph \"cluster_us-east-2\"",
+    ] {
+        assert!(output.stdout.contains(cluster), "{}", output.stdout);
+    }
+    insta::assert_snapshot!("graph_payments_dot", output.stdout);
+    let mermaid = project(&example())
+        .args(["graph", "--format", "mermaid", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert!(mermaid.stdout.starts_with("flowchart LR\n"));
+    insta::assert_snapshot!("graph_payments_mermaid", mermaid.stdout);
+
+    let file = drx::syntax::parse(&example()).expect("parses");
+    let topology = drx::check::check(&file, &BTreeMap::new())
+        .topology
+        .expect("checks");
+    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let graph = plan.graph();
+    assert!(graph.find_cycle().is_none());
+    // Independent resources stay independent: the two regions' functions
+    // share only the global role.
+    let index = |address: &str| {
+        plan.desired
+            .resources
+            .iter()
+            .position(|r| r.address == address)
+            .expect("resource")
+    };
+    let east1 = index("payment_processor.function@us-east-1");
+    let east2 = index("payment_processor.function@us-east-2");
+    assert!(!graph.dependencies(east1).contains(&east2) && !graph.dependencies(east2).contains(&east1));
+}
