@@ -57,6 +57,33 @@ fn every_example_passes_check() {
 }
 
 #[test]
+fn every_example_plans() {
+    let state = tempfile::tempdir().expect("temporary directory");
+    for path in example_files() {
+        let state_file = state.path().join(format!(
+            "{}.json",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        ));
+        let output = drx_command(&root())
+            .arg("plan")
+            .arg("--state")
+            .arg(&state_file)
+            .arg(&path)
+            .output()
+            .expect("run drx");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{} does not plan:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("to add, 0 to change, 0 to destroy."), "{stdout}");
+        assert!(!state_file.exists(), "planning writes no state");
+    }
+}
+
+#[test]
 fn every_example_is_formatted() {
     for path in example_files() {
         let output = drx_command(&root())

@@ -12,7 +12,14 @@ use super::resources::Resource;
 use super::value::references_in;
 use crate::state::{ResourceState, State};
 
-pub(super) fn diff(resources: &[Resource], graph: &Graph, state: Option<&State>) -> Vec<Change> {
+/// `attributes` and `dependencies` are those of `resources`, by index.
+pub(super) fn diff(
+    resources: &[Resource],
+    mut attributes: Vec<serde_json::Value>,
+    mut dependencies: Vec<Vec<String>>,
+    graph: &Graph,
+    state: Option<&State>,
+) -> Vec<Change> {
     let recorded: HashMap<&str, &ResourceState> = state
         .map(|state| state.resources.iter().map(|r| (r.address.as_str(), r)).collect())
         .unwrap_or_default();
@@ -20,12 +27,10 @@ pub(super) fn diff(resources: &[Resource], graph: &Graph, state: Option<&State>)
     let mut changes: Vec<Change> = Vec::with_capacity(resources.len());
     for index in graph.topological_order() {
         let resource = &resources[index];
-        let change = compare(
-            resource,
-            recorded.get(resource.address.as_str()).copied(),
-            &changing,
-            state,
-        );
+        let desired = std::mem::take(&mut attributes[index]);
+        let depends_on = std::mem::take(&mut dependencies[index]);
+        let old = recorded.get(resource.address.as_str()).copied();
+        let change = compare(resource, desired, depends_on, old, &changing, state);
         if matches!(change.action, Action::Create | Action::Replace) {
             changing.insert(resource.address.clone());
         }
@@ -71,19 +76,27 @@ fn attributes_of(json: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
     }
 }
 
+fn into_attributes(json: serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    match json {
+        serde_json::Value::Object(map) => map.into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn compare(
     resource: &Resource,
+    desired: serde_json::Value,
+    depends_on: Vec<String>,
     old: Option<&ResourceState>,
     changing: &HashSet<String>,
     state: Option<&State>,
 ) -> Change {
     let resource_type = resource.resource_type();
-    let desired = resource.attributes.to_json();
     let old = old.filter(|old| old.resource_type == resource_type);
     let mut attributes = Vec::new();
     let mut replace_because = Vec::new();
     let mut any_change = false;
-    for (name, after) in attributes_of(&desired) {
+    for (name, after) in into_attributes(desired) {
         let mut references = Vec::new();
         references_in(&after, &mut references);
         let upstream_changes = references.iter().any(|address| changing.contains(address));
@@ -97,7 +110,11 @@ fn compare(
             replace_because.push(name.clone());
         }
         any_change |= changed;
-        let resolved = resolve(&after, state, changing);
+        let resolved = if contains_template(&after) {
+            resolve(&after, state, changing)
+        } else {
+            after
+        };
         let known_after_apply = contains_template(&resolved);
         attributes.push(AttributeChange {
             name,
@@ -129,7 +146,7 @@ fn compare(
         attributes,
         replace_because,
         destroys_data: action == Action::Replace && resource_type.holds_data(),
-        depends_on: resource.dependencies(),
+        depends_on,
         block: resource.block.clone(),
         span: resource.span,
     }

@@ -83,11 +83,22 @@ pub fn stack_name(topology: &Topology) -> String {
 /// Plans `topology` (from a file in `base`) against `state`.
 pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
     let desired = lower(topology, base)?;
+    // Each resource's attributes as JSON, computed once: the graph reads the
+    // references in them and the diff compares them with state.
+    let attributes: Vec<serde_json::Value> =
+        desired.resources.iter().map(|r| r.attributes.to_json()).collect();
+    let dependencies: Vec<Vec<String>> = desired
+        .resources
+        .iter()
+        .zip(&attributes)
+        .map(|(r, json)| r.dependencies_given(json))
+        .collect();
     let graph = Graph::new(
         desired
             .resources
             .iter()
-            .map(|r| (r.address.as_str(), r.dependencies())),
+            .zip(&dependencies)
+            .map(|(r, d)| (r.address.as_str(), d.clone())),
     );
     if let Some(cycle) = graph.find_cycle() {
         let resources: Vec<&resources::Resource> = cycle.iter().map(|&i| &desired.resources[i]).collect();
@@ -96,7 +107,7 @@ pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<P
             spans: resources.iter().map(|r| r.span).collect(),
         }]);
     }
-    let changes = diff::diff(&desired.resources, &graph, state);
+    let changes = diff::diff(&desired.resources, attributes, dependencies, &graph, state);
     Ok(Plan {
         stack: stack_name(topology),
         desired,

@@ -21,9 +21,17 @@ pub fn parse(text: &str) -> Result<ast::File, SyntaxError> {
         return Err(SyntaxError::too_deep(position, MAX_NESTING));
     }
     // pest records which literal tokens (`=`, `}`, `->`) it expected only with
-    // error detail on; without them "expected `}`" could not be said.
-    pest::set_error_detail(true);
-    parser::parse(text)
+    // error detail on, which makes every parse slower; so a file is parsed
+    // without it, and again with it only to describe an error. The setting is
+    // process-wide and only ever switched on, so concurrent parses at worst
+    // record detail they do not need.
+    match parser::parse(text) {
+        Ok(file) => Ok(file),
+        Err(_) => {
+            pest::set_error_detail(true);
+            parser::parse(text)
+        }
+    }
 }
 
 /// The offset of the first bracket that nests deeper than `MAX_NESTING`.

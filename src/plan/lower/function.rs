@@ -17,12 +17,17 @@ use crate::plan::value::{Part, Val};
 impl Lowering<'_> {
     pub(super) fn function(&mut self, function: &Function) {
         let code_path = self.base.join(&function.code.value);
-        let source_sha256 = match source_hash(&code_path) {
+        let hash = self
+            .code_hashes
+            .entry(code_path.clone())
+            .or_insert_with(|| source_hash(&code_path).map_err(|error| error.to_string()))
+            .clone();
+        let source_sha256 = match hash {
             Ok(hash) => hash,
-            Err(error) => {
+            Err(reason) => {
                 self.errors.push(PlanError::CodeNotFound {
                     path: code_path.display().to_string(),
-                    reason: error.to_string(),
+                    reason,
                     span: function.code.span,
                 });
                 return;

@@ -41,6 +41,7 @@ pub fn lower(topology: &Topology, base: &Path) -> Result<Desired, Vec<PlanError>
         base,
         resources: Vec::new(),
         errors: Vec::new(),
+        code_hashes: std::collections::HashMap::new(),
     };
     for table in &topology.tables {
         lowering.table(table);
@@ -86,6 +87,8 @@ struct Lowering<'t> {
     base: &'t Path,
     resources: Vec<Resource>,
     errors: Vec<PlanError>,
+    /// Functions often share their code: hash each source once.
+    code_hashes: std::collections::HashMap<std::path::PathBuf, Result<String, String>>,
 }
 
 /// `block.component["key"]@region`: stable across plans, readable in output.

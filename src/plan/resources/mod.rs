@@ -240,8 +240,13 @@ impl Resource {
     /// Every address this resource must come after: references in its
     /// attributes, then explicit ordering.
     pub fn dependencies(&self) -> Vec<String> {
+        self.dependencies_given(&self.attributes.to_json())
+    }
+
+    /// `dependencies`, for a caller that already has the attributes as JSON.
+    pub fn dependencies_given(&self, attributes: &serde_json::Value) -> Vec<String> {
         let mut found = Vec::new();
-        crate::plan::value::references_in(&self.attributes.to_json(), &mut found);
+        crate::plan::value::references_in(attributes, &mut found);
         found.extend(self.depends_on.iter().cloned());
         found.extend(self.replaced_with.iter().cloned());
         found.sort();
