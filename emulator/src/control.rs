@@ -1,0 +1,64 @@
+//! The control API, under `/__drx/`:
+//!
+//! - `POST /__drx/faults` with a rule (see `faults::Rule`) adds it;
+//!   `DELETE /__drx/faults[?access_key=K]` removes rules.
+//! - `GET /__drx/requests[?access_key=K]` counts requests by operation;
+//!   `DELETE /__drx/requests` resets the count.
+//! - `GET`/`POST /__drx/settings` reads or changes the replication delays.
+//! - `POST /__drx/reset` clears faults, counts, and replication bookkeeping.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{Method, Response};
+
+use crate::faults::Rule;
+use crate::proxy::{Proxy, ProxyRequest, Settings, json_response, plain};
+
+fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+}
+
+pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Response<Full<Bytes>> {
+    let access_key = query_value(&request.query, "access_key");
+    match (&request.method, request.path.as_str()) {
+        (&Method::POST, "/__drx/faults") => match serde_json::from_slice::<Rule>(&request.body) {
+            Ok(rule) => json_response(&serde_json::json!({ "rule": proxy.faults.add(rule) })),
+            Err(error) => plain(400, &format!("not a fault rule: {error}")),
+        },
+        (&Method::DELETE, "/__drx/faults") => {
+            proxy.faults.clear(access_key);
+            json_response(&serde_json::json!({ "cleared": true }))
+        }
+        (&Method::GET, "/__drx/requests") => json_response(&proxy.counter.report(access_key)),
+        (&Method::DELETE, "/__drx/requests") => {
+            proxy.counter.reset();
+            json_response(&serde_json::json!({ "cleared": true }))
+        }
+        (&Method::GET, "/__drx/settings") => {
+            json_response(&serde_json::to_value(proxy.settings()).unwrap_or_default())
+        }
+        (&Method::POST, "/__drx/settings") => match serde_json::from_slice::<Settings>(&request.body) {
+            Ok(settings) => {
+                *proxy
+                    .settings
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+                json_response(&serde_json::to_value(settings).unwrap_or_default())
+            }
+            Err(error) => plain(400, &format!("not settings: {error}")),
+        },
+        (&Method::POST, "/__drx/reset") => {
+            proxy.faults.clear(None);
+            proxy.counter.reset();
+            proxy.dynamodb.reset();
+            proxy.s3.reset();
+            json_response(&serde_json::json!({ "reset": true }))
+        }
+        (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),
+        _ => plain(404, "unknown control endpoint; see docs/emulator.md"),
+    }
+}

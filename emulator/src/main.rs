@@ -1,0 +1,78 @@
+//! `drx-emulator --listen 127.0.0.1:PORT --upstream http://127.0.0.1:MOTO`
+//!
+//! A proxy in front of moto that adds the AWS behaviours drx depends on and
+//! moto lacks — DynamoDB global tables, S3 replication — plus what tests need
+//! of a cloud: injected faults and latency, and a count of requests. See
+//! docs/emulator.md for why this is a proxy rather than a patch of moto.
+
+mod control;
+mod counter;
+mod dynamodb;
+mod faults;
+mod proxy;
+mod request_info;
+mod s3;
+mod upstream;
+mod xml;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+#[tokio::main]
+async fn main() {
+    let mut listen: Option<SocketAddr> = None;
+    let mut upstream: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => listen = args.next().and_then(|a| a.parse().ok()),
+            "--upstream" => upstream = args.next(),
+            _ => {
+                eprintln!("usage: drx-emulator --listen 127.0.0.1:PORT --upstream http://127.0.0.1:PORT");
+                std::process::exit(2);
+            }
+        }
+    }
+    let (Some(listen), Some(upstream)) = (listen, upstream) else {
+        eprintln!("usage: drx-emulator --listen 127.0.0.1:PORT --upstream http://127.0.0.1:PORT");
+        std::process::exit(2);
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("cannot listen on {listen}: {error}");
+            std::process::exit(1);
+        }
+    };
+    let state = Arc::new(proxy::Proxy::new(upstream));
+    eprintln!("drx-emulator listening on {listen}");
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                eprintln!("accept failed: {error}");
+                continue;
+            }
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let state = state.clone();
+                async move { Ok::<_, std::convert::Infallible>(state.handle(request).await) }
+            });
+            if let Err(error) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                // Clients closing idle connections is routine.
+                if !error.is_incomplete_message() {
+                    eprintln!("connection error: {error}");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,475 @@
+//! S3 replication, which moto stores but never performs: an object written
+//! to a bucket with an enabled replication rule is copied to the rule's
+//! destination after a delay, honouring the rule's filter; the source
+//! object's `x-amz-replication-status` goes PENDING → COMPLETED (or FAILED)
+//! and the copy's is REPLICA. Putting a replication configuration requires
+//! versioning on both buckets, as in AWS.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::{HeaderMap, Method, StatusCode};
+
+use crate::proxy::{Proxy, ProxyRequest};
+use crate::request_info::RequestInfo;
+use crate::upstream::Reply;
+use crate::xml;
+
+#[derive(Debug, Clone)]
+struct Rule {
+    priority: i64,
+    prefix: String,
+    tags: Vec<(String, String)>,
+    destination: String,
+    delete_markers: bool,
+}
+
+type ObjectVersion = (String, String, String);
+
+#[derive(Debug, Default)]
+pub(crate) struct Replication {
+    configurations: Mutex<HashMap<String, Option<Vec<Rule>>>>,
+    statuses: Mutex<HashMap<ObjectVersion, &'static str>>,
+}
+
+impl Replication {
+    pub(crate) fn reset(&self) {
+        self.configurations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.statuses.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    fn forget(&self, bucket: &str) {
+        self.configurations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(bucket);
+    }
+
+    fn set_status(&self, object: ObjectVersion, status: &'static str) {
+        self.statuses
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(object, status);
+    }
+
+    fn status(&self, object: &ObjectVersion) -> Option<&'static str> {
+        self.statuses
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(object)
+            .copied()
+    }
+}
+
+fn s3_error(status: StatusCode, code: &str, message: &str) -> Reply {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", "application/xml".parse().expect("static header"));
+    Reply {
+        status,
+        headers,
+        body: Bytes::from(format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{}</Message><RequestId>drx-emulator</RequestId></Error>",
+            xml::escape(message)
+        )),
+    }
+}
+
+fn has(query: &str, key: &str) -> bool {
+    query.split('&').any(|pair| pair.split('=').next() == Some(key))
+}
+
+fn query_value(query: &str, key: &str) -> Option<String> {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+        .map(percent_decode)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `(bucket, key)` of a path-style request; the key is empty for bucket calls.
+fn bucket_and_key(path: &str) -> (String, String) {
+    let trimmed = path.trim_start_matches('/');
+    let (bucket, key) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    (bucket.to_string(), percent_decode(key))
+}
+
+fn version_of(reply: &Reply) -> String {
+    reply
+        .headers
+        .get("x-amz-version-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("null")
+        .to_string()
+}
+
+pub(crate) async fn handle(
+    proxy: &Arc<Proxy>,
+    info: &RequestInfo,
+    request: &ProxyRequest,
+) -> Result<Reply, String> {
+    let (bucket, key) = bucket_and_key(&request.path);
+    let method = &request.method;
+    let query = request.query.as_str();
+    if key.is_empty() && has(query, "replication") {
+        if *method == Method::PUT
+            && let Some(refused) = check_versioning(proxy, info, &bucket, &request.body).await?
+        {
+            return Ok(refused);
+        }
+        proxy.s3.forget(&bucket);
+        return proxy.forward(request).await;
+    }
+    if key.is_empty() {
+        if *method == Method::DELETE {
+            proxy.s3.forget(&bucket);
+        }
+        return proxy.forward(request).await;
+    }
+
+    let writes_object = (*method == Method::PUT
+        && !has(query, "uploadId")
+        && !has(query, "partNumber")
+        && !has(query, "tagging")
+        && !has(query, "acl"))
+        || (*method == Method::POST && has(query, "uploadId"));
+    let mut reply = proxy.forward(request).await?;
+    if !reply.status.is_success() {
+        return Ok(reply);
+    }
+    if writes_object {
+        let tags: Vec<(String, String)> = request
+            .headers
+            .get("x-amz-tagging")
+            .and_then(|v| v.to_str().ok())
+            .map(|tagging| {
+                tagging
+                    .split('&')
+                    .filter_map(|pair| {
+                        pair.split_once('=')
+                            .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        replicate_object(proxy, info, &bucket, &key, &version_of(&reply), &tags).await;
+    } else if *method == Method::DELETE && !has(query, "versionId") {
+        replicate_delete(proxy, info, &bucket, &key).await;
+    } else if *method == Method::GET || *method == Method::HEAD {
+        let version = query_value(query, "versionId").unwrap_or_else(|| version_of(&reply));
+        if let Some(status) = proxy.s3.status(&(bucket, key, version)) {
+            reply
+                .headers
+                .insert("x-amz-replication-status", status.parse().expect("static status"));
+        }
+    }
+    Ok(reply)
+}
+
+async fn versioning_enabled(proxy: &Proxy, info: &RequestInfo, bucket: &str) -> Result<bool, String> {
+    let reply = proxy
+        .upstream
+        .s3(
+            &info.access_key,
+            Method::GET,
+            &format!("/{bucket}?versioning"),
+            &HeaderMap::new(),
+            Bytes::new(),
+        )
+        .await?;
+    Ok(xml::parse(&reply.text()).is_some_and(|root| root.text_of("Status") == Some("Enabled")))
+}
+
+/// AWS refuses a replication configuration unless both ends are versioned.
+async fn check_versioning(
+    proxy: &Proxy,
+    info: &RequestInfo,
+    bucket: &str,
+    body: &Bytes,
+) -> Result<Option<Reply>, String> {
+    if !versioning_enabled(proxy, info, bucket).await? {
+        return Ok(Some(s3_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "Versioning must be 'Enabled' on the bucket to apply a replication configuration",
+        )));
+    }
+    let rules = parse_rules(&String::from_utf8_lossy(body));
+    for rule in rules {
+        if !versioning_enabled(proxy, info, &rule.destination).await? {
+            return Ok(Some(s3_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                "Destination bucket must have versioning enabled.",
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// The enabled rules of a `ReplicationConfiguration` document.
+fn parse_rules(text: &str) -> Vec<Rule> {
+    let Some(root) = xml::parse(text) else {
+        return Vec::new();
+    };
+    let mut rules: Vec<Rule> = root
+        .children_named("Rule")
+        .filter(|rule| rule.text_of("Status") == Some("Enabled"))
+        .filter_map(|rule| {
+            let destination = rule
+                .child("Destination")?
+                .text_of("Bucket")?
+                .trim_start_matches("arn:aws:s3:::")
+                .to_string();
+            let filter = rule.child("Filter");
+            let and = filter.and_then(|f| f.child("And"));
+            let prefix = and
+                .and_then(|a| a.text_of("Prefix"))
+                .or_else(|| filter.and_then(|f| f.text_of("Prefix")))
+                .or_else(|| rule.text_of("Prefix"))
+                .unwrap_or("")
+                .to_string();
+            let tag_parent = and.or(filter);
+            let tags = tag_parent
+                .map(|parent| {
+                    parent
+                        .children_named("Tag")
+                        .filter_map(|tag| {
+                            Some((
+                                tag.text_of("Key")?.to_string(),
+                                tag.text_of("Value").unwrap_or("").to_string(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(Rule {
+                priority: rule.text_of("Priority").and_then(|p| p.parse().ok()).unwrap_or(0),
+                prefix,
+                tags,
+                destination,
+                delete_markers: rule
+                    .child("DeleteMarkerReplication")
+                    .and_then(|d| d.text_of("Status"))
+                    == Some("Enabled"),
+            })
+        })
+        .collect();
+    rules.sort_by_key(|rule| -rule.priority);
+    rules
+}
+
+async fn rules(proxy: &Proxy, info: &RequestInfo, bucket: &str) -> Vec<Rule> {
+    if let Some(cached) = proxy
+        .s3
+        .configurations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(bucket)
+    {
+        return cached.clone().unwrap_or_default();
+    }
+    let reply = proxy
+        .upstream
+        .s3(
+            &info.access_key,
+            Method::GET,
+            &format!("/{bucket}?replication"),
+            &HeaderMap::new(),
+            Bytes::new(),
+        )
+        .await;
+    let rules = match reply {
+        Ok(reply) if reply.status.is_success() => Some(parse_rules(&reply.text())),
+        _ => None,
+    };
+    proxy
+        .s3
+        .configurations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(bucket.to_string(), rules.clone());
+    rules.unwrap_or_default()
+}
+
+/// Which destinations an object goes to: for each destination, the matching
+/// rule of highest priority.
+fn destinations(rules: &[Rule], key: &str, tags: &[(String, String)]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for rule in rules {
+        let matches = key.starts_with(&rule.prefix) && rule.tags.iter().all(|tag| tags.contains(tag));
+        if matches && !found.contains(&rule.destination) {
+            found.push(rule.destination.clone());
+        }
+    }
+    found
+}
+
+async fn replicate_object(
+    proxy: &Arc<Proxy>,
+    info: &RequestInfo,
+    bucket: &str,
+    key: &str,
+    version: &str,
+    tags: &[(String, String)],
+) {
+    let rules = rules(proxy, info, bucket).await;
+    let targets = destinations(&rules, key, tags);
+    if targets.is_empty() {
+        return;
+    }
+    let source = (bucket.to_string(), key.to_string(), version.to_string());
+    proxy.s3.set_status(source.clone(), "PENDING");
+    let delay = Duration::from_millis(proxy.settings().s3_replication_ms);
+    let (proxy, access_key, tags) = (proxy.clone(), info.access_key.clone(), tags.to_vec());
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let path = format!("/{}/{}?versionId={}", source.0, encode_key(&source.1), source.2);
+        let original = proxy
+            .upstream
+            .s3(&access_key, Method::GET, &path, &HeaderMap::new(), Bytes::new())
+            .await;
+        let Some(original) = original.ok().filter(|reply| reply.status.is_success()) else {
+            proxy.s3.set_status(source, "FAILED");
+            return;
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in &original.headers {
+            let keep = name.as_str().starts_with("x-amz-meta-")
+                || matches!(
+                    name.as_str(),
+                    "content-type"
+                        | "cache-control"
+                        | "content-encoding"
+                        | "content-disposition"
+                        | "content-language"
+                );
+            if keep {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if !tags.is_empty() {
+            let tagging: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            if let Ok(value) = tagging.join("&").parse() {
+                headers.insert("x-amz-tagging", value);
+            }
+        }
+        let mut all_copied = true;
+        for destination in targets {
+            let path = format!("/{destination}/{}", encode_key(&source.1));
+            match proxy
+                .upstream
+                .s3(&access_key, Method::PUT, &path, &headers, original.body.clone())
+                .await
+            {
+                Ok(reply) if reply.status.is_success() => {
+                    proxy
+                        .s3
+                        .set_status((destination, source.1.clone(), version_of(&reply)), "REPLICA");
+                }
+                _ => all_copied = false,
+            }
+        }
+        proxy
+            .s3
+            .set_status(source, if all_copied { "COMPLETED" } else { "FAILED" });
+    });
+}
+
+/// A delete (a new delete marker) is replicated by rules that ask for it.
+async fn replicate_delete(proxy: &Arc<Proxy>, info: &RequestInfo, bucket: &str, key: &str) {
+    let rules = rules(proxy, info, bucket).await;
+    let targets: Vec<String> = rules
+        .iter()
+        .filter(|rule| rule.delete_markers && key.starts_with(&rule.prefix) && rule.tags.is_empty())
+        .map(|rule| rule.destination.clone())
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let delay = Duration::from_millis(proxy.settings().s3_replication_ms);
+    let (proxy, access_key, key) = (proxy.clone(), info.access_key.clone(), key.to_string());
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        for destination in targets {
+            let path = format!("/{destination}/{}", encode_key(&key));
+            let _ = proxy
+                .upstream
+                .s3(
+                    &access_key,
+                    Method::DELETE,
+                    &path,
+                    &HeaderMap::new(),
+                    Bytes::new(),
+                )
+                .await;
+        }
+    });
+}
+
+fn encode_key(key: &str) -> String {
+    key.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_honour_status_priority_and_filters() {
+        let config = r#"<ReplicationConfiguration><Role>arn</Role>
+            <Rule><ID>a</ID><Priority>1</Priority><Status>Enabled</Status><Filter><Prefix>docs/</Prefix></Filter>
+              <Destination><Bucket>arn:aws:s3:::dest-a</Bucket></Destination><DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication></Rule>
+            <Rule><ID>b</ID><Priority>2</Priority><Status>Disabled</Status><Filter><Prefix></Prefix></Filter>
+              <Destination><Bucket>arn:aws:s3:::dest-b</Bucket></Destination></Rule>
+            <Rule><ID>c</ID><Priority>3</Priority><Status>Enabled</Status><Filter><And><Prefix></Prefix><Tag><Key>copy</Key><Value>yes</Value></Tag></And></Filter>
+              <Destination><Bucket>arn:aws:s3:::dest-c</Bucket></Destination></Rule>
+        </ReplicationConfiguration>"#;
+        let rules = parse_rules(config);
+        assert_eq!(rules.len(), 2);
+        assert_eq!(destinations(&rules, "docs/a.json", &[]), ["dest-a"]);
+        assert!(destinations(&rules, "other/a.json", &[]).is_empty());
+        assert_eq!(
+            destinations(&rules, "x", &[("copy".into(), "yes".into())]),
+            ["dest-c"]
+        );
+    }
+
+    #[test]
+    fn keys_are_decoded_and_encoded() {
+        assert_eq!(
+            bucket_and_key("/b/a%20b/c.json"),
+            ("b".to_string(), "a b/c.json".to_string())
+        );
+        assert_eq!(encode_key("a b/c+d"), "a%20b/c%2Bd");
+    }
+}
