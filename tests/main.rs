@@ -3,8 +3,10 @@
 
 #![allow(unreachable_pub)]
 
+mod aws;
 mod cli;
 mod diagnostics;
+mod emulator;
 mod examples;
 mod explain;
 mod fuzz;

@@ -31,6 +31,9 @@ type ObjectVersion = (String, String, String);
 #[derive(Debug, Default)]
 pub(crate) struct Replication {
     configurations: Mutex<HashMap<String, Option<Vec<Rule>>>>,
+    /// The configuration documents as put: moto 5.2.5 drops a rule's filter
+    /// prefix when it stores one, so the proxy keeps and serves the original.
+    documents: Mutex<HashMap<String, Bytes>>,
     statuses: Mutex<HashMap<ObjectVersion, &'static str>>,
 }
 
@@ -41,6 +44,7 @@ impl Replication {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.statuses.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.documents.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     fn forget(&self, bucket: &str) {
@@ -48,6 +52,30 @@ impl Replication {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(bucket);
+        self.documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(bucket);
+    }
+
+    fn remember(&self, bucket: &str, document: Bytes) {
+        let rules = parse_rules(&String::from_utf8_lossy(&document));
+        self.configurations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(bucket.to_string(), Some(rules));
+        self.documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(bucket.to_string(), document);
+    }
+
+    fn document(&self, bucket: &str) -> Option<Bytes> {
+        self.documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(bucket)
+            .cloned()
     }
 
     fn set_status(&self, object: ObjectVersion, status: &'static str) {
@@ -139,8 +167,22 @@ pub(crate) async fn handle(
         {
             return Ok(refused);
         }
-        proxy.s3.forget(&bucket);
-        return proxy.forward(request).await;
+        let reply = proxy.forward(request).await?;
+        if !reply.status.is_success() {
+            return Ok(reply);
+        }
+        match *method {
+            Method::PUT => proxy.s3.remember(&bucket, request.body.clone()),
+            Method::DELETE => proxy.s3.forget(&bucket),
+            _ => {
+                if let Some(document) = proxy.s3.document(&bucket) {
+                    let mut reply = reply;
+                    reply.body = document;
+                    return Ok(reply);
+                }
+            }
+        }
+        return Ok(reply);
     }
     if key.is_empty() {
         if *method == Method::DELETE {
