@@ -4,6 +4,8 @@
 //! `syntax` (text → AST) → `check` (AST → Topology) → `plan` → `apply`.
 //! `diagnostic` turns every stage's errors into reports; `cli` drives it all.
 
+pub mod apply;
+pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;

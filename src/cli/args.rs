@@ -42,6 +42,22 @@ pub(crate) enum Command {
         after_help = "Exit status: 0 on success (with --detailed-exitcode: 0 no changes, 2 changes), 1 on errors.\n\nExamples:\n  drx plan examples/payments.drx\n  drx plan --json examples/payments.drx\n  drx plan -o plan.json examples/payments.drx"
     )]
     Plan(PlanArgs),
+    /// Create, update and delete AWS resources to match a file (or exactly a
+    /// saved plan).
+    #[command(
+        after_help = "Exit status: 0 when everything was applied, 1 otherwise.\n\nExamples:\n  drx apply examples/payments.drx\n  drx apply --auto-approve --parallelism 20 examples/payments.drx\n  drx plan -o plan.json examples/payments.drx && drx apply plan.json"
+    )]
+    Apply(ApplyArgs),
+    /// Delete every resource of a stack, in reverse dependency order.
+    #[command(
+        after_help = "Tables and buckets hold data: destroying them needs --allow-data-loss.\n\nExamples:\n  drx destroy --auto-approve --allow-data-loss examples/payments.drx"
+    )]
+    Destroy(DestroyArgs),
+    /// Print the stack's outputs, as of the last apply.
+    #[command(
+        after_help = "Examples:\n  drx output examples/payments.drx\n  drx output --json examples/payments.drx"
+    )]
+    Output(OutputArgs),
     /// Print the resource graph, clustered by region.
     #[command(
         after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"
@@ -107,6 +123,60 @@ pub(crate) struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on errors.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// The .drx file, or a plan saved with `drx plan -o`.
+    #[arg(value_name = "FILE|PLAN")]
+    pub target: PathBuf,
+    /// Apply without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Operations in flight at once.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
+    /// Allow replacing or deleting tables and buckets, destroying their data.
+    #[arg(long)]
+    pub allow_data_loss: bool,
+    /// Look up recorded resources first and recreate any deleted outside drx.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub refresh: bool,
+    /// The Cargo profile function code is built with.
+    #[arg(long, default_value = "release", value_name = "PROFILE")]
+    pub cargo_profile: String,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DestroyArgs {
+    /// The .drx file whose stack to destroy.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Destroy without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Allow deleting tables and buckets and the data in them.
+    #[arg(long)]
+    pub allow_data_loss: bool,
+    /// Operations in flight at once.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// The .drx file whose outputs to print.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the outputs as a JSON object.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub state: StateArgs,
 }

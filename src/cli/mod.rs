@@ -1,5 +1,6 @@
 //! The command line: parse arguments, run one command, report an exit code.
 
+mod apply;
 mod args;
 mod check;
 mod explain;
@@ -60,6 +61,9 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Plan(args) => plan::run_plan(args, &terminal),
         Command::Graph(args) => plan::run_graph(args, &terminal),
         Command::Show(args) => plan::run_show(args, &terminal),
+        Command::Apply(args) => apply::run_apply(args, &terminal),
+        Command::Destroy(args) => apply::run_destroy(args, &terminal),
+        Command::Output(args) => apply::run_output(args, &terminal),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

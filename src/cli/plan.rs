@@ -12,7 +12,7 @@ use crate::plan::{self, Plan, SavedPlan, render};
 use crate::state::{LocalBackend, State};
 
 /// Checks the file; on errors renders them and returns `None`.
-fn checked(path: &Path, terminal: &Terminal) -> Option<(Loaded, Topology)> {
+pub(super) fn checked(path: &Path, terminal: &Terminal) -> Option<(Loaded, Topology)> {
     let loaded = match load(path, &ProcessEnvironment) {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -37,7 +37,7 @@ fn checked(path: &Path, terminal: &Terminal) -> Option<(Loaded, Topology)> {
     }
 }
 
-fn backend(args: &StateArgs, file: &Path, stack: &str) -> LocalBackend {
+pub(super) fn backend(args: &StateArgs, file: &Path, stack: &str) -> LocalBackend {
     match &args.state {
         Some(path) => LocalBackend::new(path.clone()),
         None => LocalBackend::beside(file, stack),
@@ -68,7 +68,7 @@ fn read_state(
 }
 
 /// Plans a checked file against its state.
-fn make_plan(
+pub(super) fn make_plan(
     loaded: &Loaded,
     topology: &Topology,
     file: &Path,

@@ -80,6 +80,30 @@ pub fn stack_name(topology: &Topology) -> String {
     }
 }
 
+/// A plan that deletes everything `state` records: `drx destroy`.
+pub fn destroy_plan(stack: &str, state: &State) -> Plan {
+    let nothing = Desired {
+        resources: Vec::new(),
+        outputs: Vec::new(),
+    };
+    let changes = diff::diff(
+        &[],
+        Vec::new(),
+        Vec::new(),
+        &Graph::new(std::iter::empty()),
+        Some(state),
+    );
+    Plan {
+        stack: stack.to_string(),
+        desired: nothing,
+        changes,
+        state: Some(StateVersion {
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+        }),
+    }
+}
+
 /// Plans `topology` (from a file in `base`) against `state`.
 pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
     let desired = lower(topology, base)?;

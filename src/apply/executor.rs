@@ -1,0 +1,456 @@
+//! The executor: steps, their order, bounded parallelism, state after every
+//! step, and Ctrl-C.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::task::JoinSet;
+
+use super::package::{Package, package};
+use super::report::{ApplyReport, Event, EventKind};
+use super::resolve::Outputs;
+use super::retry::retry;
+use crate::aws::{Applied, Aws, AwsError, Provider};
+use crate::plan::resources::{Attributes, Resource, ResourceType};
+use crate::plan::{Action, Plan, StackOutputValue};
+use crate::state::{LocalBackend, ResourceState, State};
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Operations in flight at once.
+    pub parallelism: usize,
+    /// The Cargo profile function packages are built with.
+    pub cargo_profile: String,
+    /// The directory of the .drx file, where code paths start.
+    pub base: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+enum StepKind {
+    Create(Resource),
+    Update(Resource, ResourceState),
+    Delete(ResourceState),
+}
+
+#[derive(Debug)]
+struct Step {
+    address: String,
+    kind: StepKind,
+    waits_for: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+}
+
+/// Deleting the old one waits until the new one took its place: API Gateway
+/// refuses to delete a deployment a stage still points at.
+fn create_before_destroy(resource_type: ResourceType) -> bool {
+    resource_type == ResourceType::ApiDeployment
+}
+
+fn steps(plan: &Plan, state: &State) -> Vec<Step> {
+    let desired: HashMap<&str, &Resource> = plan
+        .desired
+        .resources
+        .iter()
+        .map(|r| (r.address.as_str(), r))
+        .collect();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut applies: HashMap<String, usize> = HashMap::new();
+    let mut deletes: HashMap<String, usize> = HashMap::new();
+    let mut deferred: Vec<usize> = Vec::new();
+    for change in &plan.changes {
+        let old = state.resource(&change.address).cloned();
+        let resource = desired.get(change.address.as_str()).map(|r| (*r).clone());
+        let mut push = |kind: StepKind| {
+            steps.push(Step {
+                address: change.address.clone(),
+                kind,
+                waits_for: Vec::new(),
+            });
+            steps.len() - 1
+        };
+        match (change.action, resource, old) {
+            (Action::Create, Some(resource), _) => {
+                applies.insert(change.address.clone(), push(StepKind::Create(resource)));
+            }
+            (Action::Update, Some(resource), Some(old)) => {
+                applies.insert(change.address.clone(), push(StepKind::Update(resource, old)));
+            }
+            (Action::Replace, Some(resource), Some(old)) => {
+                let later = create_before_destroy(old.resource_type);
+                let delete = push(StepKind::Delete(old));
+                if later {
+                    deferred.push(delete);
+                } else {
+                    deletes.insert(change.address.clone(), delete);
+                }
+                applies.insert(change.address.clone(), push(StepKind::Create(resource)));
+            }
+            (Action::Delete, _, Some(old)) => {
+                deletes.insert(change.address.clone(), push(StepKind::Delete(old)));
+            }
+            _ => {}
+        }
+    }
+    // Order: what a resource reads exists first; a replaced resource's old
+    // self is gone before the new one comes; a deleted resource goes after
+    // everything that depended on it.
+    let recorded: HashMap<&str, &ResourceState> =
+        state.resources.iter().map(|r| (r.address.as_str(), r)).collect();
+    let all_waits: Vec<Vec<usize>> = steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| {
+            let mut waits = Vec::new();
+            match &step.kind {
+                StepKind::Create(resource) | StepKind::Update(resource, _) => {
+                    for dependency in resource.dependencies() {
+                        waits.extend(applies.get(&dependency));
+                    }
+                    if let Some(delete) = deletes.get(&resource.address).filter(|d| **d != index) {
+                        waits.push(*delete);
+                    }
+                }
+                StepKind::Delete(old) if deferred.contains(&index) => {
+                    waits.extend(applies.get(&old.address));
+                    for (address, apply) in &applies {
+                        let reads_it = desired
+                            .get(address.as_str())
+                            .is_some_and(|r| r.dependencies().contains(&old.address));
+                        if reads_it {
+                            waits.push(*apply);
+                        }
+                    }
+                }
+                StepKind::Delete(old) => {
+                    for (address, delete) in &deletes {
+                        let depends = recorded
+                            .get(address.as_str())
+                            .is_some_and(|r| r.depends_on.contains(&old.address));
+                        if depends && *delete != index {
+                            waits.push(*delete);
+                        }
+                    }
+                }
+            }
+            waits.sort_unstable();
+            waits.dedup();
+            waits
+        })
+        .collect();
+    for (step, waits) in steps.iter_mut().zip(all_waits) {
+        step.waits_for = waits;
+    }
+    steps
+}
+
+type Listener = Arc<dyn Fn(&Event) + Send + Sync>;
+
+fn verb(kind: &StepKind) -> (&'static str, &'static str) {
+    match kind {
+        StepKind::Create(_) => ("creating", "created"),
+        StepKind::Update(..) => ("updating", "updated"),
+        StepKind::Delete(_) => ("deleting", "deleted"),
+    }
+}
+
+/// Applies `plan`, starting from `state` and writing it through `backend`
+/// after every operation. Returns the final state and what happened.
+pub async fn apply(
+    plan: &Plan,
+    mut state: State,
+    backend: &LocalBackend,
+    aws: Arc<Aws>,
+    options: &ApplyOptions,
+    listener: Listener,
+) -> (State, ApplyReport) {
+    let mut report = ApplyReport::default();
+    let steps = steps(plan, &state);
+    if state.account_id.is_none() {
+        match retry(|| aws.account_id(), |_, _| {}).await {
+            Ok(account) => state.account_id = Some(account),
+            Err(error) => {
+                report.failed.push((
+                    "(AWS account)".into(),
+                    format!("cannot identify the AWS account: {error}"),
+                ));
+                report.skipped = steps.iter().map(|s| s.address.clone()).collect();
+                return (state, report);
+            }
+        }
+    }
+    let mut outputs = Outputs {
+        account_id: state.account_id.clone().unwrap_or_default(),
+        by_address: state
+            .resources
+            .iter()
+            .map(|r| (r.address.clone(), r.outputs.clone()))
+            .collect(),
+    };
+
+    // Package each function's code once, before anything is changed.
+    let mut packages: HashMap<String, Result<Arc<Package>, String>> = HashMap::new();
+    for step in &steps {
+        if let StepKind::Create(resource) | StepKind::Update(resource, _) = &step.kind
+            && let Attributes::LambdaFunction(function) = &resource.attributes
+            && !packages.contains_key(&function.code.source)
+        {
+            let path = options.base.join(&function.code.source);
+            let profile = options.cargo_profile.clone();
+            let packaged = tokio::task::spawn_blocking(move || package(&path, &profile))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+                .map(Arc::new);
+            packages.insert(function.code.source.clone(), packaged);
+        }
+    }
+
+    let mut status = vec![Status::Pending; steps.len()];
+    let mut running: JoinSet<(usize, Result<Applied, AwsError>, Instant)> = JoinSet::new();
+    let mut interrupted = false;
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        // Skip what can no longer run; start what is ready.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for index in 0..steps.len() {
+                if status[index] != Status::Pending {
+                    continue;
+                }
+                let blocked = steps[index]
+                    .waits_for
+                    .iter()
+                    .find(|w| matches!(status[**w], Status::Failed | Status::Skipped));
+                if let Some(blocker) = blocked {
+                    status[index] = Status::Skipped;
+                    let reason = format!("{} did not succeed", steps[*blocker].address);
+                    listener(&Event {
+                        address: steps[index].address.clone(),
+                        kind: EventKind::Skipped(reason),
+                    });
+                    report.skipped.push(steps[index].address.clone());
+                    changed = true;
+                }
+            }
+        }
+        if !interrupted {
+            for index in 0..steps.len() {
+                if running.len() >= options.parallelism.max(1) {
+                    break;
+                }
+                if status[index] != Status::Pending
+                    || !steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
+                {
+                    continue;
+                }
+                status[index] = Status::Running;
+                let step = &steps[index];
+                listener(&Event {
+                    address: step.address.clone(),
+                    kind: EventKind::Started(verb(&step.kind).0),
+                });
+                let prepared = prepare(&step.kind, &outputs, &packages);
+                let (aws, listener, address) = (aws.clone(), listener.clone(), step.address.clone());
+                running.spawn(async move {
+                    let started = Instant::now();
+                    let result = match prepared {
+                        Err(message) => Err(AwsError::other(message)),
+                        Ok((kind, code)) => {
+                            let code = code.as_deref().map(|p| p.zip.as_slice());
+                            retry(
+                                || async {
+                                    match &kind {
+                                        StepKind::Create(resource) => aws.create(resource, code).await,
+                                        StepKind::Update(resource, old) => {
+                                            aws.update(resource, old, code).await
+                                        }
+                                        StepKind::Delete(old) => {
+                                            aws.delete(old).await.map(|()| Applied::default())
+                                        }
+                                    }
+                                },
+                                |attempt, error| {
+                                    listener(&Event {
+                                        address: address.clone(),
+                                        kind: EventKind::Retrying {
+                                            attempt,
+                                            error: error.to_string(),
+                                        },
+                                    })
+                                },
+                            )
+                            .await
+                        }
+                    };
+                    (index, result, started)
+                });
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        tokio::select! {
+            finished = running.join_next() => {
+                let Some(Ok((index, result, started))) = finished else { continue };
+                let step = &steps[index];
+                match result {
+                    Ok(applied) => {
+                        status[index] = Status::Done;
+                        record(&mut state, &mut outputs, &step.kind, applied);
+                        let done = verb(&step.kind).1;
+                        match &step.kind {
+                            StepKind::Create(_) => report.created.push(step.address.clone()),
+                            StepKind::Update(..) => report.updated.push(step.address.clone()),
+                            StepKind::Delete(_) => report.deleted.push(step.address.clone()),
+                        }
+                        listener(&Event { address: step.address.clone(), kind: EventKind::Done { verb: done, elapsed: started.elapsed() } });
+                    }
+                    Err(error) => {
+                        status[index] = Status::Failed;
+                        report.failed.push((step.address.clone(), error.to_string()));
+                        listener(&Event { address: step.address.clone(), kind: EventKind::Failed(error.to_string()) });
+                    }
+                }
+                // Every finished operation is recorded before the next one.
+                state.serial += 1;
+                if let Err(error) = backend.write(&state) {
+                    report.failed.push(("(state)".into(), error.to_string()));
+                    interrupted = true;
+                }
+            }
+            _ = &mut interrupt, if !interrupted => {
+                interrupted = true;
+                report.interrupted = true;
+            }
+        }
+    }
+    for (index, step) in steps.iter().enumerate() {
+        if status[index] == Status::Pending {
+            report.skipped.push(step.address.clone());
+        }
+    }
+    state.outputs = stack_outputs(plan, &outputs);
+    state.serial += 1;
+    if let Err(error) = backend.write(&state) {
+        report.failed.push(("(state)".into(), error.to_string()));
+    }
+    (state, report)
+}
+
+/// The step with its values filled in, and the function code it needs.
+fn prepare(
+    kind: &StepKind,
+    outputs: &Outputs,
+    packages: &HashMap<String, Result<Arc<Package>, String>>,
+) -> Result<(StepKind, Option<Arc<Package>>), String> {
+    let resolve = |resource: &Resource| -> Result<Resource, String> {
+        Ok(Resource {
+            attributes: outputs.attributes(&resource.attributes)?,
+            ..resource.clone()
+        })
+    };
+    let code = |resource: &Resource| match &resource.attributes {
+        Attributes::LambdaFunction(function) => match packages.get(&function.code.source) {
+            Some(Ok(package)) => Ok(Some(package.clone())),
+            Some(Err(error)) => Err(error.clone()),
+            None => Err(format!("no package for {}", function.code.source)),
+        },
+        _ => Ok(None),
+    };
+    match kind {
+        StepKind::Create(resource) => Ok((StepKind::Create(resolve(resource)?), code(resource)?)),
+        StepKind::Update(resource, old) => {
+            Ok((StepKind::Update(resolve(resource)?, old.clone()), code(resource)?))
+        }
+        StepKind::Delete(old) => Ok((StepKind::Delete(old.clone()), None)),
+    }
+}
+
+/// What state remembers of a finished step.
+fn record(state: &mut State, outputs: &mut Outputs, kind: &StepKind, applied: Applied) {
+    match kind {
+        StepKind::Create(resource) | StepKind::Update(resource, _) => {
+            let entry = ResourceState {
+                address: resource.address.clone(),
+                resource_type: resource.resource_type(),
+                region: resource.region.clone(),
+                physical_id: applied.physical_id,
+                attributes: resource.attributes.to_json(),
+                outputs: applied.outputs.clone(),
+                depends_on: resource.dependencies(),
+            };
+            outputs
+                .by_address
+                .insert(resource.address.clone(), applied.outputs);
+            match state.resources.iter_mut().find(|r| r.address == resource.address) {
+                Some(existing) => *existing = entry,
+                None => state.resources.push(entry),
+            }
+        }
+        StepKind::Delete(old) => {
+            state.resources.retain(|r| r.address != old.address);
+            outputs.by_address.remove(&old.address);
+        }
+    }
+}
+
+/// The stack's outputs, where every part is known.
+fn stack_outputs(plan: &Plan, outputs: &Outputs) -> BTreeMap<String, serde_json::Value> {
+    let mut values = BTreeMap::new();
+    for output in &plan.desired.outputs {
+        let value = match &output.value {
+            StackOutputValue::Single(val) => outputs.value(val).map(serde_json::Value::String),
+            StackOutputValue::List(vals) => vals
+                .iter()
+                .map(|val| outputs.value(val).map(serde_json::Value::String))
+                .collect::<Result<Vec<_>, _>>()
+                .map(serde_json::Value::Array),
+        };
+        if let Ok(value) = value {
+            values.insert(output.name.clone(), value);
+        }
+    }
+    values
+}
+
+/// Looks up every recorded resource in parallel. Returns the state without
+/// the resources that no longer exist, and their addresses.
+pub async fn refresh(
+    state: &State,
+    aws: Arc<Aws>,
+    parallelism: usize,
+) -> (State, Vec<String>, Vec<(String, String)>) {
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
+    let mut checks = JoinSet::new();
+    for resource in state.resources.clone() {
+        let (aws, semaphore) = (aws.clone(), semaphore.clone());
+        checks.spawn(async move {
+            let _permit = semaphore.acquire().await;
+            let exists = retry(|| aws.exists(&resource), |_, _| {}).await;
+            (resource.address, exists)
+        });
+    }
+    let (mut missing, mut errors) = (Vec::new(), Vec::new());
+    while let Some(Ok((address, exists))) = checks.join_next().await {
+        match exists {
+            Ok(true) => {}
+            Ok(false) => missing.push(address),
+            Err(error) => errors.push((address, error.to_string())),
+        }
+    }
+    missing.sort();
+    let mut refreshed = state.clone();
+    refreshed.resources.retain(|r| !missing.contains(&r.address));
+    (refreshed, missing, errors)
+}

@@ -1,0 +1,134 @@
+//! Function code as Lambda receives it: a zip. A Cargo package is built (its
+//! `bootstrap` binary), a directory is zipped, a `.zip` is taken as is.
+//!
+//! Zips are deterministic — entries sorted, timestamps fixed, permissions
+//! fixed — so the same code always gives the same bytes and code hash.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+
+/// A packaged function: the zip and its SHA-256 (base64 is what Lambda reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    pub zip: Vec<u8>,
+    pub sha256: String,
+}
+
+/// Packages the code at `path`; `profile` is the Cargo profile for packages.
+pub fn package(path: &Path, profile: &str) -> Result<Package, String> {
+    let zip = if path.is_file() {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    } else if path.join("Cargo.toml").is_file() {
+        let binary = build(path, profile)?;
+        let contents =
+            std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
+        zip_entries(vec![("bootstrap".to_string(), contents, 0o755)])?
+    } else if path.is_dir() {
+        let mut files = Vec::new();
+        collect(path, path, &mut files)?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        zip_entries(files)?
+    } else {
+        return Err(format!("{} does not exist", path.display()));
+    };
+    let sha256 = hex::encode(Sha256::digest(&zip));
+    Ok(Package { zip, sha256 })
+}
+
+/// `cargo build` of the package's `bootstrap` binary; its path from Cargo's
+/// own report, so workspace target directories are found.
+fn build(path: &Path, profile: &str) -> Result<PathBuf, String> {
+    let manifest = path.join("Cargo.toml");
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--quiet",
+            "--bin",
+            "bootstrap",
+            "--profile",
+            profile,
+            "--message-format",
+            "json-render-diagnostics",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "building {} failed:\n{}",
+            manifest.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| {
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == "bootstrap"
+        })
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| format!("cargo built no `bootstrap` binary in {}", manifest.display()))
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>, u32)>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, files)?;
+        } else {
+            let contents =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((relative, contents, 0o644));
+        }
+    }
+    Ok(())
+}
+
+fn zip_entries(files: Vec<(String, Vec<u8>, u32)>) -> Result<Vec<u8>, String> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, contents, mode) in files {
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(mode);
+        writer.start_file(name, options).map_err(|e| e.to_string())?;
+        writer.write_all(&contents).map_err(|e| e.to_string())?;
+    }
+    let cursor = writer.finish().map_err(|e| e.to_string())?;
+    Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package;
+
+    #[test]
+    fn zips_are_deterministic_and_follow_the_code() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::fs::write(dir.path().join("handler.py"), "def handler(e, c): return 1").expect("write");
+        std::fs::create_dir_all(dir.path().join("lib")).expect("mkdir");
+        std::fs::write(dir.path().join("lib/util.py"), "X = 1").expect("write");
+        let first = package(dir.path(), "dev").expect("package");
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let second = package(dir.path(), "dev").expect("package");
+        assert_eq!(first, second, "same code, same bytes");
+        std::fs::write(dir.path().join("lib/util.py"), "X = 2").expect("write");
+        assert_ne!(package(dir.path(), "dev").expect("package").sha256, first.sha256);
+        assert!(package(&dir.path().join("missing"), "dev").is_err());
+    }
+}

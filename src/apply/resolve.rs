@@ -1,0 +1,90 @@
+//! Filling in what was known only at apply time: the account id and the
+//! outputs of resources applied earlier in dependency order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::plan::resources::Attributes;
+use crate::plan::value::{Part, Val};
+
+/// Known outputs, by address.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    pub account_id: String,
+    pub by_address: HashMap<String, BTreeMap<String, String>>,
+}
+
+impl Outputs {
+    pub fn value(&self, value: &Val) -> Result<String, String> {
+        let mut text = String::new();
+        for part in value.parts() {
+            match part {
+                Part::Text(chunk) => text.push_str(&chunk),
+                Part::AccountId => text.push_str(&self.account_id),
+                Part::Ref(address, output) => {
+                    let found = self
+                        .by_address
+                        .get(&address)
+                        .and_then(|outputs| outputs.get(&output))
+                        .ok_or_else(|| format!("{address} has no output {output} yet"))?;
+                    text.push_str(found);
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    /// The attributes with every value known.
+    pub fn attributes(&self, attributes: &Attributes) -> Result<Attributes, String> {
+        let json = serde_json::to_value(attributes).map_err(|e| e.to_string())?;
+        let resolved = self.json(&json)?;
+        serde_json::from_value(resolved).map_err(|e| e.to_string())
+    }
+
+    fn json(&self, value: &serde_json::Value) -> Result<serde_json::Value, String> {
+        Ok(match value {
+            serde_json::Value::Object(map) if map.contains_key("template") => {
+                let val: Val = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+                serde_json::Value::String(self.value(&val)?)
+            }
+            serde_json::Value::Object(map) => {
+                let mut resolved = serde_json::Map::new();
+                for (key, item) in map {
+                    resolved.insert(key.clone(), self.json(item)?);
+                }
+                serde_json::Value::Object(resolved)
+            }
+            serde_json::Value::Array(items) => serde_json::Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.json(item))
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_account_and_references() {
+        let mut outputs = Outputs {
+            account_id: "123456789012".into(),
+            ..Outputs::default()
+        };
+        outputs.by_address.insert(
+            "api.rest_api@us-east-1".into(),
+            BTreeMap::from([("id".to_string(), "abc".to_string())]),
+        );
+        let val = Val::concat([
+            Part::Text("arn:".into()),
+            Part::AccountId,
+            Part::Text(":".into()),
+            Part::Ref("api.rest_api@us-east-1".into(), "id".into()),
+        ]);
+        assert_eq!(outputs.value(&val), Ok("arn:123456789012:abc".to_string()));
+        assert!(outputs.value(&Val::output("missing", "id")).is_err());
+    }
+}

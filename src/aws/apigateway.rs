@@ -1,0 +1,360 @@
+//! API Gateway REST APIs: the API, its resources, methods with Lambda proxy
+//! integrations, deployments and stages.
+
+use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, IntegrationType, Op, PatchOperation};
+
+use super::provider::{Applied, text};
+use super::{Aws, AwsError};
+use crate::plan::resources::{ApiDeployment, ApiResource, ApiRoute, ApiStage, RestApi};
+use crate::state::ResourceState;
+
+/// `a/b/c` physical ids of sub-resources, split back.
+fn parts(id: &str) -> Vec<&str> {
+    id.split('/').collect()
+}
+
+impl Aws {
+    async fn apigateway(&self, region: &str) -> aws_sdk_apigateway::Client {
+        aws_sdk_apigateway::Client::new(&self.config(region).await)
+    }
+
+    pub(super) async fn create_rest_api(&self, region: &str, api: &RestApi) -> Result<Applied, AwsError> {
+        let created = self
+            .apigateway(region)
+            .await
+            .create_rest_api()
+            .name(&api.name)
+            .endpoint_configuration(
+                EndpointConfiguration::builder()
+                    .types(EndpointType::from(api.endpoint_type.as_str()))
+                    .build(),
+            )
+            .set_tags(Some(api.tags.clone().into_iter().collect()))
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let id = created.id.unwrap_or_default();
+        let root = match created.root_resource_id {
+            Some(root) => root,
+            None => self.root_resource(region, &id).await?,
+        };
+        Ok(Applied::new(&id)
+            .with("id", id.clone())
+            .with("root_resource_id", root))
+    }
+
+    async fn root_resource(&self, region: &str, api: &str) -> Result<String, AwsError> {
+        let resources = self
+            .apigateway(region)
+            .await
+            .get_resources()
+            .rest_api_id(api)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        resources
+            .items()
+            .iter()
+            .find(|resource| resource.path() == Some("/"))
+            .and_then(|resource| resource.id().map(str::to_string))
+            .ok_or_else(|| AwsError::other(format!("REST API {api} has no root resource")))
+    }
+
+    pub(super) async fn update_rest_api(
+        &self,
+        region: &str,
+        api: &RestApi,
+        old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        self.apigateway(region)
+            .await
+            .update_rest_api()
+            .rest_api_id(&old.physical_id)
+            .patch_operations(
+                PatchOperation::builder()
+                    .op(Op::Replace)
+                    .path("/name")
+                    .value(&api.name)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    pub(super) async fn delete_rest_api(&self, region: &str, id: &str) -> Result<(), AwsError> {
+        self.apigateway(region)
+            .await
+            .delete_rest_api()
+            .rest_api_id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn rest_api_exists(&self, region: &str, id: &str) -> Result<bool, AwsError> {
+        self.apigateway(region)
+            .await
+            .get_rest_api()
+            .rest_api_id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn create_api_resource(
+        &self,
+        region: &str,
+        resource: &ApiResource,
+    ) -> Result<Applied, AwsError> {
+        let api = text(&resource.rest_api);
+        let created = self
+            .apigateway(region)
+            .await
+            .create_resource()
+            .rest_api_id(&api)
+            .parent_id(text(&resource.parent))
+            .path_part(&resource.path_part)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let id = created.id.unwrap_or_default();
+        Ok(Applied::new(format!("{api}/{id}")).with("id", id))
+    }
+
+    pub(super) async fn delete_api_resource(
+        &self,
+        region: &str,
+        old: &ResourceState,
+    ) -> Result<(), AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .delete_resource()
+            .rest_api_id(id[0])
+            .resource_id(id.get(1).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn api_resource_exists(
+        &self,
+        region: &str,
+        old: &ResourceState,
+    ) -> Result<bool, AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .get_resource()
+            .rest_api_id(id[0])
+            .resource_id(id.get(1).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    /// `PutMethod` and `PutIntegration`: both replace what is there.
+    pub(super) async fn put_route(&self, region: &str, route: &ApiRoute) -> Result<Applied, AwsError> {
+        let client = self.apigateway(region).await;
+        let (api, resource) = (text(&route.rest_api), text(&route.resource));
+        let method = client
+            .put_method()
+            .rest_api_id(&api)
+            .resource_id(&resource)
+            .http_method(&route.http_method)
+            .authorization_type(&route.authorization)
+            .send()
+            .await;
+        if let Err(error) = method {
+            let error = AwsError::from_sdk(error);
+            if error.code.as_deref() != Some("ConflictException") {
+                return Err(error);
+            }
+        }
+        client
+            .put_integration()
+            .rest_api_id(&api)
+            .resource_id(&resource)
+            .http_method(&route.http_method)
+            .r#type(IntegrationType::from(route.integration_type.as_str()))
+            .integration_http_method(&route.integration_http_method)
+            .uri(text(&route.integration_uri))
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(Applied::new(format!("{api}/{resource}/{}", route.http_method)))
+    }
+
+    pub(super) async fn delete_route(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .delete_method()
+            .rest_api_id(id[0])
+            .resource_id(id.get(1).copied().unwrap_or_default())
+            .http_method(id.get(2).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn route_exists(&self, region: &str, old: &ResourceState) -> Result<bool, AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .get_method()
+            .rest_api_id(id[0])
+            .resource_id(id.get(1).copied().unwrap_or_default())
+            .http_method(id.get(2).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn create_deployment(
+        &self,
+        region: &str,
+        deployment: &ApiDeployment,
+    ) -> Result<Applied, AwsError> {
+        let api = text(&deployment.rest_api);
+        let created = self
+            .apigateway(region)
+            .await
+            .create_deployment()
+            .rest_api_id(&api)
+            .description(&deployment.description)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let id = created.id.unwrap_or_default();
+        Ok(Applied::new(format!("{api}/{id}")).with("id", id))
+    }
+
+    pub(super) async fn delete_deployment(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .delete_deployment()
+            .rest_api_id(id[0])
+            .deployment_id(id.get(1).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn deployment_exists(
+        &self,
+        region: &str,
+        old: &ResourceState,
+    ) -> Result<bool, AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .get_deployment()
+            .rest_api_id(id[0])
+            .deployment_id(id.get(1).copied().unwrap_or_default())
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn create_stage(&self, region: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
+        let api = text(&stage.rest_api);
+        let created = self
+            .apigateway(region)
+            .await
+            .create_stage()
+            .rest_api_id(&api)
+            .stage_name(&stage.stage_name)
+            .deployment_id(text(&stage.deployment))
+            .set_tags(Some(stage.tags.clone().into_iter().collect()))
+            .send()
+            .await;
+        if let Err(error) = created {
+            let error = AwsError::from_sdk(error);
+            if error.code.as_deref() != Some("ConflictException") {
+                return Err(error);
+            }
+            return self.move_stage(region, &api, stage).await;
+        }
+        Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
+    }
+
+    /// Points the stage at the new deployment.
+    async fn move_stage(&self, region: &str, api: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
+        self.apigateway(region)
+            .await
+            .update_stage()
+            .rest_api_id(api)
+            .stage_name(&stage.stage_name)
+            .patch_operations(
+                PatchOperation::builder()
+                    .op(Op::Replace)
+                    .path("/deploymentId")
+                    .value(text(&stage.deployment))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
+    }
+
+    pub(super) async fn update_stage(
+        &self,
+        region: &str,
+        stage: &ApiStage,
+        _old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        self.move_stage(region, &text(&stage.rest_api), stage).await
+    }
+
+    pub(super) async fn delete_stage(
+        &self,
+        region: &str,
+        old: &ResourceState,
+        name: &str,
+    ) -> Result<(), AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .delete_stage()
+            .rest_api_id(id[0])
+            .stage_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn stage_exists(
+        &self,
+        region: &str,
+        old: &ResourceState,
+        name: &str,
+    ) -> Result<bool, AwsError> {
+        let id = parts(&old.physical_id);
+        self.apigateway(region)
+            .await
+            .get_stage()
+            .rest_api_id(id[0])
+            .stage_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+}

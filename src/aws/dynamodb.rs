@@ -1,0 +1,340 @@
+//! DynamoDB: tables (with point-in-time recovery and streams) and global-table
+//! replicas, waiting for ACTIVE as AWS requires before the next change.
+
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction,
+    KeySchemaElement, KeyType, PointInTimeRecoverySpecification, ProvisionedThroughput, ReplicaStatus,
+    ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification, StreamViewType, TableStatus, Tag,
+};
+
+use super::iam::build_error;
+use super::provider::{Applied, text};
+use super::{Aws, AwsError};
+use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute};
+use crate::state::ResourceState;
+
+/// How long to wait for a table or replica to settle.
+const SETTLE: Duration = Duration::from_secs(600);
+
+impl Aws {
+    async fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.config(region).await)
+    }
+
+    pub(super) async fn create_table(&self, region: &str, table: &DynamoTable) -> Result<Applied, AwsError> {
+        let client = self.dynamodb(region).await;
+        let mut keys = vec![&table.partition_key];
+        keys.extend(table.sort_key.as_ref());
+        let mut request = client.create_table().table_name(&table.name);
+        for (key, key_type) in keys.iter().zip([KeyType::Hash, KeyType::Range]) {
+            request = request
+                .key_schema(
+                    KeySchemaElement::builder()
+                        .attribute_name(&key.name)
+                        .key_type(key_type)
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .attribute_definitions(definition(key)?);
+        }
+        request = if table.billing_mode == "PROVISIONED" {
+            request
+                .billing_mode(BillingMode::Provisioned)
+                .provisioned_throughput(
+                    ProvisionedThroughput::builder()
+                        .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
+                        .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
+                        .build()
+                        .map_err(build_error)?,
+                )
+        } else {
+            request.billing_mode(BillingMode::PayPerRequest)
+        };
+        if let Some(view) = &table.stream_view_type {
+            request = request.stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::from(view.as_str()))
+                    .build()
+                    .map_err(build_error)?,
+            );
+        }
+        for (key, value) in &table.tags {
+            request = request.tags(
+                Tag::builder()
+                    .key(key)
+                    .value(value)
+                    .build()
+                    .map_err(build_error)?,
+            );
+        }
+        if let Err(error) = request.send().await {
+            let error = AwsError::from_sdk(error);
+            if error.code.as_deref() != Some("ResourceInUseException") {
+                return Err(error);
+            }
+        }
+        self.wait_table_active(&client, &table.name).await?;
+        self.set_recovery(&client, &table.name, table.point_in_time_recovery)
+            .await?;
+        self.table_applied(&client, &table.name).await
+    }
+
+    async fn table_applied(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+    ) -> Result<Applied, AwsError> {
+        let described = client
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let table = described
+            .table
+            .ok_or_else(|| AwsError::other("DescribeTable returned no table"))?;
+        let mut applied = Applied::new(name).with("arn", table.table_arn.unwrap_or_default());
+        if let Some(stream) = table.latest_stream_arn {
+            applied = applied.with("stream_arn", stream);
+        }
+        Ok(applied)
+    }
+
+    async fn set_recovery(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+        enabled: bool,
+    ) -> Result<(), AwsError> {
+        client
+            .update_continuous_backups()
+            .table_name(name)
+            .point_in_time_recovery_specification(
+                PointInTimeRecoverySpecification::builder()
+                    .point_in_time_recovery_enabled(enabled)
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    async fn wait_table_active(&self, client: &aws_sdk_dynamodb::Client, name: &str) -> Result<(), AwsError> {
+        let deadline = tokio::time::Instant::now() + SETTLE;
+        loop {
+            let described = client
+                .describe_table()
+                .table_name(name)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            let table = described
+                .table
+                .ok_or_else(|| AwsError::other("DescribeTable returned no table"))?;
+            let replicas_settled = table
+                .replicas()
+                .iter()
+                .all(|replica| matches!(replica.replica_status(), Some(ReplicaStatus::Active) | None));
+            if table.table_status() == Some(&TableStatus::Active) && replicas_settled {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(AwsError::other(format!("table {name} did not become ACTIVE")));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    pub(super) async fn update_table(
+        &self,
+        region: &str,
+        table: &DynamoTable,
+        before: &DynamoTable,
+        _old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        let client = self.dynamodb(region).await;
+        if table.billing_mode != before.billing_mode
+            || table.read_capacity != before.read_capacity
+            || table.write_capacity != before.write_capacity
+        {
+            let mut request = client.update_table().table_name(&table.name);
+            request = if table.billing_mode == "PROVISIONED" {
+                request
+                    .billing_mode(BillingMode::Provisioned)
+                    .provisioned_throughput(
+                        ProvisionedThroughput::builder()
+                            .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
+                            .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
+                            .build()
+                            .map_err(build_error)?,
+                    )
+            } else {
+                request.billing_mode(BillingMode::PayPerRequest)
+            };
+            request.send().await.map_err(AwsError::from_sdk)?;
+            self.wait_table_active(&client, &table.name).await?;
+        }
+        if table.stream_view_type != before.stream_view_type {
+            let specification = match &table.stream_view_type {
+                Some(view) => StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::from(view.as_str())),
+                None => StreamSpecification::builder().stream_enabled(false),
+            };
+            client
+                .update_table()
+                .table_name(&table.name)
+                .stream_specification(specification.build().map_err(build_error)?)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            self.wait_table_active(&client, &table.name).await?;
+        }
+        if table.point_in_time_recovery != before.point_in_time_recovery {
+            self.set_recovery(&client, &table.name, table.point_in_time_recovery)
+                .await?;
+        }
+        self.table_applied(&client, &table.name).await
+    }
+
+    pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), AwsError> {
+        self.dynamodb(region)
+            .await
+            .delete_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn table_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+        self.dynamodb(region)
+            .await
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn create_replica(&self, replica: &DynamoReplica) -> Result<Applied, AwsError> {
+        let name = text(&replica.table);
+        let home = self.dynamodb(&replica.home_region).await;
+        // One replica change at a time: wait out any in progress.
+        self.wait_table_active(&home, &name).await?;
+        if !self.replica_exists(replica).await? {
+            home.update_table()
+                .table_name(&name)
+                .replica_updates(
+                    ReplicationGroupUpdate::builder()
+                        .create(
+                            CreateReplicationGroupMemberAction::builder()
+                                .region_name(&replica.region_name)
+                                .build()
+                                .map_err(build_error)?,
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        self.wait_table_active(&home, &name).await?;
+        let local = self.dynamodb(&replica.region_name).await;
+        self.wait_table_active(&local, &name).await?;
+        self.set_recovery(&local, &name, replica.point_in_time_recovery)
+            .await?;
+        let applied = self.table_applied(&local, &name).await?;
+        Ok(Applied {
+            physical_id: format!("{name}@{}", replica.region_name),
+            ..applied
+        })
+    }
+
+    pub(super) async fn update_replica(
+        &self,
+        replica: &DynamoReplica,
+        _old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        let name = text(&replica.table);
+        let local = self.dynamodb(&replica.region_name).await;
+        self.set_recovery(&local, &name, replica.point_in_time_recovery)
+            .await?;
+        let applied = self.table_applied(&local, &name).await?;
+        Ok(Applied {
+            physical_id: format!("{name}@{}", replica.region_name),
+            ..applied
+        })
+    }
+
+    pub(super) async fn delete_replica(
+        &self,
+        replica: &DynamoReplica,
+        _old: &ResourceState,
+    ) -> Result<(), AwsError> {
+        let name = text(&replica.table);
+        let home = self.dynamodb(&replica.home_region).await;
+        self.wait_table_active(&home, &name).await?;
+        home.update_table()
+            .table_name(&name)
+            .replica_updates(
+                ReplicationGroupUpdate::builder()
+                    .delete(
+                        DeleteReplicationGroupMemberAction::builder()
+                            .region_name(&replica.region_name)
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        // The replica is gone once the table no longer lists it.
+        let deadline = tokio::time::Instant::now() + SETTLE;
+        while self.replica_exists(replica).await? {
+            if tokio::time::Instant::now() > deadline {
+                return Err(AwsError::other(format!(
+                    "replica of {name} in {} was not removed",
+                    replica.region_name
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn replica_exists(&self, replica: &DynamoReplica) -> Result<bool, AwsError> {
+        let home = self.dynamodb(&replica.home_region).await;
+        let described = home
+            .describe_table()
+            .table_name(text(&replica.table))
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(described
+            .table
+            .map(|table| {
+                table
+                    .replicas()
+                    .iter()
+                    .any(|r| r.region_name() == Some(replica.region_name.as_str()))
+            })
+            .unwrap_or(false))
+    }
+}
+
+fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, AwsError> {
+    AttributeDefinition::builder()
+        .attribute_name(&key.name)
+        .attribute_type(ScalarAttributeType::from(key.attribute_type.as_str()))
+        .build()
+        .map_err(build_error)
+}

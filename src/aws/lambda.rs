@@ -1,0 +1,241 @@
+//! Lambda: functions (created once their role is assumable, updated only
+//! when the last update has finished) and invoke permissions.
+
+use std::time::Duration;
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
+
+use super::provider::{Applied, text};
+use super::{Aws, AwsError};
+use crate::plan::resources::{LambdaFunction, LambdaPermission};
+
+impl Aws {
+    async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(&self.config(region).await)
+    }
+
+    pub(super) async fn create_function(
+        &self,
+        region: &str,
+        function: &LambdaFunction,
+        zip: &[u8],
+    ) -> Result<Applied, AwsError> {
+        let client = self.lambda(region).await;
+        let mut request = client
+            .create_function()
+            .function_name(&function.name)
+            .runtime(Runtime::from(function.runtime.as_str()))
+            .handler(&function.handler)
+            .role(text(&function.role))
+            .memory_size(function.memory_size as i32)
+            .timeout(function.timeout as i32)
+            .architectures(Architecture::from(function.architecture.as_str()))
+            .environment(environment(function))
+            .code(FunctionCode::builder().zip_file(Blob::new(zip.to_vec())).build());
+        for (key, value) in &function.tags {
+            request = request.tags(key, value);
+        }
+        if let Err(error) = request.send().await {
+            let error = AwsError::from_sdk(error);
+            if error.code.as_deref() != Some("ResourceConflictException")
+                || error.message.contains("in progress")
+            {
+                return Err(error);
+            }
+            // Created by an earlier attempt whose answer was lost.
+            return self.update_function(region, function, function, zip).await;
+        }
+        self.wait_function(&client, &function.name).await?;
+        self.function_applied(&client, &function.name).await
+    }
+
+    async fn function_applied(
+        &self,
+        client: &aws_sdk_lambda::Client,
+        name: &str,
+    ) -> Result<Applied, AwsError> {
+        let found = client
+            .get_function_configuration()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(Applied::new(name)
+            .with("arn", found.function_arn.unwrap_or_default())
+            .with("version", found.version.unwrap_or_default()))
+    }
+
+    /// Lambda takes one change at a time: wait until the function is Active
+    /// and its last update has finished.
+    async fn wait_function(&self, client: &aws_sdk_lambda::Client, name: &str) -> Result<(), AwsError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
+        loop {
+            let found = client
+                .get_function_configuration()
+                .function_name(name)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            let active = !matches!(found.state(), Some(State::Pending));
+            let settled = !matches!(found.last_update_status(), Some(LastUpdateStatus::InProgress));
+            if let Some(State::Failed) = found.state() {
+                return Err(AwsError::other(format!(
+                    "function {name} failed: {}",
+                    found.state_reason().unwrap_or("no reason given")
+                )));
+            }
+            if active && settled {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(AwsError::other(format!("function {name} did not settle")));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    pub(super) async fn update_function(
+        &self,
+        region: &str,
+        function: &LambdaFunction,
+        before: &LambdaFunction,
+        zip: &[u8],
+    ) -> Result<Applied, AwsError> {
+        let client = self.lambda(region).await;
+        self.wait_function(&client, &function.name).await?;
+        client
+            .update_function_configuration()
+            .function_name(&function.name)
+            .runtime(Runtime::from(function.runtime.as_str()))
+            .handler(&function.handler)
+            .role(text(&function.role))
+            .memory_size(function.memory_size as i32)
+            .timeout(function.timeout as i32)
+            .environment(environment(function))
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        self.wait_function(&client, &function.name).await?;
+        if function.code != before.code
+            || function.architecture != before.architecture
+            || std::ptr::eq(function, before)
+        {
+            client
+                .update_function_code()
+                .function_name(&function.name)
+                .zip_file(Blob::new(zip.to_vec()))
+                .architectures(Architecture::from(function.architecture.as_str()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            self.wait_function(&client, &function.name).await?;
+        }
+        let applied = self.function_applied(&client, &function.name).await?;
+        if !function.tags.is_empty() {
+            let mut tag = client
+                .tag_resource()
+                .resource(applied.outputs.get("arn").cloned().unwrap_or_default());
+            for (key, value) in &function.tags {
+                tag = tag.tags(key, value);
+            }
+            tag.send().await.map_err(AwsError::from_sdk)?;
+        }
+        Ok(applied)
+    }
+
+    pub(super) async fn delete_function(&self, region: &str, name: &str) -> Result<(), AwsError> {
+        self.lambda(region)
+            .await
+            .delete_function()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn function_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+        self.lambda(region)
+            .await
+            .get_function()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn add_permission(
+        &self,
+        region: &str,
+        permission: &LambdaPermission,
+    ) -> Result<Applied, AwsError> {
+        let result = self
+            .lambda(region)
+            .await
+            .add_permission()
+            .function_name(&permission.function)
+            .statement_id(&permission.statement_id)
+            .action(&permission.action)
+            .principal(&permission.principal)
+            .source_arn(text(&permission.source_arn))
+            .send()
+            .await;
+        if let Err(error) = result {
+            let error = AwsError::from_sdk(error);
+            // The statement exists already: an earlier attempt made it.
+            if error.code.as_deref() != Some("ResourceConflictException")
+                || error.message.contains("in progress")
+            {
+                return Err(error);
+            }
+        }
+        Ok(Applied::new(format!(
+            "{}:{}",
+            permission.function, permission.statement_id
+        )))
+    }
+
+    pub(super) async fn remove_permission(
+        &self,
+        region: &str,
+        permission: &LambdaPermission,
+    ) -> Result<(), AwsError> {
+        self.lambda(region)
+            .await
+            .remove_permission()
+            .function_name(&permission.function)
+            .statement_id(&permission.statement_id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn permission_exists(
+        &self,
+        region: &str,
+        permission: &LambdaPermission,
+    ) -> Result<bool, AwsError> {
+        let policy = self
+            .lambda(region)
+            .await
+            .get_policy()
+            .function_name(&permission.function)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(policy
+            .policy()
+            .is_some_and(|policy| policy.contains(&format!("\"{}\"", permission.statement_id))))
+    }
+}
+
+fn environment(function: &LambdaFunction) -> Environment {
+    let mut environment = Environment::builder();
+    for (key, value) in &function.environment {
+        environment = environment.variables(key, text(value));
+    }
+    environment.build()
+}

@@ -1,0 +1,113 @@
+//! CloudWatch Logs: log groups with retention.
+
+use super::provider::Applied;
+use super::{Aws, AwsError};
+use crate::plan::resources::LogGroup;
+use crate::state::ResourceState;
+
+impl Aws {
+    async fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.config(region).await)
+    }
+
+    pub(super) async fn create_log_group(&self, region: &str, group: &LogGroup) -> Result<Applied, AwsError> {
+        let client = self.logs(region).await;
+        let mut request = client.create_log_group().log_group_name(&group.name);
+        for (key, value) in &group.tags {
+            request = request.tags(key, value);
+        }
+        if let Err(error) = request.send().await {
+            let error = AwsError::from_sdk(error);
+            if error.code.as_deref() != Some("ResourceAlreadyExistsException") {
+                return Err(error);
+            }
+        }
+        self.retention(&client, group).await?;
+        self.log_group_applied(&client, region, &group.name).await
+    }
+
+    async fn retention(
+        &self,
+        client: &aws_sdk_cloudwatchlogs::Client,
+        group: &LogGroup,
+    ) -> Result<(), AwsError> {
+        match group.retention_days {
+            Some(days) => {
+                client
+                    .put_retention_policy()
+                    .log_group_name(&group.name)
+                    .retention_in_days(days as i32)
+                    .send()
+                    .await
+                    .map_err(AwsError::from_sdk)?;
+            }
+            None => {
+                client
+                    .delete_retention_policy()
+                    .log_group_name(&group.name)
+                    .send()
+                    .await
+                    .map_err(AwsError::from_sdk)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn log_group_applied(
+        &self,
+        client: &aws_sdk_cloudwatchlogs::Client,
+        region: &str,
+        name: &str,
+    ) -> Result<Applied, AwsError> {
+        let found = client
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let arn = found
+            .log_groups()
+            .iter()
+            .find(|group| group.log_group_name() == Some(name))
+            .and_then(|group| group.arn().map(|arn| arn.trim_end_matches(":*").to_string()))
+            .unwrap_or_else(|| format!("arn:aws:logs:{region}::log-group:{name}"));
+        Ok(Applied::new(name).with("arn", arn))
+    }
+
+    pub(super) async fn update_log_group(
+        &self,
+        region: &str,
+        group: &LogGroup,
+        _old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        let client = self.logs(region).await;
+        self.retention(&client, group).await?;
+        self.log_group_applied(&client, region, &group.name).await
+    }
+
+    pub(super) async fn delete_log_group(&self, region: &str, name: &str) -> Result<(), AwsError> {
+        self.logs(region)
+            .await
+            .delete_log_group()
+            .log_group_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn log_group_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+        let found = self
+            .logs(region)
+            .await
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(found
+            .log_groups()
+            .iter()
+            .any(|group| group.log_group_name() == Some(name)))
+    }
+}

@@ -1,0 +1,79 @@
+//! Everything that talks to AWS: one file per service, each creating,
+//! updating, deleting and looking up the resource types of the plan. This is
+//! the only module that uses the `aws_sdk_*` crates.
+
+mod apigateway;
+mod aws_error;
+mod cloudwatch;
+mod dynamodb;
+mod iam;
+mod lambda;
+mod logs;
+mod provider;
+mod route53;
+mod s3;
+mod sns;
+
+pub use aws_error::{AwsError, ErrorKind};
+pub use provider::{Applied, Provider};
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// SDK configuration per region, from the standard chain (environment,
+/// profiles, SSO, `AWS_ENDPOINT_URL`).
+#[derive(Debug)]
+pub struct Aws {
+    configs: Mutex<HashMap<String, aws_config::SdkConfig>>,
+    /// S3 behind a custom endpoint (`AWS_ENDPOINT_URL`) is addressed by path,
+    /// since `bucket.host` names do not resolve there.
+    path_style: bool,
+}
+
+impl Aws {
+    pub fn new() -> Aws {
+        let path_style = std::env::var_os("AWS_ENDPOINT_URL").is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        Aws {
+            configs: Mutex::new(HashMap::new()),
+            path_style,
+        }
+    }
+
+    async fn config(&self, region: &str) -> aws_config::SdkConfig {
+        if let Some(config) = self.configs.lock().unwrap_or_else(|p| p.into_inner()).get(region) {
+            return config.clone();
+        }
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_string()))
+            .load()
+            .await;
+        self.configs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(region.to_string(), config.clone());
+        config
+    }
+
+    /// The account the credentials belong to.
+    pub async fn account_id(&self) -> Result<String, AwsError> {
+        let sts = aws_sdk_sts::Client::new(&self.config("us-east-1").await);
+        let identity = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        identity
+            .account
+            .ok_or_else(|| AwsError::other("STS returned no account id"))
+    }
+}
+
+impl Default for Aws {
+    fn default() -> Self {
+        Aws::new()
+    }
+}
+
+/// IAM and Route 53 are global; their API lives in us-east-1.
+const GLOBAL_REGION: &str = "us-east-1";

@@ -1,0 +1,196 @@
+//! One entry point per operation, dispatching on the resource type to the
+//! service files. Attributes arrive resolved: every `Val` is known.
+
+use std::collections::BTreeMap;
+
+use super::{Aws, AwsError, GLOBAL_REGION};
+use crate::plan::resources::{Attributes, Resource};
+use crate::plan::value::Val;
+use crate::state::ResourceState;
+
+/// What AWS said about a resource it created or updated.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Applied {
+    pub physical_id: String,
+    /// Outputs others read (ARNs, ids), and what deleting it later needs.
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl Applied {
+    pub fn new(physical_id: impl Into<String>) -> Applied {
+        Applied {
+            physical_id: physical_id.into(),
+            outputs: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Applied {
+        self.outputs.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Creates, updates, deletes and looks up resources.
+pub trait Provider {
+    fn create(
+        &self,
+        resource: &Resource,
+        code: Option<&[u8]>,
+    ) -> impl Future<Output = Result<Applied, AwsError>> + Send;
+    fn update(
+        &self,
+        resource: &Resource,
+        old: &ResourceState,
+        code: Option<&[u8]>,
+    ) -> impl Future<Output = Result<Applied, AwsError>> + Send;
+    fn delete(&self, old: &ResourceState) -> impl Future<Output = Result<(), AwsError>> + Send;
+    fn exists(&self, old: &ResourceState) -> impl Future<Output = Result<bool, AwsError>> + Send;
+}
+
+/// The text of a resolved value.
+pub(super) fn text(value: &Val) -> String {
+    match value {
+        Val::Known(text) => text.clone(),
+        Val::Template { .. } => String::new(),
+    }
+}
+
+pub(super) fn region_of(resource_region: Option<&crate::check::topology::Region>) -> &str {
+    resource_region.map_or(GLOBAL_REGION, |r| r.0.as_str())
+}
+
+/// The typed attributes recorded in state.
+pub(super) fn recorded(old: &ResourceState) -> Result<Attributes, AwsError> {
+    serde_json::from_value(serde_json::json!({ "type": old.resource_type, "attributes": old.attributes }))
+        .map_err(|e| AwsError::other(format!("state of {} is unreadable: {e}", old.address)))
+}
+
+impl Provider for Aws {
+    async fn create(&self, resource: &Resource, code: Option<&[u8]>) -> Result<Applied, AwsError> {
+        let region = region_of(resource.region.as_ref());
+        match &resource.attributes {
+            Attributes::IamRole(role) => self.create_role(role).await,
+            Attributes::IamRolePolicy(policy) => self.put_role_policy(policy).await,
+            Attributes::DynamodbTable(table) => self.create_table(region, table).await,
+            Attributes::DynamodbReplica(replica) => self.create_replica(replica).await,
+            Attributes::S3Bucket(bucket) => self.create_bucket(region, bucket).await,
+            Attributes::S3Replication(replication) => self.put_replication(region, replication).await,
+            Attributes::LambdaFunction(function) => {
+                self.create_function(region, function, code.unwrap_or_default())
+                    .await
+            }
+            Attributes::LogGroup(group) => self.create_log_group(region, group).await,
+            Attributes::RestApi(api) => self.create_rest_api(region, api).await,
+            Attributes::ApiResource(api_resource) => self.create_api_resource(region, api_resource).await,
+            Attributes::ApiRoute(route) => self.put_route(region, route).await,
+            Attributes::LambdaPermission(permission) => self.add_permission(region, permission).await,
+            Attributes::ApiDeployment(deployment) => self.create_deployment(region, deployment).await,
+            Attributes::ApiStage(stage) => self.create_stage(region, stage).await,
+            Attributes::HostedZone(zone) => self.create_zone(zone).await,
+            Attributes::HealthCheck(check) => self.create_health_check(check).await,
+            Attributes::DnsRecord(record) => self.upsert_record(record).await,
+            Attributes::SnsTopic(topic) => self.create_topic(region, topic).await,
+            Attributes::SnsSubscription(subscription) => self.subscribe(region, subscription).await,
+            Attributes::MetricAlarm(alarm) => self.put_alarm(region, alarm).await,
+        }
+    }
+
+    async fn update(
+        &self,
+        resource: &Resource,
+        old: &ResourceState,
+        code: Option<&[u8]>,
+    ) -> Result<Applied, AwsError> {
+        let region = region_of(resource.region.as_ref());
+        let previous = recorded(old)?;
+        match (&resource.attributes, &previous) {
+            (Attributes::IamRole(role), _) => self.update_role(role).await,
+            (Attributes::DynamodbTable(table), Attributes::DynamodbTable(before)) => {
+                self.update_table(region, table, before, old).await
+            }
+            (Attributes::DynamodbReplica(replica), _) => self.update_replica(replica, old).await,
+            (Attributes::S3Bucket(bucket), _) => self.configure_bucket(region, bucket).await,
+            (Attributes::LambdaFunction(function), Attributes::LambdaFunction(before)) => {
+                self.update_function(region, function, before, code.unwrap_or_default())
+                    .await
+            }
+            (Attributes::LogGroup(group), _) => self.update_log_group(region, group, old).await,
+            (Attributes::RestApi(api), _) => self.update_rest_api(region, api, old).await,
+            (Attributes::ApiStage(stage), _) => self.update_stage(region, stage, old).await,
+            (Attributes::HealthCheck(check), _) => self.update_health_check(check, old).await,
+            (Attributes::HostedZone(zone), _) => self.tag_zone(zone, old).await,
+            (Attributes::SnsTopic(topic), _) => self.tag_topic(region, topic, old).await,
+            // Everything else is written whole by a put that also updates.
+            _ => self.create(resource, code).await,
+        }
+    }
+
+    async fn delete(&self, old: &ResourceState) -> Result<(), AwsError> {
+        let region = region_of(old.region.as_ref());
+        let result = match recorded(old)? {
+            Attributes::IamRole(role) => self.delete_role(&role.name).await,
+            Attributes::IamRolePolicy(policy) => {
+                self.delete_role_policy(&text(&policy.role), &policy.name).await
+            }
+            Attributes::DynamodbTable(table) => self.delete_table(region, &table.name).await,
+            Attributes::DynamodbReplica(replica) => self.delete_replica(&replica, old).await,
+            Attributes::S3Bucket(bucket) => self.delete_bucket(region, &bucket.name).await,
+            Attributes::S3Replication(replication) => {
+                self.delete_replication(region, &replication.bucket).await
+            }
+            Attributes::LambdaFunction(function) => self.delete_function(region, &function.name).await,
+            Attributes::LogGroup(group) => self.delete_log_group(region, &group.name).await,
+            Attributes::RestApi(_) => self.delete_rest_api(region, &old.physical_id).await,
+            Attributes::ApiResource(_) => self.delete_api_resource(region, old).await,
+            Attributes::ApiRoute(_) => self.delete_route(region, old).await,
+            Attributes::LambdaPermission(permission) => self.remove_permission(region, &permission).await,
+            Attributes::ApiDeployment(_) => self.delete_deployment(region, old).await,
+            Attributes::ApiStage(stage) => self.delete_stage(region, old, &stage.stage_name).await,
+            Attributes::HostedZone(_) => self.delete_zone(&old.physical_id).await,
+            Attributes::HealthCheck(_) => self.delete_health_check(&old.physical_id).await,
+            Attributes::DnsRecord(record) => self.delete_record(&record, old).await,
+            Attributes::SnsTopic(_) => self.delete_topic(region, &old.physical_id).await,
+            Attributes::SnsSubscription(_) => self.unsubscribe(region, &old.physical_id).await,
+            Attributes::MetricAlarm(alarm) => self.delete_alarm(region, &alarm.name).await,
+        };
+        // Deleting what is already gone has succeeded.
+        match result {
+            Err(error) if error.is_not_found() => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn exists(&self, old: &ResourceState) -> Result<bool, AwsError> {
+        let region = region_of(old.region.as_ref());
+        let result = match recorded(old)? {
+            Attributes::IamRole(role) => self.role_exists(&role.name).await,
+            Attributes::IamRolePolicy(policy) => {
+                self.role_policy_exists(&text(&policy.role), &policy.name).await
+            }
+            Attributes::DynamodbTable(table) => self.table_exists(region, &table.name).await,
+            Attributes::DynamodbReplica(replica) => self.replica_exists(&replica).await,
+            Attributes::S3Bucket(bucket) => self.bucket_exists(region, &bucket.name).await,
+            Attributes::S3Replication(replication) => {
+                self.replication_exists(region, &replication.bucket).await
+            }
+            Attributes::LambdaFunction(function) => self.function_exists(region, &function.name).await,
+            Attributes::LogGroup(group) => self.log_group_exists(region, &group.name).await,
+            Attributes::RestApi(_) => self.rest_api_exists(region, &old.physical_id).await,
+            Attributes::ApiResource(_) => self.api_resource_exists(region, old).await,
+            Attributes::ApiRoute(_) => self.route_exists(region, old).await,
+            Attributes::LambdaPermission(permission) => self.permission_exists(region, &permission).await,
+            Attributes::ApiDeployment(_) => self.deployment_exists(region, old).await,
+            Attributes::ApiStage(stage) => self.stage_exists(region, old, &stage.stage_name).await,
+            Attributes::HostedZone(_) => self.zone_exists(&old.physical_id).await,
+            Attributes::HealthCheck(_) => self.health_check_exists(&old.physical_id).await,
+            Attributes::DnsRecord(record) => self.record_exists(&record, old).await,
+            Attributes::SnsTopic(_) => self.topic_exists(region, &old.physical_id).await,
+            Attributes::SnsSubscription(_) => Ok(true),
+            Attributes::MetricAlarm(alarm) => self.alarm_exists(region, &alarm.name).await,
+        };
+        match result {
+            Err(error) if error.is_not_found() => Ok(false),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Route 53: hosted zones, health checks and failover records.
+
+use aws_sdk_route53::types::{
+    Change, ChangeAction, ChangeBatch, HealthCheckConfig, HealthCheckType, ResourceRecord, ResourceRecordSet,
+    ResourceRecordSetFailover, RrType, Tag, TagResourceType,
+};
+
+use super::iam::build_error;
+use super::provider::{Applied, text};
+use super::{Aws, AwsError, GLOBAL_REGION};
+use crate::plan::resources::{DnsRecord, HealthCheck, HostedZone};
+use crate::state::ResourceState;
+
+/// Route 53 ids come back as `/hostedzone/Z123`; ARNs and calls use `Z123`.
+fn bare(id: &str) -> String {
+    id.rsplit('/').next().unwrap_or(id).to_string()
+}
+
+/// A unique, idempotency-safe caller reference.
+fn caller_reference(what: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("drx-{what}-{nanos}")
+}
+
+impl Aws {
+    async fn route53(&self) -> aws_sdk_route53::Client {
+        aws_sdk_route53::Client::new(&self.config(GLOBAL_REGION).await)
+    }
+
+    async fn tag(
+        &self,
+        kind: TagResourceType,
+        id: &str,
+        tags: &crate::plan::resources::Tags,
+    ) -> Result<(), AwsError> {
+        if tags.is_empty() {
+            return Ok(());
+        }
+        let mut request = self
+            .route53()
+            .await
+            .change_tags_for_resource()
+            .resource_type(kind)
+            .resource_id(id);
+        for (key, value) in tags {
+            request = request.add_tags(Tag::builder().key(key).value(value).build());
+        }
+        request.send().await.map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn create_zone(&self, zone: &HostedZone) -> Result<Applied, AwsError> {
+        let created = self
+            .route53()
+            .await
+            .create_hosted_zone()
+            .name(&zone.name)
+            .caller_reference(caller_reference("zone"))
+            .hosted_zone_config(
+                aws_sdk_route53::types::HostedZoneConfig::builder()
+                    .comment(&zone.comment)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let id = bare(created.hosted_zone.as_ref().map(|z| z.id()).unwrap_or_default());
+        let servers = created
+            .delegation_set
+            .map(|set| set.name_servers().join(","))
+            .unwrap_or_default();
+        self.tag(TagResourceType::Hostedzone, &id, &zone.tags).await?;
+        Ok(Applied::new(&id)
+            .with("id", id.clone())
+            .with("name_servers", servers))
+    }
+
+    pub(super) async fn tag_zone(&self, zone: &HostedZone, old: &ResourceState) -> Result<Applied, AwsError> {
+        self.tag(TagResourceType::Hostedzone, &old.physical_id, &zone.tags)
+            .await?;
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    pub(super) async fn delete_zone(&self, id: &str) -> Result<(), AwsError> {
+        self.route53()
+            .await
+            .delete_hosted_zone()
+            .id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn zone_exists(&self, id: &str) -> Result<bool, AwsError> {
+        self.route53()
+            .await
+            .get_hosted_zone()
+            .id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn create_health_check(&self, check: &HealthCheck) -> Result<Applied, AwsError> {
+        let mut config = HealthCheckConfig::builder()
+            .r#type(HealthCheckType::from(check.check_type.as_str()))
+            .fully_qualified_domain_name(text(&check.fqdn))
+            .port(check.port as i32)
+            .request_interval(check.request_interval as i32)
+            .failure_threshold(check.failure_threshold as i32);
+        if let Some(path) = &check.resource_path {
+            config = config.resource_path(path);
+        }
+        let created = self
+            .route53()
+            .await
+            .create_health_check()
+            .caller_reference(caller_reference("check"))
+            .health_check_config(config.build().map_err(build_error)?)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let id = created.health_check.map(|c| c.id).unwrap_or_default();
+        self.tag(TagResourceType::Healthcheck, &id, &check.tags).await?;
+        Ok(Applied::new(&id).with("id", id.clone()))
+    }
+
+    pub(super) async fn update_health_check(
+        &self,
+        check: &HealthCheck,
+        old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        let mut request = self
+            .route53()
+            .await
+            .update_health_check()
+            .health_check_id(&old.physical_id)
+            .fully_qualified_domain_name(text(&check.fqdn))
+            .port(check.port as i32)
+            .failure_threshold(check.failure_threshold as i32);
+        if let Some(path) = &check.resource_path {
+            request = request.resource_path(path);
+        }
+        request.send().await.map_err(AwsError::from_sdk)?;
+        self.tag(TagResourceType::Healthcheck, &old.physical_id, &check.tags)
+            .await?;
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    pub(super) async fn delete_health_check(&self, id: &str) -> Result<(), AwsError> {
+        self.route53()
+            .await
+            .delete_health_check()
+            .health_check_id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn health_check_exists(&self, id: &str) -> Result<bool, AwsError> {
+        self.route53()
+            .await
+            .get_health_check()
+            .health_check_id(id)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    fn record_set(
+        record: &DnsRecord,
+        value: &str,
+        health_check: Option<&str>,
+    ) -> Result<ResourceRecordSet, AwsError> {
+        let mut set = ResourceRecordSet::builder()
+            .name(&record.name)
+            .r#type(RrType::from(record.record_type.as_str()))
+            .ttl(record.ttl as i64)
+            .set_identifier(&record.set_identifier)
+            .failover(ResourceRecordSetFailover::from(record.failover.as_str()))
+            .resource_records(
+                ResourceRecord::builder()
+                    .value(value)
+                    .build()
+                    .map_err(build_error)?,
+            );
+        if let Some(check) = health_check.filter(|c| !c.is_empty()) {
+            set = set.health_check_id(check);
+        }
+        set.build().map_err(build_error)
+    }
+
+    async fn change_record(
+        &self,
+        zone: &str,
+        action: ChangeAction,
+        set: ResourceRecordSet,
+    ) -> Result<(), AwsError> {
+        self.route53()
+            .await
+            .change_resource_record_sets()
+            .hosted_zone_id(zone)
+            .change_batch(
+                ChangeBatch::builder()
+                    .changes(
+                        Change::builder()
+                            .action(action)
+                            .resource_record_set(set)
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn upsert_record(&self, record: &DnsRecord) -> Result<Applied, AwsError> {
+        let (zone, value) = (text(&record.zone), text(&record.value));
+        let health_check = record.health_check.as_ref().map(text);
+        self.change_record(
+            &zone,
+            ChangeAction::Upsert,
+            Self::record_set(record, &value, health_check.as_deref())?,
+        )
+        .await?;
+        // A DELETE must repeat the record exactly: keep what was sent.
+        Ok(
+            Applied::new(format!("{zone}/{}/{}", record.name, record.set_identifier))
+                .with("zone", zone)
+                .with("value", value)
+                .with("health_check", health_check.unwrap_or_default()),
+        )
+    }
+
+    pub(super) async fn delete_record(
+        &self,
+        record: &DnsRecord,
+        old: &ResourceState,
+    ) -> Result<(), AwsError> {
+        let get = |key: &str| old.outputs.get(key).cloned().unwrap_or_default();
+        let set = Self::record_set(record, &get("value"), Some(&get("health_check")))?;
+        let result = self.change_record(&get("zone"), ChangeAction::Delete, set).await;
+        match result {
+            // Route 53 answers InvalidChangeBatch for a record that is gone.
+            Err(error)
+                if error.code.as_deref() == Some("InvalidChangeBatch")
+                    && error.message.contains("not found") =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    pub(super) async fn record_exists(
+        &self,
+        record: &DnsRecord,
+        old: &ResourceState,
+    ) -> Result<bool, AwsError> {
+        let zone = old.outputs.get("zone").cloned().unwrap_or_default();
+        let listed = self
+            .route53()
+            .await
+            .list_resource_record_sets()
+            .hosted_zone_id(&zone)
+            .start_record_name(&record.name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let wanted = record.name.trim_end_matches('.');
+        Ok(listed.resource_record_sets().iter().any(|set| {
+            set.name().trim_end_matches('.') == wanted
+                && set.set_identifier() == Some(record.set_identifier.as_str())
+        }))
+    }
+}

@@ -1,0 +1,112 @@
+//! SNS: topics and subscriptions.
+
+use aws_sdk_sns::types::Tag;
+
+use super::iam::build_error;
+use super::provider::{Applied, text};
+use super::{Aws, AwsError};
+use crate::plan::resources::{SnsSubscription, SnsTopic};
+use crate::state::ResourceState;
+
+impl Aws {
+    async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.config(region).await)
+    }
+
+    pub(super) async fn create_topic(&self, region: &str, topic: &SnsTopic) -> Result<Applied, AwsError> {
+        let mut request = self.sns(region).await.create_topic().name(&topic.name);
+        for (key, value) in &topic.tags {
+            request = request.tags(
+                Tag::builder()
+                    .key(key)
+                    .value(value)
+                    .build()
+                    .map_err(build_error)?,
+            );
+        }
+        // CreateTopic returns the existing topic for an existing name.
+        let created = request.send().await.map_err(AwsError::from_sdk)?;
+        let arn = created.topic_arn.unwrap_or_default();
+        Ok(Applied::new(&arn).with("arn", arn.clone()))
+    }
+
+    pub(super) async fn tag_topic(
+        &self,
+        region: &str,
+        topic: &SnsTopic,
+        old: &ResourceState,
+    ) -> Result<Applied, AwsError> {
+        let mut request = self
+            .sns(region)
+            .await
+            .tag_resource()
+            .resource_arn(&old.physical_id);
+        for (key, value) in &topic.tags {
+            request = request.tags(
+                Tag::builder()
+                    .key(key)
+                    .value(value)
+                    .build()
+                    .map_err(build_error)?,
+            );
+        }
+        request.send().await.map_err(AwsError::from_sdk)?;
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    pub(super) async fn delete_topic(&self, region: &str, arn: &str) -> Result<(), AwsError> {
+        self.sns(region)
+            .await
+            .delete_topic()
+            .topic_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+
+    pub(super) async fn topic_exists(&self, region: &str, arn: &str) -> Result<bool, AwsError> {
+        self.sns(region)
+            .await
+            .get_topic_attributes()
+            .topic_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub(super) async fn subscribe(
+        &self,
+        region: &str,
+        subscription: &SnsSubscription,
+    ) -> Result<Applied, AwsError> {
+        let created = self
+            .sns(region)
+            .await
+            .subscribe()
+            .topic_arn(text(&subscription.topic))
+            .protocol(&subscription.protocol)
+            .endpoint(&subscription.endpoint)
+            .return_subscription_arn(true)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let arn = created.subscription_arn.unwrap_or_default();
+        Ok(Applied::new(&arn).with("arn", arn.clone()))
+    }
+
+    pub(super) async fn unsubscribe(&self, region: &str, arn: &str) -> Result<(), AwsError> {
+        self.sns(region)
+            .await
+            .unsubscribe()
+            .subscription_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(())
+    }
+}
