@@ -3,6 +3,7 @@
 
 #![allow(unreachable_pub)]
 
+mod apply;
 mod aws;
 mod cli;
 mod diagnostics;

@@ -284,7 +284,13 @@ fn an_applied_example_has_no_changes() {
     let dir = test.dir().to_path_buf();
     record_applied(&dir, &example());
     let output = test
-        .args(["plan", "--detailed-exitcode", "examples/payments.drx"])
+        .args([
+            "plan",
+            "--refresh",
+            "false",
+            "--detailed-exitcode",
+            "examples/payments.drx",
+        ])
         .run()
         .status(0);
     assert!(
@@ -301,7 +307,14 @@ fn more_memory_updates_only_the_functions_in_place() {
     let test = project(&example().replacen("memory 256MB", "memory 512MB", 1));
     record_applied(test.dir(), &example());
     let output = test
-        .args(["plan", "--json", "--detailed-exitcode", "examples/payments.drx"])
+        .args([
+            "plan",
+            "--refresh",
+            "false",
+            "--json",
+            "--detailed-exitcode",
+            "examples/payments.drx",
+        ])
         .run()
         .status(2);
     let document = plan_json(&output);
@@ -342,7 +355,10 @@ fn more_memory_updates_only_the_functions_in_place() {
 fn a_new_table_key_replaces_the_table_and_is_flagged_as_data_loss() {
     let test = project(&example().replacen("key paymentId: string", "key transactionId: string", 1));
     record_applied(test.dir(), &example());
-    let output = test.args(["plan", "examples/payments.drx"]).run().status(0);
+    let output = test
+        .args(["plan", "--refresh", "false", "examples/payments.drx"])
+        .run()
+        .status(0);
     assert!(
         output
             .stdout
@@ -365,7 +381,7 @@ fn a_new_table_key_replaces_the_table_and_is_flagged_as_data_loss() {
     record_applied(test.dir(), &example());
     let document = plan_json(
         &test
-            .args(["plan", "--json", "examples/payments.drx"])
+            .args(["plan", "--refresh", "false", "--json", "examples/payments.drx"])
             .run()
             .status(0),
     );
@@ -405,7 +421,7 @@ fn a_removed_alarm_is_one_delete() {
     record_applied(test.dir(), &example());
     let document = plan_json(
         &test
-            .args(["plan", "--json", "examples/payments.drx"])
+            .args(["plan", "--refresh", "false", "--json", "examples/payments.drx"])
             .run()
             .status(0),
     );
@@ -429,7 +445,14 @@ fn a_saved_plan_goes_stale_when_state_or_source_changes() {
     let state = record_applied(&dir, &example());
     let output = project(&example());
     let _ = output;
-    let test = test.args(["plan", "-o", "plan.json", "examples/payments.drx"]);
+    let test = test.args([
+        "plan",
+        "--refresh",
+        "false",
+        "-o",
+        "plan.json",
+        "examples/payments.drx",
+    ]);
     let saved = test.run().status(0);
     assert!(
         saved.stdout.contains("Saved the plan to plan.json"),
@@ -489,7 +512,10 @@ fn a_truncated_state_is_reported_and_left_alone() {
     let text = std::fs::read_to_string(&path).expect("state");
     let truncated = text[..text.len() / 3].to_string();
     std::fs::write(&path, &truncated).expect("truncate");
-    let output = test.args(["plan", "examples/payments.drx"]).run().status(1);
+    let output = test
+        .args(["plan", "--refresh", "false", "examples/payments.drx"])
+        .run()
+        .status(1);
     assert!(
         output.stderr.contains("payment-dev.state.json is not valid"),
         "{}",

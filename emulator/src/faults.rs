@@ -32,7 +32,7 @@ pub(crate) struct Rule {
     /// The fraction of matching requests to fail, 0 to 1.
     #[serde(default)]
     pub(crate) error_rate: f64,
-    /// `throttling` (the default), `500` or `503`.
+    /// `throttling` (the default), `500`, `503`, or `access_denied` (not retryable).
     pub(crate) error: Option<String>,
     /// Fail at most this many requests, then stop failing.
     pub(crate) times: Option<u64>,
@@ -122,6 +122,23 @@ impl Faults {
 /// The error the service itself would send, in its protocol.
 pub(crate) fn error_reply(info: &RequestInfo, kind: &str) -> Reply {
     let (status, code, message) = match kind {
+        "access_denied" => match info.protocol {
+            Protocol::Json => (
+                StatusCode::BAD_REQUEST,
+                "AccessDeniedException",
+                "User is not authorized to perform this action",
+            ),
+            Protocol::RestJson => (
+                StatusCode::FORBIDDEN,
+                "AccessDeniedException",
+                "User is not authorized to perform this action",
+            ),
+            _ => (
+                StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "User is not authorized to perform this action",
+            ),
+        },
         "500" => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalError",

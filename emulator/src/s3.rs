@@ -184,6 +184,16 @@ pub(crate) async fn handle(
         }
         return Ok(reply);
     }
+    if key.is_empty() && *method == Method::GET && has(query, "versioning") {
+        // moto 5.2.5 names the root element GetBucketVersioningResponse; AWS
+        // (and every SDK but the lenient ones) expects VersioningConfiguration.
+        let mut reply = proxy.forward(request).await?;
+        let text = reply
+            .text()
+            .replace("GetBucketVersioningResponse", "VersioningConfiguration");
+        reply.body = Bytes::from(text);
+        return Ok(reply);
+    }
     if key.is_empty() {
         if *method == Method::DELETE {
             proxy.s3.forget(&bucket);

@@ -57,6 +57,36 @@ fn refuse_data_loss(plan: &Plan, allowed: bool, terminal: &Terminal) -> bool {
     true
 }
 
+/// The state with what no longer exists in AWS taken out, said as drift.
+pub(super) fn refreshed(
+    runtime: &tokio::runtime::Runtime,
+    state: Option<State>,
+    aws: Arc<Aws>,
+    parallelism: usize,
+    terminal: &Terminal,
+) -> Result<Option<State>, ()> {
+    let Some(recorded) = state.filter(|s| !s.resources.is_empty()) else {
+        return Ok(None);
+    };
+    let (refreshed, missing, errors) = runtime.block_on(refresh(&recorded, aws, parallelism));
+    for (address, error) in &errors {
+        terminal.error(&format!(
+            "cannot look up {address}: {error} (plan with --refresh false to skip the lookup)"
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(());
+    }
+    for address in &missing {
+        eprintln!("drift: {address} no longer exists in AWS; it will be created again");
+    }
+    Ok(Some(refreshed))
+}
+
+pub(super) fn runtime_for(terminal: &Terminal) -> Option<tokio::runtime::Runtime> {
+    runtime(terminal)
+}
+
 fn listener() -> Arc<dyn Fn(&Event) + Send + Sync> {
     Arc::new(|event: &Event| eprintln!("{event}"))
 }

@@ -123,6 +123,13 @@ pub(crate) struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on errors.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Look up recorded resources in AWS first, to show drift (needs credentials
+    /// once the stack has state).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub refresh: bool,
+    /// Lookups in flight at once while refreshing.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
     #[command(flatten)]
     pub state: StateArgs,
 }

@@ -95,9 +95,20 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
     };
     let stack = plan::stack_name(&topology);
     let backend = backend(&args.state, &args.file, &stack);
-    let Ok(state) = read_state(&args.state, &backend, "plan", terminal) else {
+    let Ok(mut state) = read_state(&args.state, &backend, "plan", terminal) else {
         return Outcome::Failure;
     };
+    // Planning a stack that was never applied needs no AWS at all.
+    if args.refresh && state.as_ref().is_some_and(|s| !s.resources.is_empty()) {
+        let Some(runtime) = super::apply::runtime_for(terminal) else {
+            return Outcome::Failure;
+        };
+        let aws = std::sync::Arc::new(crate::aws::Aws::new());
+        match super::apply::refreshed(&runtime, state, aws, args.parallelism, terminal) {
+            Ok(refreshed) => state = refreshed,
+            Err(()) => return Outcome::Failure,
+        }
+    }
     let Some(plan) = make_plan(&loaded, &topology, &args.file, state.as_ref(), terminal) else {
         return Outcome::Failure;
     };
