@@ -197,22 +197,27 @@ pub async fn apply(
             .collect(),
     };
 
-    // Package each function's code once, before anything is changed.
-    let mut packages: HashMap<String, Result<Arc<Package>, String>> = HashMap::new();
+    // Package each function's code once, in the background from the start:
+    // a function waits for its package only when its turn comes.
+    let mut packages: HashMap<String, Arc<PackageCell>> = HashMap::new();
     for step in &steps {
         if let StepKind::Create(resource) | StepKind::Update(resource, _) = &step.kind
             && let Attributes::LambdaFunction(function) = &resource.attributes
             && !packages.contains_key(&function.code.source)
         {
-            let path = options.base.join(&function.code.source);
-            let profile = options.cargo_profile.clone();
-            let packaged = tokio::task::spawn_blocking(move || package(&path, &profile))
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()))
-                .map(Arc::new);
-            packages.insert(function.code.source.clone(), packaged);
+            let cell = Arc::new(PackageCell::new());
+            let (path, profile, background) = (
+                options.base.join(&function.code.source),
+                options.cargo_profile.clone(),
+                cell.clone(),
+            );
+            tokio::spawn(async move {
+                background.get_or_init(|| packaged(path, profile)).await;
+            });
+            packages.insert(function.code.source.clone(), cell);
         }
     }
+    let priority = priorities(&steps);
 
     let mut status = vec![Status::Pending; steps.len()];
     let mut running: JoinSet<(usize, Result<Applied, AwsError>, Instant)> = JoinSet::new();
@@ -245,14 +250,17 @@ pub async fn apply(
             }
         }
         if !interrupted {
-            for index in 0..steps.len() {
+            // The longest chains first: they bound how soon everything is done.
+            let mut ready: Vec<usize> = (0..steps.len())
+                .filter(|&index| {
+                    status[index] == Status::Pending
+                        && steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
+                })
+                .collect();
+            ready.sort_by_key(|&index| std::cmp::Reverse(priority[index]));
+            for index in ready {
                 if running.len() >= options.parallelism.max(1) {
                     break;
-                }
-                if status[index] != Status::Pending
-                    || !steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
-                {
-                    continue;
                 }
                 status[index] = Status::Running;
                 let step = &steps[index];
@@ -260,13 +268,24 @@ pub async fn apply(
                     address: step.address.clone(),
                     kind: EventKind::Started(verb(&step.kind).0),
                 });
-                let prepared = prepare(&step.kind, &outputs, &packages);
+                let prepared = prepare(&step.kind, &outputs);
+                let package = package_of(&step.kind, &packages);
                 let (aws, listener, address) = (aws.clone(), listener.clone(), step.address.clone());
+                let (base, profile) = (options.base.clone(), options.cargo_profile.clone());
                 running.spawn(async move {
                     let started = Instant::now();
-                    let result = match prepared {
-                        Err(message) => Err(AwsError::other(message)),
-                        Ok((kind, code)) => {
+                    let code = match package {
+                        Some((cell, source)) => Some(
+                            cell.get_or_init(|| packaged(base.join(source), profile))
+                                .await
+                                .clone(),
+                        ),
+                        None => None,
+                    };
+                    let result = match (prepared, code) {
+                        (Err(message), _) | (_, Some(Err(message))) => Err(AwsError::other(message)),
+                        (Ok(kind), code) => {
+                            let code = code.and_then(Result::ok);
                             let code = code.as_deref().map(|p| p.zip.as_slice());
                             retry(
                                 || async {
@@ -348,33 +367,72 @@ pub async fn apply(
     (state, report)
 }
 
-/// The step with its values filled in, and the function code it needs.
-fn prepare(
-    kind: &StepKind,
-    outputs: &Outputs,
-    packages: &HashMap<String, Result<Arc<Package>, String>>,
-) -> Result<(StepKind, Option<Arc<Package>>), String> {
+/// The step with its values filled in.
+fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<StepKind, String> {
     let resolve = |resource: &Resource| -> Result<Resource, String> {
         Ok(Resource {
             attributes: outputs.attributes(&resource.attributes)?,
             ..resource.clone()
         })
     };
-    let code = |resource: &Resource| match &resource.attributes {
-        Attributes::LambdaFunction(function) => match packages.get(&function.code.source) {
-            Some(Ok(package)) => Ok(Some(package.clone())),
-            Some(Err(error)) => Err(error.clone()),
-            None => Err(format!("no package for {}", function.code.source)),
-        },
-        _ => Ok(None),
-    };
     match kind {
-        StepKind::Create(resource) => Ok((StepKind::Create(resolve(resource)?), code(resource)?)),
-        StepKind::Update(resource, old) => {
-            Ok((StepKind::Update(resolve(resource)?, old.clone()), code(resource)?))
-        }
-        StepKind::Delete(old) => Ok((StepKind::Delete(old.clone()), None)),
+        StepKind::Create(resource) => Ok(StepKind::Create(resolve(resource)?)),
+        StepKind::Update(resource, old) => Ok(StepKind::Update(resolve(resource)?, old.clone())),
+        StepKind::Delete(old) => Ok(StepKind::Delete(old.clone())),
     }
+}
+
+type PackageCell = tokio::sync::OnceCell<Result<Arc<Package>, String>>;
+
+/// Packages a function's code off the async threads (it may run cargo).
+async fn packaged(path: PathBuf, profile: String) -> Result<Arc<Package>, String> {
+    tokio::task::spawn_blocking(move || package(&path, &profile))
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()))
+        .map(Arc::new)
+}
+
+/// The package a function step needs, and its source path.
+fn package_of(
+    kind: &StepKind,
+    packages: &HashMap<String, Arc<PackageCell>>,
+) -> Option<(Arc<PackageCell>, String)> {
+    match kind {
+        StepKind::Create(resource) | StepKind::Update(resource, _) => match &resource.attributes {
+            Attributes::LambdaFunction(function) => packages
+                .get(&function.code.source)
+                .map(|cell| (cell.clone(), function.code.source.clone())),
+            _ => None,
+        },
+        StepKind::Delete(_) => None,
+    }
+}
+
+/// For each step, the length of the longest chain of steps waiting on it.
+fn priorities(steps: &[Step]) -> Vec<usize> {
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    for (index, step) in steps.iter().enumerate() {
+        for &wait in &step.waits_for {
+            dependents[wait].push(index);
+        }
+    }
+    let mut memo: Vec<Option<usize>> = vec![None; steps.len()];
+    fn tail(node: usize, dependents: &[Vec<usize>], memo: &mut Vec<Option<usize>>) -> usize {
+        if let Some(known) = memo[node] {
+            return known;
+        }
+        memo[node] = Some(1);
+        let length = 1 + dependents[node]
+            .iter()
+            .map(|&d| tail(d, dependents, memo))
+            .max()
+            .unwrap_or(0);
+        memo[node] = Some(length);
+        length
+    }
+    (0..steps.len())
+        .map(|index| tail(index, &dependents, &mut memo))
+        .collect()
 }
 
 /// What state remembers of a finished step.

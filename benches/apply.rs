@@ -1,0 +1,195 @@
+//! How much parallelism buys: the example applied against the emulator with
+//! 100 ms injected on every AWS call, at `--parallelism 1` and at the
+//! default, compared with the critical path (the longest chain of dependent
+//! operations, each taking as long as its calls did).
+//!
+//! Needs the emulator: `scripts/emulator start && eval "$(scripts/emulator env)"`,
+//! then `cargo bench --bench apply`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use drx::apply::{ApplyOptions, Event, EventKind};
+use drx::state::{LocalBackend, State};
+
+const LATENCY_MS: u64 = 100;
+
+fn control(endpoint: &str, method: &str, path: &str, body: &str) {
+    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("the emulator (scripts/emulator start)");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+}
+
+struct Measured {
+    wall: Duration,
+    critical_path: Duration,
+    chain: usize,
+}
+
+/// Runs in a child process whose AWS_ACCESS_KEY_ID is its own, so the
+/// injected latency and the counts are this run's alone.
+fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) -> Measured {
+    let key = std::env::var("AWS_ACCESS_KEY_ID").expect("set by the parent");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos();
+    let suffix = format!("b{}", nanos % 1_000_000_000);
+    control(
+        endpoint,
+        "POST",
+        "/__drx/faults",
+        &format!(r#"{{"access_key":"{key}","delay_ms":{LATENCY_MS}}}"#),
+    );
+
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/payments.drx")).expect("example");
+    let file = drx::syntax::parse(&text).expect("parses");
+    let environment = BTreeMap::from([("ENVIRONMENT_SUFFIX".to_string(), suffix.clone())]);
+    let topology = drx::check::check(&file, &environment).topology.expect("checks");
+    let base = root.join("examples");
+    let plan = drx::plan::plan(&topology, &base, None).expect("plans");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let backend = LocalBackend::new(dir.path().join("state.json"));
+    let durations: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
+    let recorder = durations.clone();
+    let listener = Arc::new(move |event: &Event| {
+        if let EventKind::Done { elapsed, .. } = &event.kind {
+            recorder
+                .lock()
+                .expect("lock")
+                .insert(event.address.clone(), *elapsed);
+        }
+    });
+    let options = ApplyOptions {
+        parallelism,
+        cargo_profile: "dev".into(),
+        base,
+    };
+    let aws = Arc::new(drx::aws::Aws::new());
+    let started = Instant::now();
+    let (state, report) = runtime.block_on(drx::apply::apply(
+        &plan,
+        State::new(&plan.stack),
+        &backend,
+        aws.clone(),
+        &options,
+        listener,
+    ));
+    let wall = started.elapsed();
+    assert!(report.succeeded(), "apply failed: {:?}", report.failed);
+
+    // The longest path through the graph, weighted by each operation's time.
+    let graph = plan.graph();
+    let durations = durations.lock().expect("lock").clone();
+    let mut finish = vec![Duration::ZERO; graph.len()];
+    let mut depth = vec![0usize; graph.len()];
+    for node in graph.topological_order() {
+        let before = graph
+            .dependencies(node)
+            .iter()
+            .map(|&d| finish[d])
+            .max()
+            .unwrap_or_default();
+        finish[node] = before
+            + durations
+                .get(&plan.desired.resources[node].address)
+                .copied()
+                .unwrap_or_default();
+        depth[node] = 1 + graph
+            .dependencies(node)
+            .iter()
+            .map(|&d| depth[d])
+            .max()
+            .unwrap_or(0);
+    }
+    let critical_path = finish.into_iter().max().unwrap_or_default();
+
+    // Leave nothing behind: destroy without the injected latency.
+    control(endpoint, "DELETE", &format!("/__drx/faults?access_key={key}"), "");
+    let destroy = drx::plan::destroy_plan(&plan.stack, &state);
+    let (_, report) = runtime.block_on(drx::apply::apply(
+        &destroy,
+        state,
+        &backend,
+        aws,
+        &options,
+        Arc::new(|_: &Event| {}),
+    ));
+    assert!(report.succeeded(), "destroy failed: {:?}", report.failed);
+    Measured {
+        wall,
+        critical_path,
+        chain: depth.into_iter().max().unwrap_or(0),
+    }
+}
+
+fn main() {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .expect("AWS_ENDPOINT_URL: start the emulator first (scripts/emulator start && eval \"$(scripts/emulator env)\")");
+    let mut args = std::env::args().skip(1);
+    if let Some("--parallelism") = args.next().as_deref() {
+        let parallelism = args.next().and_then(|n| n.parse().ok()).expect("--parallelism N");
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let measured = run(parallelism, &endpoint, &runtime);
+        println!(
+            "{} {} {}",
+            measured.wall.as_secs_f64(),
+            measured.critical_path.as_secs_f64(),
+            measured.chain
+        );
+        return;
+    }
+    println!("Applying examples/payments.drx (51 resources) with {LATENCY_MS} ms added to every AWS call:\n");
+    println!("parallelism       wall   critical path   wall / path   longest chain");
+    let mut walls = Vec::new();
+    for parallelism in [1, 10, 32] {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_nanos();
+        let output = std::process::Command::new(std::env::current_exe().expect("own path"))
+            .args(["--parallelism", &parallelism.to_string()])
+            .env(
+                "AWS_ACCESS_KEY_ID",
+                format!("AKIABENCH{:010X}", nanos % 10_000_000_000),
+            )
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .output()
+            .expect("run the measurement");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        let fields: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        let measured = Measured {
+            wall: Duration::from_secs_f64(fields[0]),
+            critical_path: Duration::from_secs_f64(fields[1]),
+            chain: fields[2] as usize,
+        };
+        println!(
+            "{parallelism:>11}  {:>8.1}s  {:>13.1}s  {:>12.2}  {:>8} resources",
+            measured.wall.as_secs_f64(),
+            measured.critical_path.as_secs_f64(),
+            measured.wall.as_secs_f64() / measured.critical_path.as_secs_f64(),
+            measured.chain
+        );
+        walls.push(measured.wall);
+    }
+    println!(
+        "\nspeed-up of the default (10) over parallelism 1: {:.1}×",
+        walls[0].as_secs_f64() / walls[1].as_secs_f64()
+    );
+}
