@@ -87,8 +87,43 @@ pub(super) fn runtime_for(terminal: &Terminal) -> Option<tokio::runtime::Runtime
     runtime(terminal)
 }
 
-fn listener() -> Arc<dyn Fn(&Event) + Send + Sync> {
-    Arc::new(|event: &Event| eprintln!("{event}"))
+/// How apply reports progress: a progress bar on a terminal, one line per
+/// event otherwise (logs, CI).
+fn listener(plan: &Plan) -> Arc<dyn Fn(&Event) + Send + Sync> {
+    if !std::io::stderr().is_terminal() {
+        return Arc::new(|event: &Event| eprintln!("{event}"));
+    }
+    let steps: usize = plan
+        .changes
+        .iter()
+        .map(|change| match change.action {
+            crate::plan::Action::NoOp => 0,
+            crate::plan::Action::Replace => 2,
+            _ => 1,
+        })
+        .sum();
+    let bar = indicatif::ProgressBar::new(steps as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Arc::new(move |event: &Event| {
+        use crate::apply::EventKind;
+        match &event.kind {
+            EventKind::Started(_) => bar.set_message(event.to_string()),
+            EventKind::Done { .. } | EventKind::Skipped(_) | EventKind::Failed(_) => {
+                bar.inc(1);
+                bar.println(event.to_string());
+                if bar.position() >= bar.length().unwrap_or(0) {
+                    bar.finish_and_clear();
+                }
+            }
+            EventKind::Retrying { .. } => bar.println(event.to_string()),
+        }
+    })
 }
 
 fn summarize(report: &ApplyReport, what: &str) -> Outcome {
@@ -246,7 +281,7 @@ pub(crate) fn run_apply(args: &ApplyArgs, terminal: &Terminal) -> Outcome {
         &backend,
         aws,
         &options,
-        listener(),
+        listener(&plan),
     ));
     summarize(&report, "Apply")
 }
@@ -297,7 +332,7 @@ pub(crate) fn run_destroy(args: &DestroyArgs, terminal: &Terminal) -> Outcome {
         &backend,
         Arc::new(Aws::new()),
         &options,
-        listener(),
+        listener(&plan),
     ));
     summarize(&report, "Destroy")
 }
