@@ -36,15 +36,26 @@ impl Aws {
         for (key, value) in &function.tags {
             request = request.tags(key, value);
         }
-        if let Err(error) = request.send().await {
-            let error = AwsError::from_sdk(error);
-            if error.code.as_deref() != Some("ResourceConflictException")
-                || error.message.contains("in progress")
-            {
-                return Err(error);
+        let created = match request.send().await {
+            Ok(created) => created,
+            Err(error) => {
+                let error = AwsError::from_sdk(error);
+                if error.code.as_deref() != Some("ResourceConflictException")
+                    || error.message.contains("in progress")
+                {
+                    return Err(error);
+                }
+                // Created by an earlier attempt whose answer was lost.
+                return self.update_function(region, function, function, zip).await;
             }
-            // Created by an earlier attempt whose answer was lost.
-            return self.update_function(region, function, function, zip).await;
+        };
+        // The answer says whether the function is ready; poll only if not.
+        let ready = !matches!(created.state(), Some(State::Pending))
+            && !matches!(created.last_update_status(), Some(LastUpdateStatus::InProgress));
+        if ready && let Some(arn) = created.function_arn() {
+            return Ok(Applied::new(&function.name)
+                .with("arn", arn)
+                .with("version", created.version().unwrap_or_default()));
         }
         self.wait_function(&client, &function.name).await?;
         self.function_applied(&client, &function.name).await
