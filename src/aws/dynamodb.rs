@@ -42,13 +42,7 @@ impl Aws {
         request = if table.billing_mode == "PROVISIONED" {
             request
                 .billing_mode(BillingMode::Provisioned)
-                .provisioned_throughput(
-                    ProvisionedThroughput::builder()
-                        .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
-                        .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
-                        .build()
-                        .map_err(build_error)?,
-                )
+                .provisioned_throughput(throughput(table)?)
         } else {
             request.billing_mode(BillingMode::PayPerRequest)
         };
@@ -166,13 +160,7 @@ impl Aws {
             request = if table.billing_mode == "PROVISIONED" {
                 request
                     .billing_mode(BillingMode::Provisioned)
-                    .provisioned_throughput(
-                        ProvisionedThroughput::builder()
-                            .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
-                            .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
-                            .build()
-                            .map_err(build_error)?,
-                    )
+                    .provisioned_throughput(throughput(table)?)
             } else {
                 request.billing_mode(BillingMode::PayPerRequest)
             };
@@ -329,6 +317,15 @@ impl Aws {
             })
             .unwrap_or(false))
     }
+}
+
+/// The capacity of a provisioned table (5 units each way unless given).
+fn throughput(table: &DynamoTable) -> Result<ProvisionedThroughput, AwsError> {
+    ProvisionedThroughput::builder()
+        .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
+        .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
+        .build()
+        .map_err(build_error)
 }
 
 fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, AwsError> {
