@@ -11,6 +11,7 @@ mod emulator;
 mod examples;
 mod explain;
 mod fuzz;
+mod package;
 mod plan;
 mod readme;
 mod test;
