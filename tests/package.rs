@@ -7,8 +7,18 @@ use crate::test::root;
 
 #[test]
 fn two_builds_of_unchanged_code_give_identical_zips() {
-    let first = drx::apply::package(&root().join("lambda"), "dev").expect("package the payment processor");
-    let second = drx::apply::package(&root().join("lambda"), "dev").expect("package again");
+    let first = drx::apply::package(
+        &root().join("lambda"),
+        "dev",
+        std::env::consts::ARCH.replace("aarch64", "arm64").as_str(),
+    )
+    .expect("package the payment processor");
+    let second = drx::apply::package(
+        &root().join("lambda"),
+        "dev",
+        std::env::consts::ARCH.replace("aarch64", "arm64").as_str(),
+    )
+    .expect("package again");
     assert_eq!(first.sha256, second.sha256);
     assert_eq!(first.zip, second.zip, "byte-identical");
     let archive = zip_entries(&first.zip);

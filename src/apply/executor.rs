@@ -203,18 +203,18 @@ pub async fn apply(
     for step in &steps {
         if let StepKind::Create(resource) | StepKind::Update(resource, _) = &step.kind
             && let Attributes::LambdaFunction(function) = &resource.attributes
-            && !packages.contains_key(&function.code.source)
+            && !packages.contains_key(&package_key(function))
         {
             let cell = Arc::new(PackageCell::new());
-            let (path, profile, background) = (
-                options.base.join(&function.code.source),
-                options.cargo_profile.clone(),
-                cell.clone(),
-            );
+            let path = options.base.join(&function.code.source);
+            let (profile, architecture) = (options.cargo_profile.clone(), function.architecture.clone());
+            let background = cell.clone();
             tokio::spawn(async move {
-                background.get_or_init(|| packaged(path, profile)).await;
+                background
+                    .get_or_init(|| packaged(path, profile, architecture))
+                    .await;
             });
-            packages.insert(function.code.source.clone(), cell);
+            packages.insert(package_key(function), cell);
         }
     }
     let priority = priorities(&steps);
@@ -275,8 +275,8 @@ pub async fn apply(
                 running.spawn(async move {
                     let started = Instant::now();
                     let code = match package {
-                        Some((cell, source)) => Some(
-                            cell.get_or_init(|| packaged(base.join(source), profile))
+                        Some((cell, source, architecture)) => Some(
+                            cell.get_or_init(|| packaged(base.join(source), profile, architecture))
                                 .await
                                 .clone(),
                         ),
@@ -385,8 +385,8 @@ fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<StepKind, String> {
 type PackageCell = tokio::sync::OnceCell<Result<Arc<Package>, String>>;
 
 /// Packages a function's code off the async threads (it may run cargo).
-async fn packaged(path: PathBuf, profile: String) -> Result<Arc<Package>, String> {
-    tokio::task::spawn_blocking(move || package(&path, &profile))
+async fn packaged(path: PathBuf, profile: String, architecture: String) -> Result<Arc<Package>, String> {
+    tokio::task::spawn_blocking(move || package(&path, &profile, &architecture))
         .await
         .unwrap_or_else(|e| Err(e.to_string()))
         .map(Arc::new)
@@ -396,16 +396,25 @@ async fn packaged(path: PathBuf, profile: String) -> Result<Arc<Package>, String
 fn package_of(
     kind: &StepKind,
     packages: &HashMap<String, Arc<PackageCell>>,
-) -> Option<(Arc<PackageCell>, String)> {
+) -> Option<(Arc<PackageCell>, String, String)> {
     match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => match &resource.attributes {
-            Attributes::LambdaFunction(function) => packages
-                .get(&function.code.source)
-                .map(|cell| (cell.clone(), function.code.source.clone())),
+            Attributes::LambdaFunction(function) => packages.get(&package_key(function)).map(|cell| {
+                (
+                    cell.clone(),
+                    function.code.source.clone(),
+                    function.architecture.clone(),
+                )
+            }),
             _ => None,
         },
         StepKind::Delete(_) => None,
     }
+}
+
+/// One package per source and architecture.
+fn package_key(function: &crate::plan::resources::LambdaFunction) -> String {
+    format!("{}@{}", function.code.source, function.architecture)
 }
 
 /// For each step, the length of the longest chain of steps waiting on it.

@@ -17,12 +17,13 @@ pub struct Package {
     pub sha256: String,
 }
 
-/// Packages the code at `path`; `profile` is the Cargo profile for packages.
-pub fn package(path: &Path, profile: &str) -> Result<Package, String> {
+/// Packages the code at `path`; `profile` is the Cargo profile for packages,
+/// `architecture` the function's (`arm64` or `x86_64`).
+pub fn package(path: &Path, profile: &str, architecture: &str) -> Result<Package, String> {
     let zip = if path.is_file() {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
     } else if path.join("Cargo.toml").is_file() {
-        let binary = build(path, profile)?;
+        let binary = build(path, profile, architecture)?;
         let contents =
             std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
         zip_entries(vec![("bootstrap".to_string(), contents, 0o755)])?
@@ -38,25 +39,35 @@ pub fn package(path: &Path, profile: &str) -> Result<Package, String> {
     Ok(Package { zip, sha256 })
 }
 
-/// `cargo build` of the package's `bootstrap` binary; its path from Cargo's
-/// own report, so workspace target directories are found.
-fn build(path: &Path, profile: &str) -> Result<PathBuf, String> {
+/// The Rust target for a Lambda architecture, when it is not this machine's.
+fn cross_target(architecture: &str) -> Option<&'static str> {
+    let wanted = if architecture == "arm64" {
+        "aarch64"
+    } else {
+        "x86_64"
+    };
+    (wanted != std::env::consts::ARCH).then_some(if wanted == "aarch64" {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    })
+}
+
+/// `cargo build` of the package's `bootstrap` binary, for the function's
+/// architecture; its path from Cargo's own report, so workspace target
+/// directories are found.
+fn build(path: &Path, profile: &str, architecture: &str) -> Result<PathBuf, String> {
     let manifest = path.join("Cargo.toml");
-    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--quiet",
-            "--bin",
-            "bootstrap",
-            "--profile",
-            profile,
-            "--message-format",
-            "json-render-diagnostics",
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut command = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(["build", "--quiet", "--bin", "bootstrap", "--profile", profile])
+        .args(["--message-format", "json-render-diagnostics", "--manifest-path"])
+        .arg(&manifest);
+    if let Some(target) = cross_target(architecture) {
+        // Needs the target (`rustup target add`) and a linker for it.
+        command.args(["--target", target]);
+    }
+    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !output.status.success() {
         return Err(format!(
             "building {} failed:\n{}",
@@ -123,12 +134,15 @@ mod tests {
         std::fs::write(dir.path().join("handler.py"), "def handler(e, c): return 1").expect("write");
         std::fs::create_dir_all(dir.path().join("lib")).expect("mkdir");
         std::fs::write(dir.path().join("lib/util.py"), "X = 1").expect("write");
-        let first = package(dir.path(), "dev").expect("package");
+        let first = package(dir.path(), "dev", "x86_64").expect("package");
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        let second = package(dir.path(), "dev").expect("package");
+        let second = package(dir.path(), "dev", "x86_64").expect("package");
         assert_eq!(first, second, "same code, same bytes");
         std::fs::write(dir.path().join("lib/util.py"), "X = 2").expect("write");
-        assert_ne!(package(dir.path(), "dev").expect("package").sha256, first.sha256);
-        assert!(package(&dir.path().join("missing"), "dev").is_err());
+        assert_ne!(
+            package(dir.path(), "dev", "x86_64").expect("package").sha256,
+            first.sha256
+        );
+        assert!(package(&dir.path().join("missing"), "dev", "x86_64").is_err());
     }
 }
