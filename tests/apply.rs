@@ -690,3 +690,69 @@ async fn a_failure_stops_only_its_dependents_and_a_reapply_finishes() {
     assert_eq!(finished.status, 0, "{}", finished.stdout);
     drx(&aws, &suffix, dir.path(), DESTROY);
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_scheduling_saves_state_and_a_reapply_finishes() {
+    let aws = Aws::new("apply_interrupted");
+    let suffix = suffix(&aws);
+    let dir = project(&example());
+    // Slow calls, so the interrupt lands mid-apply.
+    aws.inject(serde_json::json!({ "delay_ms": 200 }));
+    let home = std::env::var("HOME").unwrap_or_default();
+    let child = Command::new(env!("CARGO_BIN_EXE_drx"))
+        .current_dir(root())
+        .args(APPLY)
+        .arg("--parallelism")
+        .arg("2")
+        .arg("--state")
+        .arg(dir.path().join("state.json"))
+        .arg(dir.path().join("examples/payments.drx"))
+        .env("NO_COLOR", "1")
+        .env("ENVIRONMENT_SUFFIX", &suffix)
+        .env("AWS_ACCESS_KEY_ID", &aws.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("HOME", dir.path())
+        .env(
+            "RUSTUP_HOME",
+            std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup")),
+        )
+        .env(
+            "CARGO_HOME",
+            std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo")),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start drx");
+    // Wait until something has been created, then interrupt.
+    let state_file = dir.path().join("state.json");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"address\"")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = child.wait_with_output().expect("drx exits");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Apply interrupted"), "{stdout}");
+
+    // What was done is recorded, and the state is whole.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_file).expect("state")).expect("valid state");
+    let recorded = state["resources"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(recorded > 0 && recorded < 51, "{recorded} resources recorded");
+
+    aws.clear_faults();
+    let finished = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(finished.status, 0, "{}\n{}", finished.stdout, finished.stderr);
+    let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}", plan.stdout);
+    drx(&aws, &suffix, dir.path(), DESTROY);
+}

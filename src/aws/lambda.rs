@@ -46,7 +46,7 @@ impl Aws {
                     return Err(error);
                 }
                 // Created by an earlier attempt whose answer was lost.
-                return self.update_function(region, function, function, zip).await;
+                return self.update_function(region, function, None, zip).await;
             }
         };
         // The answer says whether the function is ready; poll only if not.
@@ -106,11 +106,13 @@ impl Aws {
         }
     }
 
+    /// Updates configuration, then code if it changed since `before` (or,
+    /// with no `before`, always: the function's code is unknown).
     pub(super) async fn update_function(
         &self,
         region: &str,
         function: &LambdaFunction,
-        before: &LambdaFunction,
+        before: Option<&LambdaFunction>,
         zip: &[u8],
     ) -> Result<Applied, AwsError> {
         let client = self.lambda(region).await;
@@ -128,10 +130,10 @@ impl Aws {
             .await
             .map_err(AwsError::from_sdk)?;
         self.wait_function(&client, &function.name).await?;
-        if function.code != before.code
-            || function.architecture != before.architecture
-            || std::ptr::eq(function, before)
-        {
+        let code_changed = before.is_none_or(|before| {
+            function.code != before.code || function.architecture != before.architecture
+        });
+        if code_changed {
             client
                 .update_function_code()
                 .function_name(&function.name)

@@ -111,7 +111,7 @@ impl Provider for Aws {
             (Attributes::DynamodbReplica(replica), _) => self.update_replica(replica, old).await,
             (Attributes::S3Bucket(bucket), _) => self.configure_bucket(region, bucket).await,
             (Attributes::LambdaFunction(function), Attributes::LambdaFunction(before)) => {
-                self.update_function(region, function, before, code.unwrap_or_default())
+                self.update_function(region, function, Some(before), code.unwrap_or_default())
                     .await
             }
             (Attributes::LogGroup(group), _) => self.update_log_group(region, group, old).await,
