@@ -20,10 +20,11 @@ struct Run {
     stderr: String,
 }
 
-/// Runs drx as this test's AWS caller, on a copy of the example in `dir`.
-fn drx(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Run {
+/// drx as this test's AWS caller, on the copy of the example in `dir`.
+fn drx_command(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
     let home = std::env::var("HOME").unwrap_or_default();
-    let output = Command::new(env!("CARGO_BIN_EXE_drx"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
+    command
         .current_dir(root())
         .args(args)
         .arg("--state")
@@ -43,9 +44,13 @@ fn drx(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Run {
         .env(
             "CARGO_HOME",
             std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo")),
-        )
-        .output()
-        .expect("run drx");
+        );
+    command
+}
+
+/// Runs drx as this test's AWS caller, on the copy of the example in `dir`.
+fn drx(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Run {
+    let output = drx_command(aws, suffix, dir, args).output().expect("run drx");
     Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -698,29 +703,9 @@ async fn ctrl_c_stops_scheduling_saves_state_and_a_reapply_finishes() {
     let dir = project(&example());
     // Slow calls, so the interrupt lands mid-apply.
     aws.inject(serde_json::json!({ "delay_ms": 200 }));
-    let home = std::env::var("HOME").unwrap_or_default();
-    let child = Command::new(env!("CARGO_BIN_EXE_drx"))
-        .current_dir(root())
-        .args(APPLY)
-        .arg("--parallelism")
-        .arg("2")
-        .arg("--state")
-        .arg(dir.path().join("state.json"))
-        .arg(dir.path().join("examples/payments.drx"))
-        .env("NO_COLOR", "1")
-        .env("ENVIRONMENT_SUFFIX", &suffix)
-        .env("AWS_ACCESS_KEY_ID", &aws.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("HOME", dir.path())
-        .env(
-            "RUSTUP_HOME",
-            std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup")),
-        )
-        .env(
-            "CARGO_HOME",
-            std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo")),
-        )
+    let mut args = APPLY.to_vec();
+    args.extend(["--parallelism", "2"]);
+    let child = drx_command(&aws, &suffix, dir.path(), &args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
