@@ -203,6 +203,7 @@ pub async fn apply(
     for step in &steps {
         if let StepKind::Create(resource) | StepKind::Update(resource, _) = &step.kind
             && let Attributes::LambdaFunction(function) = &resource.attributes
+            && needs_code(&step.kind)
             && !packages.contains_key(&package_key(function))
         {
             let cell = Arc::new(PackageCell::new());
@@ -397,6 +398,9 @@ fn package_of(
     kind: &StepKind,
     packages: &HashMap<String, Arc<PackageCell>>,
 ) -> Option<(Arc<PackageCell>, String, String)> {
+    if !needs_code(kind) {
+        return None;
+    }
     match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => match &resource.attributes {
             Attributes::LambdaFunction(function) => packages.get(&package_key(function)).map(|cell| {
@@ -409,6 +413,21 @@ fn package_of(
             _ => None,
         },
         StepKind::Delete(_) => None,
+    }
+}
+
+/// Whether a step uploads function code: a new function, or one whose code
+/// or architecture changed. A configuration-only update builds nothing.
+fn needs_code(kind: &StepKind) -> bool {
+    match kind {
+        StepKind::Create(resource) => matches!(resource.attributes, Attributes::LambdaFunction(_)),
+        StepKind::Update(resource, old) => {
+            let desired = resource.attributes.to_json();
+            matches!(resource.attributes, Attributes::LambdaFunction(_))
+                && (desired.get("code") != old.attributes.get("code")
+                    || desired.get("architecture") != old.attributes.get("architecture"))
+        }
+        StepKind::Delete(_) => false,
     }
 }
 
