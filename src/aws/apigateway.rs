@@ -8,9 +8,11 @@ use super::{Aws, AwsError};
 use crate::plan::resources::{ApiDeployment, ApiResource, ApiRoute, ApiStage, RestApi};
 use crate::state::ResourceState;
 
-/// `a/b/c` physical ids of sub-resources, split back.
-fn parts(id: &str) -> Vec<&str> {
-    id.split('/').collect()
+/// The parts of a sub-resource's physical id `api/child[/method]`.
+fn parts(id: &str) -> (&str, &str, &str) {
+    let mut split = id.splitn(3, '/');
+    let mut next = || split.next().unwrap_or_default();
+    (next(), next(), next())
 }
 
 impl Aws {
@@ -133,12 +135,12 @@ impl Aws {
         region: &str,
         old: &ResourceState,
     ) -> Result<(), AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .delete_resource()
-            .rest_api_id(id[0])
-            .resource_id(id.get(1).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .resource_id(child)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -150,12 +152,12 @@ impl Aws {
         region: &str,
         old: &ResourceState,
     ) -> Result<bool, AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .get_resource()
-            .rest_api_id(id[0])
-            .resource_id(id.get(1).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .resource_id(child)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -195,13 +197,13 @@ impl Aws {
     }
 
     pub(super) async fn delete_route(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, method) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .delete_method()
-            .rest_api_id(id[0])
-            .resource_id(id.get(1).copied().unwrap_or_default())
-            .http_method(id.get(2).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .resource_id(child)
+            .http_method(method)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -209,13 +211,13 @@ impl Aws {
     }
 
     pub(super) async fn route_exists(&self, region: &str, old: &ResourceState) -> Result<bool, AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, method) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .get_method()
-            .rest_api_id(id[0])
-            .resource_id(id.get(1).copied().unwrap_or_default())
-            .http_method(id.get(2).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .resource_id(child)
+            .http_method(method)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -242,12 +244,12 @@ impl Aws {
     }
 
     pub(super) async fn delete_deployment(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .delete_deployment()
-            .rest_api_id(id[0])
-            .deployment_id(id.get(1).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .deployment_id(child)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -259,12 +261,12 @@ impl Aws {
         region: &str,
         old: &ResourceState,
     ) -> Result<bool, AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .get_deployment()
-            .rest_api_id(id[0])
-            .deployment_id(id.get(1).copied().unwrap_or_default())
+            .rest_api_id(api)
+            .deployment_id(child)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
@@ -313,12 +315,7 @@ impl Aws {
         Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
     }
 
-    pub(super) async fn update_stage(
-        &self,
-        region: &str,
-        stage: &ApiStage,
-        _old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
+    pub(super) async fn update_stage(&self, region: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
         self.move_stage(region, &text(&stage.rest_api), stage).await
     }
 
@@ -328,11 +325,11 @@ impl Aws {
         old: &ResourceState,
         name: &str,
     ) -> Result<(), AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, _, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .delete_stage()
-            .rest_api_id(id[0])
+            .rest_api_id(api)
             .stage_name(name)
             .send()
             .await
@@ -346,11 +343,11 @@ impl Aws {
         old: &ResourceState,
         name: &str,
     ) -> Result<bool, AwsError> {
-        let id = parts(&old.physical_id);
+        let (api, _, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
             .get_stage()
-            .rest_api_id(id[0])
+            .rest_api_id(api)
             .stage_name(name)
             .send()
             .await

@@ -13,7 +13,6 @@ use super::iam::build_error;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute};
-use crate::state::ResourceState;
 
 /// How long to wait for a table or replica to settle.
 const SETTLE: Duration = Duration::from_secs(600);
@@ -149,7 +148,6 @@ impl Aws {
         region: &str,
         table: &DynamoTable,
         before: &DynamoTable,
-        _old: &ResourceState,
     ) -> Result<Applied, AwsError> {
         let client = self.dynamodb(region).await;
         if table.billing_mode != before.billing_mode
@@ -235,22 +233,13 @@ impl Aws {
                 .map_err(AwsError::from_sdk)?;
         }
         self.wait_table_active(&home, &name).await?;
-        let local = self.dynamodb(&replica.region_name).await;
-        self.wait_table_active(&local, &name).await?;
-        self.set_recovery(&local, &name, replica.point_in_time_recovery)
+        self.wait_table_active(&self.dynamodb(&replica.region_name).await, &name)
             .await?;
-        let applied = self.table_applied(&local, &name).await?;
-        Ok(Applied {
-            physical_id: format!("{name}@{}", replica.region_name),
-            ..applied
-        })
+        self.update_replica(replica).await
     }
 
-    pub(super) async fn update_replica(
-        &self,
-        replica: &DynamoReplica,
-        _old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
+    /// Sets the replica's own point-in-time recovery, in its region.
+    pub(super) async fn update_replica(&self, replica: &DynamoReplica) -> Result<Applied, AwsError> {
         let name = text(&replica.table);
         let local = self.dynamodb(&replica.region_name).await;
         self.set_recovery(&local, &name, replica.point_in_time_recovery)
@@ -262,11 +251,7 @@ impl Aws {
         })
     }
 
-    pub(super) async fn delete_replica(
-        &self,
-        replica: &DynamoReplica,
-        _old: &ResourceState,
-    ) -> Result<(), AwsError> {
+    pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), AwsError> {
         let name = text(&replica.table);
         let home = self.dynamodb(&replica.home_region).await;
         self.wait_table_active(&home, &name).await?;

@@ -3,7 +3,6 @@
 use super::provider::Applied;
 use super::{Aws, AwsError};
 use crate::plan::resources::LogGroup;
-use crate::state::ResourceState;
 
 impl Aws {
     async fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
@@ -74,12 +73,7 @@ impl Aws {
         Ok(Applied::new(name).with("arn", arn))
     }
 
-    pub(super) async fn update_log_group(
-        &self,
-        region: &str,
-        group: &LogGroup,
-        _old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
+    pub(super) async fn update_log_group(&self, region: &str, group: &LogGroup) -> Result<Applied, AwsError> {
         let client = self.logs(region).await;
         self.retention(&client, group).await?;
         self.log_group_applied(&client, region, &group.name).await

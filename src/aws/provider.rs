@@ -106,17 +106,17 @@ impl Provider for Aws {
         match (&resource.attributes, &previous) {
             (Attributes::IamRole(role), _) => self.update_role(role).await,
             (Attributes::DynamodbTable(table), Attributes::DynamodbTable(before)) => {
-                self.update_table(region, table, before, old).await
+                self.update_table(region, table, before).await
             }
-            (Attributes::DynamodbReplica(replica), _) => self.update_replica(replica, old).await,
+            (Attributes::DynamodbReplica(replica), _) => self.update_replica(replica).await,
             (Attributes::S3Bucket(bucket), _) => self.configure_bucket(region, bucket).await,
             (Attributes::LambdaFunction(function), Attributes::LambdaFunction(before)) => {
                 self.update_function(region, function, Some(before), code.unwrap_or_default())
                     .await
             }
-            (Attributes::LogGroup(group), _) => self.update_log_group(region, group, old).await,
+            (Attributes::LogGroup(group), _) => self.update_log_group(region, group).await,
             (Attributes::RestApi(api), _) => self.update_rest_api(region, api, old).await,
-            (Attributes::ApiStage(stage), _) => self.update_stage(region, stage, old).await,
+            (Attributes::ApiStage(stage), _) => self.update_stage(region, stage).await,
             (Attributes::HealthCheck(check), _) => self.update_health_check(check, old).await,
             (Attributes::HostedZone(zone), _) => self.tag_zone(zone, old).await,
             (Attributes::SnsTopic(topic), _) => self.tag_topic(region, topic, old).await,
@@ -133,7 +133,7 @@ impl Provider for Aws {
                 self.delete_role_policy(&text(&policy.role), &policy.name).await
             }
             Attributes::DynamodbTable(table) => self.delete_table(region, &table.name).await,
-            Attributes::DynamodbReplica(replica) => self.delete_replica(&replica, old).await,
+            Attributes::DynamodbReplica(replica) => self.delete_replica(&replica).await,
             Attributes::S3Bucket(bucket) => self.delete_bucket(region, &bucket.name).await,
             Attributes::S3Replication(replication) => {
                 self.delete_replication(region, &replication.bucket).await

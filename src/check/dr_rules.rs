@@ -56,7 +56,7 @@ impl Checker<'_> {
                 .map(|route| format!("/{}{}", api.stage, route.path))
                 .collect();
             if !served.iter().any(|pattern| path_matches(pattern, &check.path)) {
-                let span = self.health_path_span(failover);
+                let span = failover.health_check.span;
                 self.error(
                     span,
                     CheckErrorKind::HealthPathUnrouted {
@@ -174,10 +174,6 @@ impl Checker<'_> {
                 },
             );
         }
-    }
-
-    fn health_path_span(&self, failover: &super::topology::Failover) -> crate::source::Span {
-        failover.health_check.span
     }
 }
 

@@ -107,10 +107,7 @@ impl<'a> Statements<'a> {
                     kind: ast::ValueKind::Map(entries),
                     span,
                 }),
-            ) if entries.is_empty() => {
-                let _ = span;
-                None
-            }
+            ) if entries.is_empty() => None,
             (_, AttrValue::Value(value)) => {
                 checker.error(
                     value.span,

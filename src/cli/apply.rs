@@ -13,7 +13,7 @@ use crate::aws::Aws;
 use crate::plan::{self, Plan, SavedPlan, render};
 use crate::state::{LocalBackend, Lock, State};
 
-fn runtime(terminal: &Terminal) -> Option<tokio::runtime::Runtime> {
+pub(super) fn runtime(terminal: &Terminal) -> Option<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new()
         .map_err(|e| terminal.error(&format!("cannot start the async runtime: {e}")))
         .ok()
@@ -81,10 +81,6 @@ pub(super) fn refreshed(
         eprintln!("drift: {address} no longer exists in AWS; it will be created again");
     }
     Ok(Some(refreshed))
-}
-
-pub(super) fn runtime_for(terminal: &Terminal) -> Option<tokio::runtime::Runtime> {
-    runtime(terminal)
 }
 
 /// How apply reports progress: a progress bar on a terminal, one line per

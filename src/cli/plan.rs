@@ -100,7 +100,7 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
     };
     // Planning a stack that was never applied needs no AWS at all.
     if args.refresh && state.as_ref().is_some_and(|s| !s.resources.is_empty()) {
-        let Some(runtime) = super::apply::runtime_for(terminal) else {
+        let Some(runtime) = super::apply::runtime(terminal) else {
             return Outcome::Failure;
         };
         let aws = std::sync::Arc::new(crate::aws::Aws::new());
