@@ -34,6 +34,8 @@ struct Measured {
     wall: Duration,
     critical_path: Duration,
     chain: usize,
+    /// The critical path itself: each operation and how long it took.
+    path: Vec<(Duration, String)>,
 }
 
 /// Runs in a child process whose AWS_ACCESS_KEY_ID is its own, so the
@@ -73,7 +75,9 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
     });
     let options = ApplyOptions {
         parallelism,
-        cargo_profile: "dev".into(),
+        // The function is built as drx itself was: release under `cargo
+        // bench`, as a user's `drx apply` does by default.
+        cargo_profile: if cfg!(debug_assertions) { "dev" } else { "release" }.into(),
         base,
     };
     let aws = Arc::new(drx::aws::Aws::new());
@@ -93,19 +97,22 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
     let graph = plan.graph();
     let durations = durations.lock().expect("lock").clone();
     let mut finish = vec![Duration::ZERO; graph.len()];
+    let mut previous: Vec<Option<usize>> = vec![None; graph.len()];
     let mut depth = vec![0usize; graph.len()];
+    let took = |node: usize| {
+        durations
+            .get(&plan.desired.resources[node].address)
+            .copied()
+            .unwrap_or_default()
+    };
     for node in graph.topological_order() {
-        let before = graph
+        previous[node] = graph
             .dependencies(node)
             .iter()
-            .map(|&d| finish[d])
-            .max()
-            .unwrap_or_default();
-        finish[node] = before
-            + durations
-                .get(&plan.desired.resources[node].address)
-                .copied()
-                .unwrap_or_default();
+            .copied()
+            .max_by_key(|&d| finish[d]);
+        let before = previous[node].map(|d| finish[d]).unwrap_or_default();
+        finish[node] = before + took(node);
         depth[node] = 1 + graph
             .dependencies(node)
             .iter()
@@ -113,7 +120,15 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
             .max()
             .unwrap_or(0);
     }
-    let critical_path = finish.into_iter().max().unwrap_or_default();
+    let last = (0..graph.len()).max_by_key(|&node| finish[node]);
+    let critical_path = last.map(|node| finish[node]).unwrap_or_default();
+    let mut path = Vec::new();
+    let mut node = last;
+    while let Some(current) = node {
+        path.push((took(current), plan.desired.resources[current].address.clone()));
+        node = previous[current];
+    }
+    path.reverse();
 
     // Leave nothing behind: destroy without the injected latency.
     control(endpoint, "DELETE", &format!("/__drx/faults?access_key={key}"), "");
@@ -131,6 +146,7 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
         wall,
         critical_path,
         chain: depth.into_iter().max().unwrap_or(0),
+        path,
     }
 }
 
@@ -148,11 +164,15 @@ fn main() {
             measured.critical_path.as_secs_f64(),
             measured.chain
         );
+        for (took, address) in &measured.path {
+            println!("{} {address}", took.as_secs_f64());
+        }
         return;
     }
     println!("Applying examples/payments.drx (51 resources) with {LATENCY_MS} ms added to every AWS call:\n");
     println!("parallelism       wall   critical path   wall / path   longest chain");
     let mut walls = Vec::new();
+    let mut paths = Vec::new();
     for parallelism in [1, 10, 32] {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -173,11 +193,24 @@ fn main() {
             String::from_utf8_lossy(&output.stderr)
         );
         let text = String::from_utf8_lossy(&output.stdout);
-        let fields: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        let mut lines = text.lines();
+        let fields: Vec<f64> = lines
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let path = lines
+            .filter_map(|line| line.split_once(' '))
+            .filter_map(|(took, address)| {
+                Some((Duration::from_secs_f64(took.parse().ok()?), address.to_string()))
+            })
+            .collect();
         let measured = Measured {
             wall: Duration::from_secs_f64(fields[0]),
             critical_path: Duration::from_secs_f64(fields[1]),
             chain: fields[2] as usize,
+            path,
         };
         println!(
             "{parallelism:>11}  {:>8.1}s  {:>13.1}s  {:>12.2}  {:>8} resources",
@@ -187,9 +220,14 @@ fn main() {
             measured.chain
         );
         walls.push(measured.wall);
+        paths.push(measured.path);
     }
     println!(
         "\nspeed-up of the default (10) over parallelism 1: {:.1}×",
         walls[0].as_secs_f64() / walls[1].as_secs_f64()
     );
+    println!("\nthe critical path at the default parallelism:");
+    for (took, address) in &paths[1] {
+        println!("  {:>6.2}s  {address}", took.as_secs_f64());
+    }
 }

@@ -223,6 +223,7 @@ pub async fn apply(
     let mut status = vec![Status::Pending; steps.len()];
     let mut running: JoinSet<(usize, Result<Applied, AwsError>, Instant)> = JoinSet::new();
     let mut interrupted = false;
+    let mut unsaved = false;
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
@@ -317,6 +318,18 @@ pub async fn apply(
                 });
             }
         }
+        // Every finished operation is recorded before the next one is
+        // looked at; what it unblocked has already started, so the write
+        // does not hold up the critical path.
+        if unsaved {
+            unsaved = false;
+            state.serial += 1;
+            if let Err(error) = backend.write(&state) {
+                report.failed.push(("(state)".into(), error.to_string()));
+                interrupted = true;
+                continue;
+            }
+        }
         if running.is_empty() {
             break;
         }
@@ -342,12 +355,7 @@ pub async fn apply(
                         listener(&Event { address: step.address.clone(), kind: EventKind::Failed(error.to_string()) });
                     }
                 }
-                // Every finished operation is recorded before the next one.
-                state.serial += 1;
-                if let Err(error) = backend.write(&state) {
-                    report.failed.push(("(state)".into(), error.to_string()));
-                    interrupted = true;
-                }
+                unsaved = true;
             }
             _ = &mut interrupt, if !interrupted => {
                 interrupted = true;

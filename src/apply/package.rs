@@ -23,10 +23,7 @@ pub fn package(path: &Path, profile: &str, architecture: &str) -> Result<Package
     let zip = if path.is_file() {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
     } else if path.join("Cargo.toml").is_file() {
-        let binary = build(path, profile, architecture)?;
-        let contents =
-            std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
-        zip_entries(vec![("bootstrap".to_string(), contents, 0o755)])?
+        zipped_binary(&build(path, profile, architecture)?)?
     } else if path.is_dir() {
         let mut files = Vec::new();
         collect(path, path, &mut files)?;
@@ -85,6 +82,48 @@ fn build(path: &Path, profile: &str, architecture: &str) -> Result<PathBuf, Stri
         .ok_or_else(|| format!("cargo built no `bootstrap` binary in {}", manifest.display()))
 }
 
+/// The zip of a built `bootstrap`. It is kept beside the binary with the
+/// binary's size and modification time (what Cargo itself trusts) and the
+/// zip's SHA-256, so an unchanged build is not compressed again: deflating a
+/// debug build's tens of MB takes longer than everything else a function's
+/// creation waits for.
+fn zipped_binary(binary: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos());
+    let key = format!("drx-zip-1 {} {modified}", metadata.len());
+    let mut cache = binary.as_os_str().to_owned();
+    cache.push(".drx.zip");
+    let cache = PathBuf::from(cache);
+    if let Some(zip) = cached(&cache, &key) {
+        return Ok(zip);
+    }
+    let contents = std::fs::read(binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
+    let zip = zip_entries(vec![("bootstrap".to_string(), contents, 0o755)])?;
+    // A cache that cannot be written only costs the next apply some time.
+    let mut entry = format!("{key} {}\n", hex::encode(Sha256::digest(&zip))).into_bytes();
+    entry.extend_from_slice(&zip);
+    let mut temporary = cache.as_os_str().to_owned();
+    temporary.push(format!(".{}", std::process::id()));
+    if std::fs::write(&temporary, &entry).is_ok() && std::fs::rename(&temporary, &cache).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    Ok(zip)
+}
+
+/// The cached zip, if it was made from the binary `key` describes and is whole.
+fn cached(cache: &Path, key: &str) -> Option<Vec<u8>> {
+    let entry = std::fs::read(cache).ok()?;
+    let newline = entry.iter().position(|&b| b == b'\n')?;
+    let header = std::str::from_utf8(&entry[..newline]).ok()?;
+    let (header_key, sha256) = header.rsplit_once(' ')?;
+    let zip = &entry[newline + 1..];
+    (header_key == key && hex::encode(Sha256::digest(zip)) == sha256).then(|| zip.to_vec())
+}
+
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>, u32)>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
@@ -126,7 +165,41 @@ fn zip_entries(files: Vec<(String, Vec<u8>, u32)>) -> Result<Vec<u8>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::package;
+    use super::{package, zipped_binary};
+
+    #[test]
+    fn a_built_binary_is_zipped_once_until_it_changes() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let binary = dir.path().join("bootstrap");
+        std::fs::write(&binary, b"first build").expect("write");
+        let first = zipped_binary(&binary).expect("zip");
+        let cache = dir.path().join("bootstrap.drx.zip");
+        let entry = std::fs::read(&cache).expect("the zip is kept beside the binary");
+        assert!(entry.ends_with(&first));
+
+        // The kept zip is what the next package returns: prove it by keeping
+        // a different (whole, correctly hashed) zip under the same key.
+        let other = super::zip_entries(vec![("bootstrap".into(), b"kept".to_vec(), 0o755)]).expect("zip");
+        let header =
+            String::from_utf8_lossy(&entry[..entry.iter().position(|&b| b == b'\n').expect("header")])
+                .into_owned();
+        let key = header.rsplit_once(' ').expect("key and hash").0;
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&other));
+        let mut kept = format!("{key} {sha}\n").into_bytes();
+        kept.extend_from_slice(&other);
+        std::fs::write(&cache, &kept).expect("write");
+        assert_eq!(zipped_binary(&binary).expect("zip"), other);
+
+        // A damaged cache is not trusted.
+        std::fs::write(&cache, &kept[..kept.len() - 3]).expect("truncate");
+        assert_eq!(zipped_binary(&binary).expect("zip"), first);
+
+        // A new build (another size) is zipped again.
+        std::fs::write(&binary, b"second, longer build").expect("write");
+        let second = zipped_binary(&binary).expect("zip");
+        assert_ne!(second, first);
+        assert_ne!(second, other);
+    }
 
     #[test]
     fn zips_are_deterministic_and_follow_the_code() {

@@ -39,19 +39,8 @@ impl Aws {
             request = request.tags(Tag::builder().key(key).value(value).build());
         }
         request.send().await.map_err(AwsError::from_sdk)?;
-        let described = client
-            .describe_alarms()
-            .alarm_names(&alarm.name)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
-        let arn = described
-            .metric_alarms()
-            .first()
-            .and_then(|a| a.alarm_arn())
-            .unwrap_or_default()
-            .to_string();
-        Ok(Applied::new(&alarm.name).with("arn", arn))
+        // The plan knows the ARN (account, region, name); no need to ask.
+        Ok(Applied::new(&alarm.name))
     }
 
     pub(super) async fn delete_alarm(&self, region: &str, name: &str) -> Result<(), AwsError> {

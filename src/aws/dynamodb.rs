@@ -6,7 +6,8 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction,
     KeySchemaElement, KeyType, PointInTimeRecoverySpecification, ProvisionedThroughput, ReplicaStatus,
-    ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification, StreamViewType, TableStatus, Tag,
+    ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification, StreamViewType, TableDescription,
+    TableStatus, Tag,
 };
 
 use super::iam::build_error;
@@ -69,31 +70,12 @@ impl Aws {
                 return Err(error);
             }
         }
-        self.wait_table_active(&client, &table.name).await?;
+        // Recovery settings change neither the ARN nor the stream: the
+        // description that saw the table ACTIVE is the one to record.
+        let described = self.wait_table_active(&client, &table.name).await?;
         self.set_recovery(&client, &table.name, table.point_in_time_recovery)
             .await?;
-        self.table_applied(&client, &table.name).await
-    }
-
-    async fn table_applied(
-        &self,
-        client: &aws_sdk_dynamodb::Client,
-        name: &str,
-    ) -> Result<Applied, AwsError> {
-        let described = client
-            .describe_table()
-            .table_name(name)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
-        let table = described
-            .table
-            .ok_or_else(|| AwsError::other("DescribeTable returned no table"))?;
-        let mut applied = Applied::new(name).with("arn", table.table_arn.unwrap_or_default());
-        if let Some(stream) = table.latest_stream_arn {
-            applied = applied.with("stream_arn", stream);
-        }
-        Ok(applied)
+        Ok(applied(&table.name, described))
     }
 
     async fn set_recovery(
@@ -117,7 +99,13 @@ impl Aws {
         Ok(())
     }
 
-    async fn wait_table_active(&self, client: &aws_sdk_dynamodb::Client, name: &str) -> Result<(), AwsError> {
+    /// Waits until the table and its replicas are ACTIVE; returns the
+    /// description that said so.
+    async fn wait_table_active(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+    ) -> Result<TableDescription, AwsError> {
         let deadline = tokio::time::Instant::now() + SETTLE;
         loop {
             let described = client
@@ -134,7 +122,7 @@ impl Aws {
                 .iter()
                 .all(|replica| matches!(replica.replica_status(), Some(ReplicaStatus::Active) | None));
             if table.table_status() == Some(&TableStatus::Active) && replicas_settled {
-                return Ok(());
+                return Ok(table);
             }
             if tokio::time::Instant::now() > deadline {
                 return Err(AwsError::other(format!("table {name} did not become ACTIVE")));
@@ -185,7 +173,8 @@ impl Aws {
             self.set_recovery(&client, &table.name, table.point_in_time_recovery)
                 .await?;
         }
-        self.table_applied(&client, &table.name).await
+        let described = self.wait_table_active(&client, &table.name).await?;
+        Ok(applied(&table.name, described))
     }
 
     pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), AwsError> {
@@ -214,8 +203,12 @@ impl Aws {
         let name = text(&replica.table);
         let home = self.dynamodb(&replica.home_region).await;
         // One replica change at a time: wait out any in progress.
-        self.wait_table_active(&home, &name).await?;
-        if !self.replica_exists(replica).await? {
+        let table = self.wait_table_active(&home, &name).await?;
+        let exists = table
+            .replicas()
+            .iter()
+            .any(|r| r.region_name() == Some(replica.region_name.as_str()));
+        if !exists {
             home.update_table()
                 .table_name(&name)
                 .replica_updates(
@@ -231,11 +224,13 @@ impl Aws {
                 .send()
                 .await
                 .map_err(AwsError::from_sdk)?;
+            self.wait_table_active(&home, &name).await?;
         }
-        self.wait_table_active(&home, &name).await?;
-        self.wait_table_active(&self.dynamodb(&replica.region_name).await, &name)
+        let local = self.dynamodb(&replica.region_name).await;
+        let described = self.wait_table_active(&local, &name).await?;
+        self.set_recovery(&local, &name, replica.point_in_time_recovery)
             .await?;
-        self.update_replica(replica).await
+        Ok(replica_applied(replica, described))
     }
 
     /// Sets the replica's own point-in-time recovery, in its region.
@@ -244,11 +239,8 @@ impl Aws {
         let local = self.dynamodb(&replica.region_name).await;
         self.set_recovery(&local, &name, replica.point_in_time_recovery)
             .await?;
-        let applied = self.table_applied(&local, &name).await?;
-        Ok(Applied {
-            physical_id: format!("{name}@{}", replica.region_name),
-            ..applied
-        })
+        let described = self.wait_table_active(&local, &name).await?;
+        Ok(replica_applied(replica, described))
     }
 
     pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), AwsError> {
@@ -301,6 +293,24 @@ impl Aws {
                     .any(|r| r.region_name() == Some(replica.region_name.as_str()))
             })
             .unwrap_or(false))
+    }
+}
+
+/// What a table's outputs are: its ARN and its stream's.
+fn applied(name: &str, table: TableDescription) -> Applied {
+    let mut applied = Applied::new(name).with("arn", table.table_arn.unwrap_or_default());
+    if let Some(stream) = table.latest_stream_arn {
+        applied = applied.with("stream_arn", stream);
+    }
+    applied
+}
+
+/// A replica is the table in another region.
+fn replica_applied(replica: &DynamoReplica, table: TableDescription) -> Applied {
+    let name = text(&replica.table);
+    Applied {
+        physical_id: format!("{name}@{}", replica.region_name),
+        ..applied(&name, table)
     }
 }
 

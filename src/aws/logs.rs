@@ -22,7 +22,7 @@ impl Aws {
             }
         }
         self.retention(&client, group).await?;
-        self.log_group_applied(&client, region, &group.name).await
+        Ok(Applied::new(&group.name))
     }
 
     async fn retention(
@@ -52,31 +52,10 @@ impl Aws {
         Ok(())
     }
 
-    async fn log_group_applied(
-        &self,
-        client: &aws_sdk_cloudwatchlogs::Client,
-        region: &str,
-        name: &str,
-    ) -> Result<Applied, AwsError> {
-        let found = client
-            .describe_log_groups()
-            .log_group_name_prefix(name)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
-        let arn = found
-            .log_groups()
-            .iter()
-            .find(|group| group.log_group_name() == Some(name))
-            .and_then(|group| group.arn().map(|arn| arn.trim_end_matches(":*").to_string()))
-            .unwrap_or_else(|| format!("arn:aws:logs:{region}::log-group:{name}"));
-        Ok(Applied::new(name).with("arn", arn))
-    }
-
     pub(super) async fn update_log_group(&self, region: &str, group: &LogGroup) -> Result<Applied, AwsError> {
         let client = self.logs(region).await;
         self.retention(&client, group).await?;
-        self.log_group_applied(&client, region, &group.name).await
+        Ok(Applied::new(&group.name))
     }
 
     pub(super) async fn delete_log_group(&self, region: &str, name: &str) -> Result<(), AwsError> {

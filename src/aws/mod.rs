@@ -24,6 +24,9 @@ use std::sync::Mutex;
 /// profiles, SSO, `AWS_ENDPOINT_URL`).
 #[derive(Debug)]
 pub struct Aws {
+    /// Loaded once: every region shares its credentials and HTTP client
+    /// (connection pool, TLS roots), which are costly to set up.
+    base: tokio::sync::OnceCell<aws_config::SdkConfig>,
     configs: Mutex<HashMap<String, aws_config::SdkConfig>>,
     /// S3 behind a custom endpoint (`AWS_ENDPOINT_URL`) is addressed by path,
     /// since `bucket.host` names do not resolve there.
@@ -35,6 +38,7 @@ impl Aws {
         let path_style = std::env::var_os("AWS_ENDPOINT_URL").is_some()
             || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         Aws {
+            base: tokio::sync::OnceCell::new(),
             configs: Mutex::new(HashMap::new()),
             path_style,
         }
@@ -44,10 +48,18 @@ impl Aws {
         if let Some(config) = self.configs.lock().unwrap_or_else(|p| p.into_inner()).get(region) {
             return config.clone();
         }
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new(region.to_string()))
-            .load()
+        let base = self
+            .base
+            .get_or_init(|| {
+                aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(aws_config::Region::new(GLOBAL_REGION))
+                    .load()
+            })
             .await;
+        let config = base
+            .to_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
         self.configs
             .lock()
             .unwrap_or_else(|p| p.into_inner())

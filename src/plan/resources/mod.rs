@@ -190,7 +190,6 @@ impl ResourceType {
             ResourceType::DynamodbReplica => &["arn"],
             ResourceType::S3Bucket => &["arn"],
             ResourceType::LambdaFunction => &["arn", "version"],
-            ResourceType::LogGroup => &["arn"],
             ResourceType::RestApi => &["id", "root_resource_id"],
             ResourceType::ApiResource => &["id"],
             ResourceType::ApiDeployment => &["id"],
@@ -198,8 +197,9 @@ impl ResourceType {
             ResourceType::HealthCheck => &["id"],
             ResourceType::SnsTopic => &["arn"],
             ResourceType::SnsSubscription => &["arn"],
-            ResourceType::MetricAlarm => &["arn"],
             ResourceType::IamRolePolicy
+            | ResourceType::LogGroup
+            | ResourceType::MetricAlarm
             | ResourceType::S3Replication
             | ResourceType::ApiRoute
             | ResourceType::LambdaPermission
