@@ -203,6 +203,80 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
             .is_ok()
     );
 
+    // Settings changed behind drx's back are drift, shown and set back.
+    let health_check = outputs["healthCheckId"].as_str().expect("healthCheckId");
+    change_behind_drxs_back(&aws, &suffix, health_check).await;
+    let plan = drx(&aws, &suffix, dir.path(), &["plan"]);
+    for drift in [
+        "drift: payment_processor.function@us-east-1 memory_size is 1024 in AWS, 512 as last applied",
+        "drift: payment_processor.log_group@us-east-2 retention_days is 1 in AWS, 14 as last applied",
+        "drift: payment_transactions.table@us-east-1 point_in_time_recovery is false in AWS, true as last applied",
+        "drift: api.health_check failure_threshold is 5 in AWS, 3 as last applied",
+        "drift: payment_docs.bucket@us-east-2 block_public_access is false in AWS, true as last applied",
+        "drift: payment_processor.role_policy document is {",
+    ] {
+        assert!(
+            plan.stderr.contains(drift),
+            "missing {drift:?} in:\n{}",
+            plan.stderr
+        );
+    }
+    assert_eq!(
+        plan.stderr.matches("drift:").count(),
+        6,
+        "only what changed is drift:\n{}",
+        plan.stderr
+    );
+    for address in [
+        "payment_processor.function@us-east-1",
+        "payment_processor.log_group@us-east-2",
+        "payment_transactions.table@us-east-1",
+        "api.health_check",
+        "payment_docs.bucket@us-east-2",
+        "payment_processor.role_policy",
+    ] {
+        assert!(
+            plan.stdout
+                .contains(&format!("# {address} will be updated in place")),
+            "{address}:\n{}",
+            plan.stdout
+        );
+    }
+    let json = drx(&aws, &suffix, dir.path(), &["plan", "--json"]);
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan --json");
+    let memory = document["drift"]
+        .as_array()
+        .expect("drift")
+        .iter()
+        .find(|d| d["attribute"] == "memory_size")
+        .expect("memory drift");
+    assert_eq!(
+        (&memory["address"], &memory["last_applied"], &memory["actual"]),
+        (
+            &serde_json::json!("payment_processor.function@us-east-1"),
+            &serde_json::json!(512),
+            &serde_json::json!(1024)
+        )
+    );
+    assert_eq!(document["drift"].as_array().map(Vec::len), Some(6));
+    let restored = drx(&aws, &suffix, dir.path(), APPLY);
+    assert!(
+        restored
+            .stdout
+            .contains("Apply complete: 0 created, 6 updated, 0 deleted."),
+        "{}\n{}",
+        restored.stdout,
+        restored.stderr
+    );
+    read_back(&aws, &suffix).await;
+    let settled = drx(&aws, &suffix, dir.path(), &["plan"]);
+    assert!(
+        !settled.stderr.contains("drift:") && settled.stdout.contains("No changes."),
+        "{}\n{}",
+        settled.stdout,
+        settled.stderr
+    );
+
     // Destroy leaves nothing carrying the suffix, in either region.
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}\n{}", destroyed.stdout, destroyed.stderr);
@@ -214,6 +288,65 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         destroyed.stdout
     );
     assert_nothing_left(&aws, &suffix).await;
+}
+
+/// What someone might do in the console: more memory, shorter log
+/// retention, recovery off, a laxer health check, the public-access block
+/// gone, and a policy that grants everything.
+async fn change_behind_drxs_back(aws: &Aws, suffix: &str, health_check: &str) {
+    aws_sdk_lambda::Client::new(&aws.config("us-east-1").await)
+        .update_function_configuration()
+        .function_name(format!("payment-processor-us-east-1-{suffix}"))
+        .memory_size(1024)
+        .send()
+        .await
+        .expect("change memory");
+    aws_sdk_cloudwatchlogs::Client::new(&aws.config("us-east-2").await)
+        .put_retention_policy()
+        .log_group_name(format!("/aws/lambda/payment-processor-us-east-2-{suffix}"))
+        .retention_in_days(1)
+        .send()
+        .await
+        .expect("change retention");
+    aws_sdk_dynamodb::Client::new(&aws.config("us-east-1").await)
+        .update_continuous_backups()
+        .table_name(format!("payment-transactions-{suffix}"))
+        .point_in_time_recovery_specification(
+            aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                .point_in_time_recovery_enabled(false)
+                .build()
+                .expect("specification"),
+        )
+        .send()
+        .await
+        .expect("turn recovery off");
+    aws_sdk_route53::Client::new(&aws.config("us-east-1").await)
+        .update_health_check()
+        .health_check_id(health_check)
+        .failure_threshold(5)
+        .send()
+        .await
+        .expect("change threshold");
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws.config("us-east-2").await)
+            .force_path_style(true)
+            .build(),
+    )
+    .delete_public_access_block()
+    .bucket(format!("payment-docs-us-east-2-{suffix}"))
+    .send()
+    .await
+    .expect("remove the public-access block");
+    aws_sdk_iam::Client::new(&aws.config("us-east-1").await)
+        .put_role_policy()
+        .role_name(format!("payment-processor-role-{suffix}"))
+        .policy_name("least-privilege")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .expect("widen the policy");
 }
 
 /// Every resource of the example, as AWS reports it.

@@ -518,33 +518,97 @@ fn stack_outputs(plan: &Plan, outputs: &Outputs) -> BTreeMap<String, serde_json:
     values
 }
 
-/// Looks up every recorded resource in parallel. Returns the state without
-/// the resources that no longer exist, and their addresses.
-pub async fn refresh(
-    state: &State,
-    aws: Arc<Aws>,
-    parallelism: usize,
-) -> (State, Vec<String>, Vec<(String, String)>) {
+/// One setting changed outside drx.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drift {
+    pub address: String,
+    pub attribute: String,
+    /// As drx last applied it (references resolved).
+    pub recorded: serde_json::Value,
+    /// As AWS has it now.
+    pub actual: serde_json::Value,
+}
+
+/// What a refresh found.
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    /// The state as AWS has it: resources that no longer exist taken out,
+    /// settings changed outside drx set to their live values, so the plan
+    /// sets them back.
+    pub state: State,
+    /// Resources deleted outside drx.
+    pub missing: Vec<String>,
+    /// Settings changed outside drx.
+    pub drift: Vec<Drift>,
+    /// Resources that could not be read: address and AWS's message.
+    pub errors: Vec<(String, String)>,
+}
+
+/// Reads every recorded resource back from AWS, in parallel.
+pub async fn refresh(state: &State, aws: Arc<Aws>, parallelism: usize) -> Refreshed {
+    let outputs = Outputs {
+        account_id: state.account_id.clone().unwrap_or_default(),
+        by_address: state
+            .resources
+            .iter()
+            .map(|r| (r.address.clone(), r.outputs.clone()))
+            .collect(),
+    };
     let semaphore = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
-    let mut checks = JoinSet::new();
+    let mut reads = JoinSet::new();
+    let mut errors = Vec::new();
     for resource in state.resources.clone() {
+        let typed = match resource.typed_attributes() {
+            Ok(typed) => typed,
+            Err(error) => {
+                errors.push((resource.address.clone(), error));
+                continue;
+            }
+        };
+        // References are resolved as they were when applied, so that what
+        // AWS has compares with what drx sent.
+        let recorded = outputs.attributes(&typed).unwrap_or(typed);
         let (aws, semaphore) = (aws.clone(), semaphore.clone());
-        checks.spawn(async move {
+        reads.spawn(async move {
             let _permit = semaphore.acquire().await;
-            let exists = retry(|| aws.exists(&resource), |_, _| {}).await;
-            (resource.address, exists)
+            let live = retry(|| aws.read(&resource, recorded.clone()), |_, _| {}).await;
+            (resource.address, recorded, live)
         });
     }
-    let (mut missing, mut errors) = (Vec::new(), Vec::new());
-    while let Some(Ok((address, exists))) = checks.join_next().await {
-        match exists {
-            Ok(true) => {}
-            Ok(false) => missing.push(address),
+    let mut refreshed = state.clone();
+    let (mut missing, mut drift) = (Vec::new(), Vec::new());
+    while let Some(Ok((address, recorded, live))) = reads.join_next().await {
+        match live {
+            Ok(None) => missing.push(address),
+            Ok(Some(live)) => {
+                let (recorded, live) = (recorded.to_json(), live.to_json());
+                let Some(entry) = refreshed.resources.iter_mut().find(|r| r.address == address) else {
+                    continue;
+                };
+                for (attribute, actual) in live.as_object().into_iter().flatten() {
+                    let before = recorded.get(attribute).cloned().unwrap_or_default();
+                    if before != *actual {
+                        entry.attributes[attribute] = actual.clone();
+                        drift.push(Drift {
+                            address: address.clone(),
+                            attribute: attribute.clone(),
+                            recorded: before,
+                            actual: actual.clone(),
+                        });
+                    }
+                }
+            }
             Err(error) => errors.push((address, error.to_string())),
         }
     }
     missing.sort();
-    let mut refreshed = state.clone();
+    drift.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
+    errors.sort();
     refreshed.resources.retain(|r| !missing.contains(&r.address));
-    (refreshed, missing, errors)
+    Refreshed {
+        state: refreshed,
+        missing,
+        drift,
+        errors,
+    }
 }

@@ -9,7 +9,7 @@ mod report;
 mod resolve;
 mod retry;
 
-pub use executor::{ApplyOptions, apply, refresh};
+pub use executor::{ApplyOptions, Drift, Refreshed, apply, refresh};
 pub use package::{Package, package};
 pub use report::{ApplyReport, Event, EventKind};
 pub use resolve::Outputs;

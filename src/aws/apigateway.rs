@@ -6,6 +6,7 @@ use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Integration
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::{ApiDeployment, ApiResource, ApiRoute, ApiStage, RestApi};
+use crate::plan::value::Val;
 use crate::state::ResourceState;
 
 /// The parts of a sub-resource's physical id `api/child[/method]`.
@@ -210,9 +211,16 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn route_exists(&self, region: &str, old: &ResourceState) -> Result<bool, AwsError> {
+    /// The method's live authorization and integration.
+    pub(super) async fn read_route(
+        &self,
+        region: &str,
+        mut route: ApiRoute,
+        old: &ResourceState,
+    ) -> Result<Option<ApiRoute>, AwsError> {
         let (api, child, method) = parts(&old.physical_id);
-        self.apigateway(region)
+        let found = self
+            .apigateway(region)
             .await
             .get_method()
             .rest_api_id(api)
@@ -221,7 +229,25 @@ impl Aws {
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        if let Some(authorization) = found.authorization_type() {
+            route.authorization = authorization.to_string();
+        }
+        match found.method_integration() {
+            Some(integration) => {
+                if let Some(kind) = integration.r#type() {
+                    route.integration_type = kind.as_str().to_string();
+                }
+                if let Some(method) = integration.http_method() {
+                    route.integration_http_method = method.to_string();
+                }
+                route.integration_uri = Val::known(integration.uri().unwrap_or_default());
+            }
+            None => {
+                route.integration_type = String::new();
+                route.integration_uri = Val::known("");
+            }
+        }
+        Ok(Some(route))
     }
 
     pub(super) async fn create_deployment(
@@ -337,21 +363,26 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn stage_exists(
+    /// The deployment the stage serves now.
+    pub(super) async fn read_stage(
         &self,
         region: &str,
+        mut stage: ApiStage,
         old: &ResourceState,
-        name: &str,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<Option<ApiStage>, AwsError> {
         let (api, _, _) = parts(&old.physical_id);
-        self.apigateway(region)
+        let found = self
+            .apigateway(region)
             .await
             .get_stage()
             .rest_api_id(api)
-            .stage_name(name)
+            .stage_name(&stage.stage_name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        if let Some(deployment) = found.deployment_id() {
+            stage.deployment = Val::known(deployment);
+        }
+        Ok(Some(stage))
     }
 }

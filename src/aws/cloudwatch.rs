@@ -5,6 +5,7 @@ use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::MetricAlarm;
+use crate::plan::value::Val;
 
 impl Aws {
     async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
@@ -54,15 +55,50 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn alarm_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+    /// The alarm's live metric, threshold, evaluation and actions.
+    pub(super) async fn read_alarm(
+        &self,
+        region: &str,
+        mut alarm: MetricAlarm,
+    ) -> Result<Option<MetricAlarm>, AwsError> {
         let described = self
             .cloudwatch(region)
             .await
             .describe_alarms()
-            .alarm_names(name)
+            .alarm_names(&alarm.name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(!described.metric_alarms().is_empty())
+        let Some(live) = described.metric_alarms().first() else {
+            return Ok(None);
+        };
+        alarm.description = live.alarm_description().unwrap_or_default().to_string();
+        alarm.namespace = live.namespace().unwrap_or_default().to_string();
+        alarm.metric_name = live.metric_name().unwrap_or_default().to_string();
+        alarm.statistic = live
+            .statistic()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
+        alarm.dimensions = live
+            .dimensions()
+            .iter()
+            .map(|d| {
+                (
+                    d.name().unwrap_or_default().to_string(),
+                    Val::known(d.value().unwrap_or_default()),
+                )
+            })
+            .collect();
+        alarm.comparison_operator = live
+            .comparison_operator()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default();
+        alarm.threshold = live.threshold().unwrap_or_default();
+        alarm.period = live.period().unwrap_or_default() as u64;
+        alarm.evaluation_periods = live.evaluation_periods().unwrap_or_default() as u64;
+        alarm.treat_missing_data = live.treat_missing_data().unwrap_or_default().to_string();
+        alarm.alarm_actions = live.alarm_actions().iter().map(Val::known).collect();
+        alarm.ok_actions = live.ok_actions().iter().map(Val::known).collect();
+        Ok(Some(alarm))
     }
 }

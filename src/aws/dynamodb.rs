@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction,
-    KeySchemaElement, KeyType, PointInTimeRecoverySpecification, ProvisionedThroughput, ReplicaStatus,
-    ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification, StreamViewType, TableDescription,
-    TableStatus, Tag,
+    KeySchemaElement, KeyType, PointInTimeRecoverySpecification, PointInTimeRecoveryStatus,
+    ProvisionedThroughput, ReplicaStatus, ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification,
+    StreamViewType, TableDescription, TableStatus, Tag,
 };
 
 use super::iam::build_error;
@@ -188,15 +188,74 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn table_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
-        self.dynamodb(region)
-            .await
+    /// The table's live billing, capacity, stream and recovery settings.
+    pub(super) async fn read_table(
+        &self,
+        region: &str,
+        mut table: DynamoTable,
+    ) -> Result<Option<DynamoTable>, AwsError> {
+        let client = self.dynamodb(region).await;
+        let described = client
             .describe_table()
+            .table_name(&table.name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let Some(live) = described.table else {
+            return Ok(None);
+        };
+        // A table created on demand reports no summary on some APIs; one
+        // never switched reports none at all and is provisioned.
+        table.billing_mode = live
+            .billing_mode_summary()
+            .and_then(|summary| summary.billing_mode())
+            .map_or("PROVISIONED", |mode| mode.as_str())
+            .to_string();
+        if table.billing_mode == "PROVISIONED" {
+            let throughput = live.provisioned_throughput();
+            let units = |live: Option<i64>, recorded: Option<u64>| match live {
+                // drx provisions 5 units when none are given.
+                Some(5) if recorded.is_none() => None,
+                Some(units) => Some(units as u64),
+                None => recorded,
+            };
+            table.read_capacity = units(
+                throughput.and_then(|t| t.read_capacity_units()),
+                table.read_capacity,
+            );
+            table.write_capacity = units(
+                throughput.and_then(|t| t.write_capacity_units()),
+                table.write_capacity,
+            );
+        } else {
+            table.read_capacity = None;
+            table.write_capacity = None;
+        }
+        table.stream_view_type = live
+            .stream_specification()
+            .filter(|stream| stream.stream_enabled())
+            .and_then(|stream| stream.stream_view_type())
+            .map(|view| view.as_str().to_string());
+        table.point_in_time_recovery = self.recovery_enabled(&client, &table.name).await?;
+        Ok(Some(table))
+    }
+
+    async fn recovery_enabled(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+    ) -> Result<bool, AwsError> {
+        let backups = client
+            .describe_continuous_backups()
             .table_name(name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        Ok(backups
+            .continuous_backups_description()
+            .and_then(|d| d.point_in_time_recovery_description())
+            .and_then(|d| d.point_in_time_recovery_status())
+            == Some(&PointInTimeRecoveryStatus::Enabled))
     }
 
     pub(super) async fn create_replica(&self, replica: &DynamoReplica) -> Result<Applied, AwsError> {
@@ -274,6 +333,20 @@ impl Aws {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         Ok(())
+    }
+
+    /// Whether the table still has the replica, and the replica's own
+    /// point-in-time recovery.
+    pub(super) async fn read_replica(
+        &self,
+        mut replica: DynamoReplica,
+    ) -> Result<Option<DynamoReplica>, AwsError> {
+        if !self.replica_exists(&replica).await? {
+            return Ok(None);
+        }
+        let local = self.dynamodb(&replica.region_name).await;
+        replica.point_in_time_recovery = self.recovery_enabled(&local, &text(&replica.table)).await?;
+        Ok(Some(replica))
     }
 
     pub(super) async fn replica_exists(&self, replica: &DynamoReplica) -> Result<bool, AwsError> {

@@ -2,7 +2,8 @@
 
 use super::provider::{Applied, text};
 use super::{Aws, AwsError, GLOBAL_REGION};
-use crate::plan::resources::{IamRole, IamRolePolicy};
+use crate::plan::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
+use crate::plan::value::Val;
 
 impl Aws {
     async fn iam(&self) -> aws_sdk_iam::Client {
@@ -94,15 +95,24 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn role_exists(&self, name: &str) -> Result<bool, AwsError> {
-        self.iam()
+    /// The role's live trust policy and description.
+    pub(super) async fn read_role(&self, mut role: IamRole) -> Result<Option<IamRole>, AwsError> {
+        let found = self
+            .iam()
             .await
             .get_role()
-            .role_name(name)
+            .role_name(&role.name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        let Some(live) = found.role else {
+            return Ok(None);
+        };
+        if let Some(document) = live.assume_role_policy_document() {
+            role.assume_role_policy = live_document(&role.assume_role_policy, document);
+        }
+        role.description = live.description().unwrap_or_default().to_string();
+        Ok(Some(role))
     }
 
     pub(super) async fn put_role_policy(&self, policy: &IamRolePolicy) -> Result<Applied, AwsError> {
@@ -131,19 +141,194 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn role_policy_exists(&self, role: &str, name: &str) -> Result<bool, AwsError> {
-        self.iam()
+    /// The inline policy's live document.
+    pub(super) async fn read_role_policy(
+        &self,
+        mut policy: IamRolePolicy,
+    ) -> Result<Option<IamRolePolicy>, AwsError> {
+        let found = self
+            .iam()
             .await
             .get_role_policy()
-            .role_name(role)
-            .policy_name(name)
+            .role_name(text(&policy.role))
+            .policy_name(&policy.name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        policy.document = live_document(&policy.document, found.policy_document());
+        Ok(Some(policy))
+    }
+}
+
+/// The live policy document as drx models it: `recorded` when the two mean
+/// the same, else the live one, with what drx cannot model (another effect,
+/// conditions, `NotAction`…) named in the statement ids so it shows as a
+/// change.
+fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocument {
+    // IAM returns documents URL-encoded (RFC 3986).
+    let decoded = percent_encoding::percent_decode_str(live).decode_utf8_lossy();
+    let Ok(live) = serde_json::from_str::<serde_json::Value>(&decoded) else {
+        return unreadable(recorded);
+    };
+    if normalized(&recorded.render(&text)) == normalized(&live) {
+        return recorded.clone();
+    }
+    let strings = |value: &serde_json::Value| -> Vec<String> {
+        match value {
+            serde_json::Value::String(one) => vec![one.clone()],
+            serde_json::Value::Array(many) => many
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let statements: Vec<&serde_json::Value> = match &live["Statement"] {
+        serde_json::Value::Array(statements) => statements.iter().collect(),
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    let mut document = PolicyDocument {
+        statements: statements
+            .into_iter()
+            .map(|statement| {
+                let mut sid = statement["Sid"].as_str().unwrap_or_default().to_string();
+                let effect = statement["Effect"].as_str().unwrap_or_default();
+                if effect != "Allow" {
+                    sid.push_str(&format!(" [Effect {effect}]"));
+                }
+                let object = statement.as_object();
+                for key in ["Condition", "NotAction", "NotResource", "NotPrincipal"] {
+                    if object.is_some_and(|o| o.contains_key(key)) {
+                        sid.push_str(&format!(" [{key}]"));
+                    }
+                }
+                let principal = &statement["Principal"];
+                let principal = if let Some(service) = strings(&principal["Service"]).first() {
+                    Some(Principal::Service(service.clone()))
+                } else {
+                    strings(&principal["AWS"])
+                        .first()
+                        .map(|arn| Principal::Aws(Val::known(arn)))
+                };
+                PolicyStatement {
+                    sid,
+                    actions: strings(&statement["Action"]),
+                    resources: strings(&statement["Resource"])
+                        .into_iter()
+                        .map(Val::known)
+                        .collect(),
+                    principal,
+                }
+            })
+            .collect(),
+    };
+    if document == *recorded {
+        // Differs in something drx does not model (the version, say).
+        document = unreadable(recorded);
+    }
+    document
+}
+
+/// A document that differs from `recorded` in a way drx cannot show.
+fn unreadable(recorded: &PolicyDocument) -> PolicyDocument {
+    let mut document = recorded.clone();
+    document.statements.push(PolicyStatement {
+        sid: "(changed outside drx in a way drx does not model)".into(),
+        actions: Vec::new(),
+        resources: Vec::new(),
+        principal: None,
+    });
+    document
+}
+
+/// A policy with single values as one-element lists, for comparing meaning.
+fn normalized(document: &serde_json::Value) -> serde_json::Value {
+    match document {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.iter()
+                .map(|(key, value)| {
+                    let value = match (key.as_str(), value) {
+                        ("Action" | "Resource" | "Service" | "AWS", serde_json::Value::String(one)) => {
+                            serde_json::json!([one])
+                        }
+                        ("Statement", serde_json::Value::Object(_)) => serde_json::json!([normalized(value)]),
+                        _ => normalized(value),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(normalized).collect()),
+        other => other.clone(),
     }
 }
 
 pub(super) fn build_error(error: impl std::fmt::Display) -> AwsError {
     AwsError::other(format!("cannot build the request: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PolicyDocument, PolicyStatement, Principal, live_document};
+    use crate::plan::value::Val;
+
+    fn recorded() -> PolicyDocument {
+        PolicyDocument {
+            statements: vec![PolicyStatement {
+                sid: "ReadTable".into(),
+                actions: vec!["dynamodb:GetItem".into()],
+                resources: vec![Val::known("arn:aws:dynamodb:us-east-1:1:table/t")],
+                principal: None,
+            }],
+        }
+    }
+
+    fn encoded(json: &str) -> String {
+        percent_encoding::utf8_percent_encode(json, percent_encoding::NON_ALPHANUMERIC).to_string()
+    }
+
+    #[test]
+    fn the_same_policy_written_differently_is_not_drift() {
+        // One action as a string, not a list; a statement as an object; URL-encoded.
+        let live = encoded(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":["dynamodb:GetItem"],"Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#,
+        );
+        assert_eq!(live_document(&recorded(), &live), recorded());
+        let single = r#"{"Version":"2012-10-17","Statement":{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":["arn:aws:dynamodb:us-east-1:1:table/t"]}}"#;
+        assert_eq!(live_document(&recorded(), single), recorded());
+    }
+
+    #[test]
+    fn a_changed_policy_is_read_as_it_is_now() {
+        let live = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        let document = live_document(&recorded(), live);
+        assert_eq!(document.statements.len(), 1);
+        assert_eq!(document.statements[0].actions, ["*"]);
+        assert!(document.grants_everything());
+
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Assume","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        let document = live_document(&recorded(), trust);
+        assert_eq!(
+            document.statements[0].principal,
+            Some(Principal::Service("lambda.amazonaws.com".into()))
+        );
+    }
+
+    #[test]
+    fn what_drx_cannot_model_still_shows_as_a_change() {
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#;
+        assert_eq!(
+            live_document(&recorded(), deny).statements[0].sid,
+            "ReadTable [Effect Deny]"
+        );
+        let condition = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+        assert_eq!(
+            live_document(&recorded(), condition).statements[0].sid,
+            "ReadTable [Condition]"
+        );
+        let older = r#"{"Version":"2008-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#;
+        assert_ne!(live_document(&recorded(), older), recorded());
+        assert_ne!(live_document(&recorded(), "not json"), recorded());
+    }
 }

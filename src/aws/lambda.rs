@@ -9,6 +9,8 @@ use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateS
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::{LambdaFunction, LambdaPermission};
+use crate::plan::value::Val;
+use crate::state::ResourceState;
 
 impl Aws {
     async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
@@ -55,7 +57,8 @@ impl Aws {
         if ready && let Some(arn) = created.function_arn() {
             return Ok(Applied::new(&function.name)
                 .with("arn", arn)
-                .with("version", created.version().unwrap_or_default()));
+                .with("version", created.version().unwrap_or_default())
+                .with("code_sha256", created.code_sha256().unwrap_or_default()));
         }
         self.wait_function(&client, &function.name).await?;
         self.function_applied(&client, &function.name).await
@@ -74,7 +77,61 @@ impl Aws {
             .map_err(AwsError::from_sdk)?;
         Ok(Applied::new(name)
             .with("arn", found.function_arn.unwrap_or_default())
-            .with("version", found.version.unwrap_or_default()))
+            .with("version", found.version.unwrap_or_default())
+            .with("code_sha256", found.code_sha256.unwrap_or_default()))
+    }
+
+    /// The function's live configuration. Its code is compared by hash with
+    /// what drx uploaded last: code deployed by anyone else is drift.
+    pub(super) async fn read_function(
+        &self,
+        region: &str,
+        mut function: LambdaFunction,
+        old: &ResourceState,
+    ) -> Result<Option<LambdaFunction>, AwsError> {
+        let found = self
+            .lambda(region)
+            .await
+            .get_function_configuration()
+            .function_name(&function.name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        if let Some(runtime) = found.runtime() {
+            function.runtime = runtime.as_str().to_string();
+        }
+        if let Some(handler) = found.handler() {
+            function.handler = handler.to_string();
+        }
+        if let Some(architecture) = found.architectures().first() {
+            function.architecture = architecture.as_str().to_string();
+        }
+        if let Some(memory) = found.memory_size() {
+            function.memory_size = memory as u64;
+        }
+        if let Some(timeout) = found.timeout() {
+            function.timeout = timeout as u64;
+        }
+        if let Some(role) = found.role() {
+            function.role = Val::known(role);
+        }
+        function.environment = found
+            .environment()
+            .and_then(|environment| environment.variables())
+            .map(|variables| {
+                variables
+                    .iter()
+                    .map(|(key, value)| (key.clone(), Val::known(value)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let uploaded = old.outputs.get("code_sha256").filter(|hash| !hash.is_empty());
+        if let (Some(uploaded), Some(live)) = (uploaded, found.code_sha256())
+            && uploaded != live
+        {
+            function.code.source_sha256 = format!("(code deployed outside drx: CodeSha256 {live})");
+        }
+        Ok(Some(function))
     }
 
     /// Lambda takes one change at a time: wait until the function is Active
@@ -166,17 +223,6 @@ impl Aws {
             .await
             .map_err(AwsError::from_sdk)?;
         Ok(())
-    }
-
-    pub(super) async fn function_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
-        self.lambda(region)
-            .await
-            .get_function()
-            .function_name(name)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
-        Ok(true)
     }
 
     pub(super) async fn add_permission(

@@ -69,18 +69,28 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn log_group_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+    /// The log group's live retention.
+    pub(super) async fn read_log_group(
+        &self,
+        region: &str,
+        mut group: LogGroup,
+    ) -> Result<Option<LogGroup>, AwsError> {
         let found = self
             .logs(region)
             .await
             .describe_log_groups()
-            .log_group_name_prefix(name)
+            .log_group_name_prefix(&group.name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(found
+        let Some(live) = found
             .log_groups()
             .iter()
-            .any(|group| group.log_group_name() == Some(name)))
+            .find(|live| live.log_group_name() == Some(group.name.as_str()))
+        else {
+            return Ok(None);
+        };
+        group.retention_days = live.retention_in_days().map(|days| days as u64);
+        Ok(Some(group))
     }
 }

@@ -44,7 +44,14 @@ pub trait Provider {
         code: Option<&[u8]>,
     ) -> impl Future<Output = Result<Applied, AwsError>> + Send;
     fn delete(&self, old: &ResourceState) -> impl Future<Output = Result<(), AwsError>> + Send;
-    fn exists(&self, old: &ResourceState) -> impl Future<Output = Result<bool, AwsError>> + Send;
+    /// The resource as AWS has it now: `recorded` (its attributes as last
+    /// applied, resolved) with every setting that can be read back replaced
+    /// by its live value; `None` when it no longer exists.
+    fn read(
+        &self,
+        old: &ResourceState,
+        recorded: Attributes,
+    ) -> impl Future<Output = Result<Option<Attributes>, AwsError>> + Send;
 }
 
 /// The text of a resolved value.
@@ -61,8 +68,12 @@ pub(super) fn region_of(resource_region: Option<&crate::check::topology::Region>
 
 /// The typed attributes recorded in state.
 pub(super) fn recorded(old: &ResourceState) -> Result<Attributes, AwsError> {
-    serde_json::from_value(serde_json::json!({ "type": old.resource_type, "attributes": old.attributes }))
-        .map_err(|e| AwsError::other(format!("state of {} is unreadable: {e}", old.address)))
+    old.typed_attributes().map_err(AwsError::other)
+}
+
+/// The recorded attributes, if the resource still exists.
+fn kept(exists: bool, attributes: Attributes) -> Option<Attributes> {
+    exists.then_some(attributes)
 }
 
 impl Provider for Aws {
@@ -160,36 +171,81 @@ impl Provider for Aws {
         }
     }
 
-    async fn exists(&self, old: &ResourceState) -> Result<bool, AwsError> {
+    async fn read(&self, old: &ResourceState, recorded: Attributes) -> Result<Option<Attributes>, AwsError> {
+        use Attributes as A;
         let region = region_of(old.region.as_ref());
-        let result = match recorded(old)? {
-            Attributes::IamRole(role) => self.role_exists(&role.name).await,
-            Attributes::IamRolePolicy(policy) => {
-                self.role_policy_exists(&text(&policy.role), &policy.name).await
-            }
-            Attributes::DynamodbTable(table) => self.table_exists(region, &table.name).await,
-            Attributes::DynamodbReplica(replica) => self.replica_exists(&replica).await,
-            Attributes::S3Bucket(bucket) => self.bucket_exists(region, &bucket.name).await,
-            Attributes::S3Replication(replication) => {
-                self.replication_exists(region, &replication.bucket).await
-            }
-            Attributes::LambdaFunction(function) => self.function_exists(region, &function.name).await,
-            Attributes::LogGroup(group) => self.log_group_exists(region, &group.name).await,
-            Attributes::RestApi(_) => self.rest_api_exists(region, &old.physical_id).await,
-            Attributes::ApiResource(_) => self.api_resource_exists(region, old).await,
-            Attributes::ApiRoute(_) => self.route_exists(region, old).await,
-            Attributes::LambdaPermission(permission) => self.permission_exists(region, &permission).await,
-            Attributes::ApiDeployment(_) => self.deployment_exists(region, old).await,
-            Attributes::ApiStage(stage) => self.stage_exists(region, old, &stage.stage_name).await,
-            Attributes::HostedZone(_) => self.zone_exists(&old.physical_id).await,
-            Attributes::HealthCheck(_) => self.health_check_exists(&old.physical_id).await,
-            Attributes::DnsRecord(record) => self.record_exists(&record, old).await,
-            Attributes::SnsTopic(_) => self.topic_exists(region, &old.physical_id).await,
-            Attributes::SnsSubscription(_) => Ok(true),
-            Attributes::MetricAlarm(alarm) => self.alarm_exists(region, &alarm.name).await,
+        let result = match recorded {
+            A::IamRole(role) => self.read_role(role).await.map(|r| r.map(A::IamRole)),
+            A::IamRolePolicy(policy) => self
+                .read_role_policy(policy)
+                .await
+                .map(|p| p.map(A::IamRolePolicy)),
+            A::DynamodbTable(table) => self
+                .read_table(region, table)
+                .await
+                .map(|t| t.map(A::DynamodbTable)),
+            A::DynamodbReplica(replica) => self
+                .read_replica(replica)
+                .await
+                .map(|r| r.map(A::DynamodbReplica)),
+            A::S3Bucket(bucket) => self.read_bucket(region, bucket).await.map(|b| b.map(A::S3Bucket)),
+            A::S3Replication(replication) => self
+                .read_replication(region, replication)
+                .await
+                .map(|r| r.map(A::S3Replication)),
+            A::LambdaFunction(function) => self
+                .read_function(region, function, old)
+                .await
+                .map(|f| f.map(A::LambdaFunction)),
+            A::LogGroup(group) => self
+                .read_log_group(region, group)
+                .await
+                .map(|g| g.map(A::LogGroup)),
+            A::RestApi(api) => self
+                .rest_api_exists(region, &old.physical_id)
+                .await
+                .map(|exists| kept(exists, A::RestApi(api))),
+            A::ApiResource(resource) => self
+                .api_resource_exists(region, old)
+                .await
+                .map(|exists| kept(exists, A::ApiResource(resource))),
+            A::ApiRoute(route) => self
+                .read_route(region, route, old)
+                .await
+                .map(|r| r.map(A::ApiRoute)),
+            A::LambdaPermission(permission) => self
+                .permission_exists(region, &permission)
+                .await
+                .map(|exists| kept(exists, A::LambdaPermission(permission))),
+            A::ApiDeployment(deployment) => self
+                .deployment_exists(region, old)
+                .await
+                .map(|exists| kept(exists, A::ApiDeployment(deployment))),
+            A::ApiStage(stage) => self
+                .read_stage(region, stage, old)
+                .await
+                .map(|s| s.map(A::ApiStage)),
+            A::HostedZone(zone) => self
+                .zone_exists(&old.physical_id)
+                .await
+                .map(|exists| kept(exists, A::HostedZone(zone))),
+            A::HealthCheck(check) => self
+                .read_health_check(check, &old.physical_id)
+                .await
+                .map(|c| c.map(A::HealthCheck)),
+            A::DnsRecord(record) => self.read_record(record, old).await.map(|r| r.map(A::DnsRecord)),
+            A::SnsTopic(topic) => self
+                .topic_exists(region, &old.physical_id)
+                .await
+                .map(|exists| kept(exists, A::SnsTopic(topic))),
+            A::SnsSubscription(subscription) => Ok(Some(A::SnsSubscription(subscription))),
+            A::MetricAlarm(alarm) => self
+                .read_alarm(region, alarm)
+                .await
+                .map(|a| a.map(A::MetricAlarm)),
         };
         match result {
-            Err(error) if error.is_not_found() => Ok(false),
+            Err(error) if error.is_not_found() => Ok(None),
             other => other,
         }
     }

@@ -9,6 +9,7 @@ use super::iam::build_error;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError, GLOBAL_REGION};
 use crate::plan::resources::{DnsRecord, HealthCheck, HostedZone};
+use crate::plan::value::Val;
 use crate::state::ResourceState;
 
 /// Route 53 ids come back as `/hostedzone/Z123`; ARNs and calls use `Z123`.
@@ -169,15 +170,38 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn health_check_exists(&self, id: &str) -> Result<bool, AwsError> {
-        self.route53()
+    /// The health check's live configuration.
+    pub(super) async fn read_health_check(
+        &self,
+        mut check: HealthCheck,
+        id: &str,
+    ) -> Result<Option<HealthCheck>, AwsError> {
+        let found = self
+            .route53()
             .await
             .get_health_check()
             .health_check_id(id)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        let Some(config) = found.health_check().and_then(|c| c.health_check_config()) else {
+            return Ok(None);
+        };
+        check.check_type = config.r#type().as_str().to_string();
+        if let Some(fqdn) = config.fully_qualified_domain_name() {
+            check.fqdn = Val::known(fqdn);
+        }
+        if let Some(port) = config.port() {
+            check.port = port as u64;
+        }
+        check.resource_path = config.resource_path().map(str::to_string);
+        if let Some(interval) = config.request_interval() {
+            check.request_interval = interval as u64;
+        }
+        if let Some(threshold) = config.failure_threshold() {
+            check.failure_threshold = threshold as u64;
+        }
+        Ok(Some(check))
     }
 
     fn record_set(
@@ -269,11 +293,12 @@ impl Aws {
         }
     }
 
-    pub(super) async fn record_exists(
+    /// The record's live TTL, failover role, health check and value.
+    pub(super) async fn read_record(
         &self,
-        record: &DnsRecord,
+        mut record: DnsRecord,
         old: &ResourceState,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<Option<DnsRecord>, AwsError> {
         let zone = old.outputs.get("zone").cloned().unwrap_or_default();
         let listed = self
             .route53()
@@ -285,9 +310,28 @@ impl Aws {
             .await
             .map_err(AwsError::from_sdk)?;
         let wanted = record.name.trim_end_matches('.');
-        Ok(listed.resource_record_sets().iter().any(|set| {
+        let Some(set) = listed.resource_record_sets().iter().find(|set| {
             set.name().trim_end_matches('.') == wanted
                 && set.set_identifier() == Some(record.set_identifier.as_str())
-        }))
+        }) else {
+            return Ok(None);
+        };
+        if let Some(ttl) = set.ttl() {
+            record.ttl = ttl as u64;
+        }
+        if let Some(failover) = set.failover() {
+            record.failover = failover.as_str().to_string();
+        }
+        record.health_check = set.health_check_id().map(Val::known);
+        // Route 53 may answer a name with its trailing dot.
+        let live = set
+            .resource_records()
+            .first()
+            .map(|r| r.value().trim_end_matches('.'))
+            .unwrap_or_default();
+        if live != text(&record.value).trim_end_matches('.') {
+            record.value = Val::known(live);
+        }
+        Ok(Some(record))
     }
 }

@@ -14,7 +14,8 @@ use aws_sdk_s3::types::{
 use super::iam::build_error;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
-use crate::plan::resources::{S3Bucket, S3Replication};
+use crate::plan::resources::{ReplicationRule as PlannedRule, S3Bucket, S3Replication};
+use crate::plan::value::Val;
 
 impl Aws {
     async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
@@ -247,15 +248,104 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn replication_exists(&self, region: &str, bucket: &str) -> Result<bool, AwsError> {
-        self.s3(region)
-            .await
-            .get_bucket_replication()
-            .bucket(bucket)
+    /// The bucket's live versioning, default encryption and public-access block.
+    pub(super) async fn read_bucket(
+        &self,
+        region: &str,
+        mut bucket: S3Bucket,
+    ) -> Result<Option<S3Bucket>, AwsError> {
+        if !self.bucket_exists(region, &bucket.name).await? {
+            return Ok(None);
+        }
+        let client = self.s3(region).await;
+        let versioning = client
+            .get_bucket_versioning()
+            .bucket(&bucket.name)
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        Ok(true)
+        bucket.versioning = versioning.status() == Some(&BucketVersioningStatus::Enabled);
+        match client.get_bucket_encryption().bucket(&bucket.name).send().await {
+            Ok(found) => {
+                bucket.encryption = found
+                    .server_side_encryption_configuration()
+                    .and_then(|c| c.rules().first())
+                    .and_then(|rule| rule.apply_server_side_encryption_by_default())
+                    .map(|default| default.sse_algorithm().as_str().to_string())
+                    .unwrap_or_default();
+            }
+            Err(error) => {
+                let error = AwsError::from_sdk(error);
+                if error.code.as_deref() != Some("ServerSideEncryptionConfigurationNotFoundError") {
+                    return Err(error);
+                }
+                bucket.encryption = String::new();
+            }
+        }
+        bucket.block_public_access = match client.get_public_access_block().bucket(&bucket.name).send().await
+        {
+            Ok(found) => found.public_access_block_configuration().is_some_and(|block| {
+                block.block_public_acls() == Some(true)
+                    && block.ignore_public_acls() == Some(true)
+                    && block.block_public_policy() == Some(true)
+                    && block.restrict_public_buckets() == Some(true)
+            }),
+            Err(error) => {
+                let error = AwsError::from_sdk(error);
+                if error.code.as_deref() != Some("NoSuchPublicAccessBlockConfiguration") {
+                    return Err(error);
+                }
+                false
+            }
+        };
+        Ok(Some(bucket))
+    }
+
+    /// The bucket's live replication rules.
+    pub(super) async fn read_replication(
+        &self,
+        region: &str,
+        mut replication: S3Replication,
+    ) -> Result<Option<S3Replication>, AwsError> {
+        let found = self
+            .s3(region)
+            .await
+            .get_bucket_replication()
+            .bucket(&replication.bucket)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let Some(configuration) = found.replication_configuration() else {
+            return Ok(None);
+        };
+        replication.role = Val::known(configuration.role());
+        replication.rules = configuration
+            .rules()
+            .iter()
+            .map(|rule| {
+                let destination = rule.destination();
+                let time = destination
+                    .and_then(|d| d.replication_time())
+                    .filter(|time| time.status() == &ReplicationTimeStatus::Enabled);
+                PlannedRule {
+                    id: rule.id().unwrap_or_default().to_string(),
+                    priority: rule.priority().unwrap_or_default() as u64,
+                    destination_bucket: Val::known(destination.map(|d| d.bucket()).unwrap_or_default()),
+                    time_control_minutes: time
+                        .and_then(|time| time.time())
+                        .and_then(|value| value.minutes())
+                        .map(|minutes| minutes as u64),
+                    metrics: destination
+                        .and_then(|d| d.metrics())
+                        .is_some_and(|metrics| metrics.status() == &MetricsStatus::Enabled),
+                    delete_marker_replication: rule
+                        .delete_marker_replication()
+                        .and_then(|marker| marker.status())
+                        == Some(&DeleteMarkerReplicationStatus::Enabled),
+                }
+            })
+            .collect();
+        Ok(Some(replication))
     }
 }
 

@@ -8,7 +8,7 @@ use super::args::{ApplyArgs, DestroyArgs, OutputArgs};
 use super::load::read;
 use super::plan::{backend, checked, make_plan};
 use super::{Outcome, Terminal};
-use crate::apply::{ApplyOptions, ApplyReport, Event, refresh};
+use crate::apply::{ApplyOptions, ApplyReport, Event, Refreshed, refresh};
 use crate::aws::Aws;
 use crate::plan::{self, Plan, SavedPlan, render};
 use crate::state::{LocalBackend, Lock, State};
@@ -57,30 +57,48 @@ fn refuse_data_loss(plan: &Plan, allowed: bool, terminal: &Terminal) -> bool {
     true
 }
 
-/// The state with what no longer exists in AWS taken out, said as drift.
+/// The state as AWS has it now, with what changed outside drx said as drift.
 pub(super) fn refreshed(
     runtime: &tokio::runtime::Runtime,
     state: Option<State>,
     aws: Arc<Aws>,
     parallelism: usize,
     terminal: &Terminal,
-) -> Result<Option<State>, ()> {
+) -> Result<Option<Refreshed>, ()> {
     let Some(recorded) = state.filter(|s| !s.resources.is_empty()) else {
         return Ok(None);
     };
-    let (refreshed, missing, errors) = runtime.block_on(refresh(&recorded, aws, parallelism));
-    for (address, error) in &errors {
+    let refreshed = runtime.block_on(refresh(&recorded, aws, parallelism));
+    for (address, error) in &refreshed.errors {
         terminal.error(&format!(
-            "cannot look up {address}: {error} (plan with --refresh false to skip the lookup)"
+            "cannot read {address} back from AWS: {error} (use --refresh false to skip reading)"
         ));
     }
-    if !errors.is_empty() {
+    if !refreshed.errors.is_empty() {
         return Err(());
     }
-    for address in &missing {
+    for address in &refreshed.missing {
         eprintln!("drift: {address} no longer exists in AWS; it will be created again");
     }
+    for drift in &refreshed.drift {
+        eprintln!(
+            "drift: {} {} is {} in AWS, {} as last applied",
+            drift.address,
+            drift.attribute,
+            compact(&drift.actual),
+            compact(&drift.recorded)
+        );
+    }
     Ok(Some(refreshed))
+}
+
+/// A value on one line: text bare, anything else as JSON.
+fn compact(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => format!("{text:?}"),
+        serde_json::Value::Null => "unset".into(),
+        other => other.to_string(),
+    }
 }
 
 /// How apply reports progress: a progress bar on a terminal, one line per
@@ -228,21 +246,12 @@ pub(crate) fn run_apply(args: &ApplyArgs, terminal: &Terminal) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        if args.refresh
-            && let Some(recorded) = state.as_ref().filter(|s| !s.resources.is_empty())
-        {
-            let (refreshed, missing, errors) =
-                runtime.block_on(refresh(recorded, aws.clone(), args.parallelism));
-            for (address, error) in &errors {
-                terminal.error(&format!("cannot look up {address}: {error}"));
+        if args.refresh {
+            match refreshed(&runtime, state.clone(), aws.clone(), args.parallelism, terminal) {
+                Ok(Some(refreshed)) => state = Some(refreshed.state),
+                Ok(None) => {}
+                Err(()) => return Outcome::Failure,
             }
-            if !errors.is_empty() {
-                return Outcome::Failure;
-            }
-            for address in &missing {
-                eprintln!("drift: {address} no longer exists in AWS; it will be created again");
-            }
-            state = Some(refreshed);
         }
         let Some(plan) = make_plan(&loaded, &topology, &args.target, state.as_ref(), terminal) else {
             return Outcome::Failure;

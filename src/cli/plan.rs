@@ -98,14 +98,19 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
     let Ok(mut state) = read_state(&args.state, &backend, "plan", terminal) else {
         return Outcome::Failure;
     };
+    let mut drift = Vec::new();
     // Planning a stack that was never applied needs no AWS at all.
     if args.refresh && state.as_ref().is_some_and(|s| !s.resources.is_empty()) {
         let Some(runtime) = super::apply::runtime(terminal) else {
             return Outcome::Failure;
         };
         let aws = std::sync::Arc::new(crate::aws::Aws::new());
-        match super::apply::refreshed(&runtime, state, aws, args.parallelism, terminal) {
-            Ok(refreshed) => state = refreshed,
+        match super::apply::refreshed(&runtime, state.clone(), aws, args.parallelism, terminal) {
+            Ok(Some(refreshed)) => {
+                drift = drift_json(&refreshed);
+                state = Some(refreshed.state);
+            }
+            Ok(None) => {}
             Err(()) => return Outcome::Failure,
         }
     }
@@ -117,7 +122,7 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
         let _ = writeln!(
             stdout,
             "{}",
-            serde_json::to_string_pretty(&render::json(&plan)).unwrap_or_default()
+            serde_json::to_string_pretty(&with_drift(render::json(&plan), drift)).unwrap_or_default()
         );
     } else {
         let _ = write!(stdout, "{}", render::text(&plan));
@@ -141,6 +146,31 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
         return Outcome::Changes;
     }
     Outcome::Success
+}
+
+/// What changed outside drx, for `--json`: one entry per deleted resource
+/// or changed setting.
+fn drift_json(refreshed: &crate::apply::Refreshed) -> Vec<serde_json::Value> {
+    let deleted = refreshed
+        .missing
+        .iter()
+        .map(|address| serde_json::json!({ "address": address, "deleted": true }));
+    let changed = refreshed.drift.iter().map(|drift| {
+        serde_json::json!({
+            "address": drift.address,
+            "attribute": drift.attribute,
+            "last_applied": drift.recorded,
+            "actual": drift.actual,
+        })
+    });
+    deleted.chain(changed).collect()
+}
+
+fn with_drift(mut document: serde_json::Value, drift: Vec<serde_json::Value>) -> serde_json::Value {
+    if let Some(object) = document.as_object_mut() {
+        object.insert("drift".into(), serde_json::Value::Array(drift));
+    }
+    document
 }
 
 pub(crate) fn run_graph(args: &GraphArgs, terminal: &Terminal) -> Outcome {

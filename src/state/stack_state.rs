@@ -48,6 +48,16 @@ pub struct ResourceState {
     pub depends_on: Vec<String>,
 }
 
+impl ResourceState {
+    /// The recorded attributes, typed.
+    pub fn typed_attributes(&self) -> Result<crate::plan::resources::Attributes, String> {
+        serde_json::from_value(
+            serde_json::json!({ "type": self.resource_type, "attributes": self.attributes }),
+        )
+        .map_err(|e| format!("state of {} is unreadable: {e}", self.address))
+    }
+}
+
 impl State {
     /// A state for a stack that has never been applied.
     pub fn new(stack: &str) -> State {

@@ -189,7 +189,7 @@ impl ResourceType {
             ResourceType::DynamodbTable => &["arn", "stream_arn"],
             ResourceType::DynamodbReplica => &["arn"],
             ResourceType::S3Bucket => &["arn"],
-            ResourceType::LambdaFunction => &["arn", "version"],
+            ResourceType::LambdaFunction => &["arn", "version", "code_sha256"],
             ResourceType::RestApi => &["id", "root_resource_id"],
             ResourceType::ApiResource => &["id"],
             ResourceType::ApiDeployment => &["id"],
