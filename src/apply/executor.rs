@@ -12,6 +12,7 @@ use super::package::{Package, package};
 use super::report::{ApplyReport, Event, EventKind};
 use super::resolve::Outputs;
 use super::retry::retry;
+use super::schedule::{priorities, weight_of};
 use crate::aws::{Applied, Aws, AwsError, Provider};
 use crate::plan::resources::{Attributes, Resource, ResourceType};
 use crate::plan::{Action, Plan, StackOutputValue};
@@ -218,7 +219,12 @@ pub async fn apply(
             packages.insert(package_key(function), cell);
         }
     }
-    let priority = priorities(&steps);
+    let priority = priorities(
+        &steps
+            .iter()
+            .map(|step| (step.waits_for.clone(), weight(&step.kind)))
+            .collect::<Vec<_>>(),
+    );
 
     let mut status = vec![Status::Pending; steps.len()];
     let mut running: JoinSet<(usize, Result<Applied, AwsError>, Instant)> = JoinSet::new();
@@ -376,6 +382,14 @@ pub async fn apply(
     (state, report)
 }
 
+/// How long a step is expected to take, for scheduling.
+fn weight(kind: &StepKind) -> u32 {
+    match kind {
+        StepKind::Create(resource) | StepKind::Update(resource, _) => weight_of(resource.resource_type()),
+        StepKind::Delete(old) => weight_of(old.resource_type),
+    }
+}
+
 /// The step with its values filled in.
 fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<StepKind, String> {
     let resolve = |resource: &Resource| -> Result<Resource, String> {
@@ -442,33 +456,6 @@ fn needs_code(kind: &StepKind) -> bool {
 /// One package per source and architecture.
 fn package_key(function: &crate::plan::resources::LambdaFunction) -> String {
     format!("{}@{}", function.code.source, function.architecture)
-}
-
-/// For each step, the length of the longest chain of steps waiting on it.
-fn priorities(steps: &[Step]) -> Vec<usize> {
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
-    for (index, step) in steps.iter().enumerate() {
-        for &wait in &step.waits_for {
-            dependents[wait].push(index);
-        }
-    }
-    let mut memo: Vec<Option<usize>> = vec![None; steps.len()];
-    fn tail(node: usize, dependents: &[Vec<usize>], memo: &mut Vec<Option<usize>>) -> usize {
-        if let Some(known) = memo[node] {
-            return known;
-        }
-        memo[node] = Some(1);
-        let length = 1 + dependents[node]
-            .iter()
-            .map(|&d| tail(d, dependents, memo))
-            .max()
-            .unwrap_or(0);
-        memo[node] = Some(length);
-        length
-    }
-    (0..steps.len())
-        .map(|index| tail(index, &dependents, &mut memo))
-        .collect()
 }
 
 /// What state remembers of a finished step.

@@ -8,6 +8,7 @@ mod package;
 mod report;
 mod resolve;
 mod retry;
+mod schedule;
 
 pub use executor::{ApplyOptions, Drift, Refreshed, apply, refresh};
 pub use package::{Package, package};

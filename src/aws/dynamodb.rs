@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::iam::build_error;
+use super::poll::Poll;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute};
@@ -64,15 +65,23 @@ impl Aws {
                     .map_err(build_error)?,
             );
         }
-        if let Err(error) = request.send().await {
-            let error = AwsError::from_sdk(error);
-            if error.code.as_deref() != Some("ResourceInUseException") {
-                return Err(error);
+        let created = match request.send().await {
+            Ok(created) => created.table_description,
+            Err(error) => {
+                let error = AwsError::from_sdk(error);
+                if error.code.as_deref() != Some("ResourceInUseException") {
+                    return Err(error);
+                }
+                None
             }
-        }
+        };
+        // The answer says whether the table is ready; wait only if not.
         // Recovery settings change neither the ARN nor the stream: the
         // description that saw the table ACTIVE is the one to record.
-        let described = self.wait_table_active(&client, &table.name).await?;
+        let described = match created {
+            Some(created) if created.table_status() == Some(&TableStatus::Active) => created,
+            _ => self.wait_table_active(&client, &table.name).await?,
+        };
         self.set_recovery(&client, &table.name, table.point_in_time_recovery)
             .await?;
         Ok(applied(&table.name, described))
@@ -107,6 +116,7 @@ impl Aws {
         name: &str,
     ) -> Result<TableDescription, AwsError> {
         let deadline = tokio::time::Instant::now() + SETTLE;
+        let mut poll = Poll::new();
         loop {
             let described = client
                 .describe_table()
@@ -127,7 +137,7 @@ impl Aws {
             if tokio::time::Instant::now() > deadline {
                 return Err(AwsError::other(format!("table {name} did not become ACTIVE")));
             }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            poll.wait().await;
         }
     }
 
@@ -285,11 +295,16 @@ impl Aws {
                 .map_err(AwsError::from_sdk)?;
             self.wait_table_active(&home, &name).await?;
         }
+        // Once the table lists the replica ACTIVE, the replica's own table
+        // is: its description and its recovery setting need not wait on
+        // each other.
         let local = self.dynamodb(&replica.region_name).await;
-        let described = self.wait_table_active(&local, &name).await?;
-        self.set_recovery(&local, &name, replica.point_in_time_recovery)
-            .await?;
-        Ok(replica_applied(replica, described))
+        let (described, recovery) = tokio::join!(
+            self.wait_table_active(&local, &name),
+            self.set_recovery(&local, &name, replica.point_in_time_recovery)
+        );
+        recovery?;
+        Ok(replica_applied(replica, described?))
     }
 
     /// Sets the replica's own point-in-time recovery, in its region.
@@ -323,6 +338,7 @@ impl Aws {
             .map_err(AwsError::from_sdk)?;
         // The replica is gone once the table no longer lists it.
         let deadline = tokio::time::Instant::now() + SETTLE;
+        let mut poll = Poll::new();
         while self.replica_exists(replica).await? {
             if tokio::time::Instant::now() > deadline {
                 return Err(AwsError::other(format!(
@@ -330,7 +346,7 @@ impl Aws {
                     replica.region_name
                 )));
             }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            poll.wait().await;
         }
         Ok(())
     }

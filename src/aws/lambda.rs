@@ -6,6 +6,7 @@ use std::time::Duration;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
 
+use super::poll::Poll;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
 use crate::plan::resources::{LambdaFunction, LambdaPermission};
@@ -138,6 +139,7 @@ impl Aws {
     /// and its last update has finished.
     async fn wait_function(&self, client: &aws_sdk_lambda::Client, name: &str) -> Result<(), AwsError> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
+        let mut poll = Poll::new();
         loop {
             let found = client
                 .get_function_configuration()
@@ -159,7 +161,7 @@ impl Aws {
             if tokio::time::Instant::now() > deadline {
                 return Err(AwsError::other(format!("function {name} did not settle")));
             }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            poll.wait().await;
         }
     }
 

@@ -9,6 +9,7 @@ mod dynamodb;
 mod iam;
 mod lambda;
 mod logs;
+mod poll;
 mod provider;
 mod route53;
 mod s3;
