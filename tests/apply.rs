@@ -22,6 +22,13 @@ struct Run {
 
 /// drx as this test's AWS caller, on the copy of the example in `dir`.
 fn drx_command(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
+    let mut command = caller(aws, suffix, dir, args);
+    command.arg(dir.join("examples/payments.drx"));
+    command
+}
+
+/// drx as this test's AWS caller, with the state in `dir`.
+fn caller(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
     let home = std::env::var("HOME").unwrap_or_default();
     let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
     command
@@ -29,7 +36,6 @@ fn drx_command(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
         .args(args)
         .arg("--state")
         .arg(dir.join("state.json"))
-        .arg(dir.join("examples/payments.drx"))
         .env("NO_COLOR", "1")
         .env("ENVIRONMENT_SUFFIX", suffix)
         .env("AWS_ACCESS_KEY_ID", &aws.access_key)
@@ -50,7 +56,11 @@ fn drx_command(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
 
 /// Runs drx as this test's AWS caller, on the copy of the example in `dir`.
 fn drx(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Run {
-    let output = drx_command(aws, suffix, dir, args).output().expect("run drx");
+    ran(drx_command(aws, suffix, dir, args))
+}
+
+fn ran(mut command: Command) -> Run {
+    let output = command.output().expect("run drx");
     Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -259,7 +269,18 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         )
     );
     assert_eq!(document["drift"].as_array().map(Vec::len), Some(6));
-    let restored = drx(&aws, &suffix, dir.path(), APPLY);
+    // Through a saved plan: it carries the refreshed state, so a setting
+    // only the live value differs in (recovery) is set back too.
+    let saved_plan = dir.path().join("drift.json");
+    let saved_plan = saved_plan.to_str().expect("path");
+    let saved = drx(&aws, &suffix, dir.path(), &["plan", "-o", saved_plan]);
+    assert_eq!(saved.status, 0, "{}", saved.stderr);
+    let restored = ran(caller(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["apply", "--auto-approve", "--cargo-profile", "dev", saved_plan],
+    ));
     assert!(
         restored
             .stdout
@@ -276,6 +297,21 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         settled.stdout,
         settled.stderr
     );
+    // And straight from the file: recovery turned off again is turned on.
+    set_table_recovery(&aws, &suffix, false).await;
+    let fixed = drx(&aws, &suffix, dir.path(), APPLY);
+    assert!(
+        fixed
+            .stderr
+            .contains("drift: payment_transactions.table@us-east-1 point_in_time_recovery is false in AWS")
+            && fixed
+                .stdout
+                .contains("Apply complete: 0 created, 1 updated, 0 deleted."),
+        "{}\n{}",
+        fixed.stdout,
+        fixed.stderr
+    );
+    read_back(&aws, &suffix).await;
 
     // Destroy leaves nothing carrying the suffix, in either region.
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
@@ -308,18 +344,7 @@ async fn change_behind_drxs_back(aws: &Aws, suffix: &str, health_check: &str) {
         .send()
         .await
         .expect("change retention");
-    aws_sdk_dynamodb::Client::new(&aws.config("us-east-1").await)
-        .update_continuous_backups()
-        .table_name(format!("payment-transactions-{suffix}"))
-        .point_in_time_recovery_specification(
-            aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
-                .point_in_time_recovery_enabled(false)
-                .build()
-                .expect("specification"),
-        )
-        .send()
-        .await
-        .expect("turn recovery off");
+    set_table_recovery(aws, suffix, false).await;
     aws_sdk_route53::Client::new(&aws.config("us-east-1").await)
         .update_health_check()
         .health_check_id(health_check)
@@ -347,6 +372,21 @@ async fn change_behind_drxs_back(aws: &Aws, suffix: &str, health_check: &str) {
         .send()
         .await
         .expect("widen the policy");
+}
+
+async fn set_table_recovery(aws: &Aws, suffix: &str, enabled: bool) {
+    aws_sdk_dynamodb::Client::new(&aws.config("us-east-1").await)
+        .update_continuous_backups()
+        .table_name(format!("payment-transactions-{suffix}"))
+        .point_in_time_recovery_specification(
+            aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                .point_in_time_recovery_enabled(enabled)
+                .build()
+                .expect("specification"),
+        )
+        .send()
+        .await
+        .expect("set point-in-time recovery");
 }
 
 /// Every resource of the example, as AWS reports it.

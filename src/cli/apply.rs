@@ -229,6 +229,7 @@ pub(crate) fn run_apply(args: &ApplyArgs, terminal: &Terminal) -> Outcome {
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .to_path_buf();
+        let state = saved.starting_state(state);
         (saved.plan, backend, base, state, lock)
     } else {
         let Some((loaded, topology)) = checked(&args.target, terminal) else {

@@ -128,7 +128,12 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Outcome {
         let _ = write!(stdout, "{}", render::text(&plan));
     }
     if let Some(out) = &args.out {
-        let saved = SavedPlan::new(plan.clone(), &loaded.source.name, &loaded.source.text);
+        let saved = SavedPlan::new(
+            plan.clone(),
+            &loaded.source.name,
+            &loaded.source.text,
+            state.clone(),
+        );
         if let Err(error) = saved.write(out) {
             terminal.error(&format!("cannot write {}: {error}", out.display()));
             return Outcome::Failure;

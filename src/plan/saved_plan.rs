@@ -19,6 +19,10 @@ pub struct SavedPlan {
     pub source_file: String,
     pub source_sha256: String,
     pub plan: Plan,
+    /// The state the plan was computed against, as refreshed from AWS: what
+    /// changed outside drx is in it, so applying sets exactly that back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_state: Option<State>,
 }
 
 /// Why a saved plan may no longer be applied.
@@ -53,13 +57,26 @@ pub(crate) fn sha256(text: &str) -> String {
 }
 
 impl SavedPlan {
-    pub fn new(plan: Plan, source_file: &str, source_text: &str) -> SavedPlan {
+    pub fn new(plan: Plan, source_file: &str, source_text: &str, prior_state: Option<State>) -> SavedPlan {
         SavedPlan {
             format_version: FORMAT_VERSION,
             drx_version: env!("CARGO_PKG_VERSION").to_string(),
             source_file: source_file.to_string(),
             source_sha256: sha256(source_text),
             plan,
+            prior_state,
+        }
+    }
+
+    /// The state to apply from: the refreshed one the plan was made
+    /// against, when it is of the state found now (`check_fresh` has
+    /// compared that with the plan), else the one found now.
+    pub fn starting_state(&self, found: Option<State>) -> Option<State> {
+        match (&self.prior_state, &found) {
+            (Some(prior), Some(found)) if prior.lineage == found.lineage && prior.serial == found.serial => {
+                Some(prior.clone())
+            }
+            _ => found,
         }
     }
 
@@ -82,7 +99,13 @@ impl SavedPlan {
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
         let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, text + "\n")?;
+        // It holds the state (ids, outputs): readable by its owner only, as
+        // the state file is.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(&mut options.open(&temporary)?, (text + "\n").as_bytes())?;
         std::fs::rename(&temporary, path)
     }
 
