@@ -223,7 +223,7 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         "drift: payment_transactions.table@us-east-1 point_in_time_recovery is false in AWS, true as last applied",
         "drift: api.health_check failure_threshold is 5 in AWS, 3 as last applied",
         "drift: payment_docs.bucket@us-east-2 block_public_access is false in AWS, true as last applied",
-        "drift: payment_processor.role_policy document is {",
+        "drift: payment_processor.role_policy document changed outside drx (the plan shows how)",
     ] {
         assert!(
             plan.stderr.contains(drift),

@@ -81,13 +81,19 @@ pub(super) fn refreshed(
         eprintln!("drift: {address} no longer exists in AWS; it will be created again");
     }
     for drift in &refreshed.drift {
-        eprintln!(
-            "drift: {} {} is {} in AWS, {} as last applied",
-            drift.address,
-            drift.attribute,
-            compact(&drift.actual),
-            compact(&drift.recorded)
-        );
+        let (actual, recorded) = (compact(&drift.actual), compact(&drift.recorded));
+        // A policy or a list of rules does not fit a line; the plan shows it.
+        if actual.len() + recorded.len() > 100 {
+            eprintln!(
+                "drift: {} {} changed outside drx (the plan shows how)",
+                drift.address, drift.attribute
+            );
+        } else {
+            eprintln!(
+                "drift: {} {} is {actual} in AWS, {recorded} as last applied",
+                drift.address, drift.attribute
+            );
+        }
     }
     Ok(Some(refreshed))
 }
