@@ -176,19 +176,22 @@ pub async fn apply(
 ) -> (State, ApplyReport) {
     let mut report = ApplyReport::default();
     let steps = steps(plan, &state);
+    // A first apply learns the account from STS while the steps that do not
+    // name it (roles' trust, tables, buckets…) already run.
+    let mut account_lookup: JoinSet<Result<String, AwsError>> = JoinSet::new();
     if state.account_id.is_none() {
-        match retry(|| aws.account_id(), |_, _| {}).await {
-            Ok(account) => state.account_id = Some(account),
-            Err(error) => {
-                report.failed.push((
-                    "(AWS account)".into(),
-                    format!("cannot identify the AWS account: {error}"),
-                ));
-                report.skipped = steps.iter().map(|s| s.address.clone()).collect();
-                return (state, report);
-            }
-        }
+        let aws = aws.clone();
+        account_lookup.spawn(async move { retry(|| aws.account_id(), |_, _| {}).await });
     }
+    let names_account: Vec<bool> = steps
+        .iter()
+        .map(|step| match &step.kind {
+            StepKind::Create(resource) | StepKind::Update(resource, _) => {
+                crate::plan::value::names_account(&resource.attributes.to_json())
+            }
+            StepKind::Delete(_) => false,
+        })
+        .collect();
     let mut outputs = Outputs {
         account_id: state.account_id.clone().unwrap_or_default(),
         by_address: state
@@ -263,6 +266,7 @@ pub async fn apply(
                 .filter(|&index| {
                     status[index] == Status::Pending
                         && steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
+                        && (state.account_id.is_some() || !names_account[index])
                 })
                 .collect();
             ready.sort_by_key(|&index| std::cmp::Reverse(priority[index]));
@@ -336,11 +340,31 @@ pub async fn apply(
                 continue;
             }
         }
-        if running.is_empty() {
+        if running.is_empty() && (account_lookup.is_empty() || interrupted) {
             break;
         }
         tokio::select! {
-            finished = running.join_next() => {
+            looked_up = account_lookup.join_next(), if !account_lookup.is_empty() => {
+                match looked_up {
+                    Some(Ok(Ok(account))) => {
+                        outputs.account_id = account.clone();
+                        state.account_id = Some(account);
+                    }
+                    other => {
+                        let error = match other {
+                            Some(Ok(Err(error))) => error.to_string(),
+                            Some(Err(error)) => error.to_string(),
+                            _ => "no answer".to_string(),
+                        };
+                        report.failed.push((
+                            "(AWS account)".into(),
+                            format!("cannot identify the AWS account: {error}"),
+                        ));
+                        interrupted = true;
+                    }
+                }
+            }
+            finished = running.join_next(), if !running.is_empty() => {
                 let Some(Ok((index, result, started))) = finished else { continue };
                 let step = &steps[index];
                 match result {

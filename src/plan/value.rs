@@ -104,6 +104,21 @@ impl From<String> for Val {
     }
 }
 
+/// Whether a JSON value holding `Val`s (as serialized) names the account.
+pub fn names_account(json: &serde_json::Value) -> bool {
+    match json {
+        serde_json::Value::Object(map) => {
+            let in_template = map
+                .get("template")
+                .and_then(|t| t.as_array())
+                .is_some_and(|parts| parts.iter().any(|part| part == "account_id"));
+            in_template || map.values().any(names_account)
+        }
+        serde_json::Value::Array(items) => items.iter().any(names_account),
+        _ => false,
+    }
+}
+
 /// Every reference inside a JSON value holding `Val`s (as serialized).
 pub fn references_in(json: &serde_json::Value, out: &mut Vec<String>) {
     match json {
@@ -159,5 +174,14 @@ mod tests {
         let mut found = Vec::new();
         references_in(&value, &mut found);
         assert_eq!(found, ["a.role"]);
+    }
+
+    #[test]
+    fn the_account_is_found_in_serialized_values() {
+        let arn = Val::concat([Part::Text("arn:".into()), Part::AccountId]);
+        let named = serde_json::json!({ "statements": [{ "resources": [arn] }] });
+        assert!(names_account(&named));
+        let not = serde_json::json!({ "role": Val::output("a.role", "arn"), "name": "account_id" });
+        assert!(!names_account(&not));
     }
 }
