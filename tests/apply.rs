@@ -313,6 +313,35 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     );
     read_back(&aws, &suffix).await;
 
+    // New tags: every tagged resource is updated in place, and a key no
+    // longer wanted is removed, not left behind.
+    std::fs::write(
+        dir.path().join("examples/payments.drx"),
+        std::fs::read_to_string(dir.path().join("examples/payments.drx"))
+            .expect("read")
+            .replace(
+                "tags { project: \"payment-processing\", environment: suffix }",
+                "tags { project: \"payments\", owner: \"dr-team\" }",
+            ),
+    )
+    .expect("edit");
+    let retagged = drx(&aws, &suffix, dir.path(), APPLY);
+    assert!(
+        retagged.stdout.contains("Apply complete: 0 created,")
+            && retagged.stdout.contains("updated, 0 deleted."),
+        "{}\n{}",
+        retagged.stdout,
+        retagged.stderr
+    );
+    assert_retagged(&aws, &suffix, health_check).await;
+    let settled = drx(&aws, &suffix, dir.path(), &["plan"]);
+    assert!(
+        settled.stdout.contains("No changes."),
+        "{}\n{}",
+        settled.stdout,
+        settled.stderr
+    );
+
     // Destroy leaves nothing carrying the suffix, in either region.
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}\n{}", destroyed.stdout, destroyed.stderr);
@@ -387,6 +416,125 @@ async fn set_table_recovery(aws: &Aws, suffix: &str, enabled: bool) {
         .send()
         .await
         .expect("set point-in-time recovery");
+}
+
+/// The tags of one resource of each tagged kind, as AWS reports them.
+async fn assert_retagged(aws: &Aws, suffix: &str, health_check: &str) {
+    let expect = |what: &str, tags: std::collections::BTreeMap<String, String>| {
+        assert_eq!(
+            tags.get("project").map(String::as_str),
+            Some("payments"),
+            "{what}: {tags:?}"
+        );
+        assert_eq!(
+            tags.get("owner").map(String::as_str),
+            Some("dr-team"),
+            "{what}: {tags:?}"
+        );
+        assert!(
+            !tags.contains_key("environment"),
+            "{what} kept a removed tag: {tags:?}"
+        );
+    };
+    let region = "us-east-1";
+    let account = "123456789012";
+    let dynamodb = aws_sdk_dynamodb::Client::new(&aws.config(region).await);
+    let tags = dynamodb
+        .list_tags_of_resource()
+        .resource_arn(format!(
+            "arn:aws:dynamodb:{region}:{account}:table/payment-transactions-{suffix}"
+        ))
+        .send()
+        .await
+        .expect("table tags");
+    expect(
+        "table",
+        tags.tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+    );
+    let function = aws_sdk_lambda::Client::new(&aws.config(region).await)
+        .get_function()
+        .function_name(format!("payment-processor-{region}-{suffix}"))
+        .send()
+        .await
+        .expect("function");
+    expect(
+        "function",
+        function.tags().cloned().unwrap_or_default().into_iter().collect(),
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&aws.config(region).await)
+        .list_tags_for_resource()
+        .resource_arn(format!(
+            "arn:aws:logs:{region}:{account}:log-group:/aws/lambda/payment-processor-{region}-{suffix}"
+        ))
+        .send()
+        .await
+        .expect("log group tags");
+    expect(
+        "log group",
+        logs.tags().cloned().unwrap_or_default().into_iter().collect(),
+    );
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&aws.config(region).await);
+    let alarm = cloudwatch
+        .list_tags_for_resource()
+        .resource_arn(format!(
+            "arn:aws:cloudwatch:{region}:{account}:alarm:primary-health-{region}-{suffix}"
+        ))
+        .send()
+        .await
+        .expect("alarm tags");
+    expect(
+        "alarm",
+        alarm
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+    );
+    let role = aws_sdk_iam::Client::new(&aws.config(region).await)
+        .list_role_tags()
+        .role_name(format!("payment-processor-role-{suffix}"))
+        .send()
+        .await
+        .expect("role tags");
+    expect(
+        "role",
+        role.tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+    );
+    let check = aws_sdk_route53::Client::new(&aws.config(region).await)
+        .list_tags_for_resource()
+        .resource_type(aws_sdk_route53::types::TagResourceType::Healthcheck)
+        .resource_id(health_check)
+        .send()
+        .await
+        .expect("health check tags");
+    expect(
+        "health check",
+        check
+            .resource_tag_set()
+            .map(|set| {
+                set.tags()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.key().unwrap_or_default().to_string(),
+                            t.value().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
 }
 
 /// Every resource of the example, as AWS reports it.

@@ -4,7 +4,7 @@ use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
-use crate::plan::resources::MetricAlarm;
+use crate::plan::resources::{MetricAlarm, Tags};
 use crate::plan::value::Val;
 
 impl Aws {
@@ -100,5 +100,46 @@ impl Aws {
         alarm.alarm_actions = live.alarm_actions().iter().map(Val::known).collect();
         alarm.ok_actions = live.ok_actions().iter().map(Val::known).collect();
         Ok(Some(alarm))
+    }
+
+    /// Sets the alarm's tags and removes the `removed` keys: `PutMetricAlarm`
+    /// ignores tags for an alarm that exists.
+    pub(super) async fn retag_alarm(
+        &self,
+        region: &str,
+        name: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let client = self.cloudwatch(region).await;
+        let described = client
+            .describe_alarms()
+            .alarm_names(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let arn = described
+            .metric_alarms()
+            .first()
+            .and_then(|alarm| alarm.alarm_arn())
+            .ok_or_else(|| AwsError::other(format!("alarm {name} has no ARN")))?
+            .to_string();
+        if !removed.is_empty() {
+            client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        if !tags.is_empty() {
+            let mut request = client.tag_resource().resource_arn(&arn);
+            for (key, value) in tags {
+                request = request.tags(Tag::builder().key(key).value(value).build());
+            }
+            request.send().await.map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 }

@@ -14,7 +14,7 @@ use super::iam::build_error;
 use super::poll::Poll;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
-use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute};
+use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute, Tags};
 
 /// How long to wait for a table or replica to settle.
 const SETTLE: Duration = Duration::from_secs(600);
@@ -382,6 +382,40 @@ impl Aws {
                     .any(|r| r.region_name() == Some(replica.region_name.as_str()))
             })
             .unwrap_or(false))
+    }
+
+    /// Sets the table's tags and removes the `removed` keys.
+    pub(super) async fn retag_table(
+        &self,
+        region: &str,
+        arn: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let client = self.dynamodb(region).await;
+        if !removed.is_empty() {
+            client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        if !tags.is_empty() {
+            let mut request = client.tag_resource().resource_arn(arn);
+            for (key, value) in tags {
+                request = request.tags(
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .map_err(build_error)?,
+                );
+            }
+            request.send().await.map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::provider::{Applied, text};
 use super::{Aws, AwsError, GLOBAL_REGION};
-use crate::plan::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
+use crate::plan::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
 use crate::plan::value::Val;
 
 impl Aws {
@@ -59,17 +59,6 @@ impl Aws {
             .send()
             .await
             .map_err(AwsError::from_sdk)?;
-        let mut tag = iam.tag_role().role_name(&role.name);
-        for (key, value) in &role.tags {
-            tag = tag.tags(
-                aws_sdk_iam::types::Tag::builder()
-                    .key(key)
-                    .value(value)
-                    .build()
-                    .map_err(build_error)?,
-            );
-        }
-        tag.send().await.map_err(AwsError::from_sdk)?;
         let current = iam
             .get_role()
             .role_name(&role.name)
@@ -157,6 +146,38 @@ impl Aws {
             .map_err(AwsError::from_sdk)?;
         policy.document = live_document(&policy.document, found.policy_document());
         Ok(Some(policy))
+    }
+
+    /// Sets the role's tags and removes the `removed` keys.
+    pub(super) async fn retag_role(
+        &self,
+        name: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let iam = self.iam().await;
+        if !removed.is_empty() {
+            iam.untag_role()
+                .role_name(name)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        if !tags.is_empty() {
+            let mut request = iam.tag_role().role_name(name);
+            for (key, value) in tags {
+                request = request.tags(
+                    aws_sdk_iam::types::Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .map_err(build_error)?,
+                );
+            }
+            request.send().await.map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateS
 use super::poll::Poll;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
-use crate::plan::resources::{LambdaFunction, LambdaPermission};
+use crate::plan::resources::{LambdaFunction, LambdaPermission, Tags};
 use crate::plan::value::Val;
 use crate::state::ResourceState;
 
@@ -203,17 +203,7 @@ impl Aws {
                 .map_err(AwsError::from_sdk)?;
             self.wait_function(&client, &function.name).await?;
         }
-        let applied = self.function_applied(&client, &function.name).await?;
-        if !function.tags.is_empty() {
-            let mut tag = client
-                .tag_resource()
-                .resource(applied.outputs.get("arn").cloned().unwrap_or_default());
-            for (key, value) in &function.tags {
-                tag = tag.tags(key, value);
-            }
-            tag.send().await.map_err(AwsError::from_sdk)?;
-        }
-        Ok(applied)
+        self.function_applied(&client, &function.name).await
     }
 
     pub(super) async fn delete_function(&self, region: &str, name: &str) -> Result<(), AwsError> {
@@ -290,6 +280,36 @@ impl Aws {
         Ok(policy
             .policy()
             .is_some_and(|policy| policy.contains(&format!("\"{}\"", permission.statement_id))))
+    }
+
+    /// Sets the function's tags and removes the `removed` keys.
+    pub(super) async fn retag_function(
+        &self,
+        region: &str,
+        arn: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let client = self.lambda(region).await;
+        if !removed.is_empty() {
+            client
+                .untag_resource()
+                .resource(arn)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        if !tags.is_empty() {
+            client
+                .tag_resource()
+                .resource(arn)
+                .set_tags(Some(tags.clone().into_iter().collect()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 }
 

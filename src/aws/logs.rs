@@ -2,7 +2,7 @@
 
 use super::provider::Applied;
 use super::{Aws, AwsError};
-use crate::plan::resources::LogGroup;
+use crate::plan::resources::{LogGroup, Tags};
 
 impl Aws {
     async fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
@@ -92,5 +92,49 @@ impl Aws {
         };
         group.retention_days = live.retention_in_days().map(|days| days as u64);
         Ok(Some(group))
+    }
+
+    /// Sets the log group's tags and removes the `removed` keys (by ARN:
+    /// the by-name tagging calls are deprecated).
+    pub(super) async fn retag_log_group(
+        &self,
+        region: &str,
+        name: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let client = self.logs(region).await;
+        let found = client
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        let arn = found
+            .log_groups()
+            .iter()
+            .find(|group| group.log_group_name() == Some(name))
+            .and_then(|group| group.arn())
+            .map(|arn| arn.trim_end_matches(":*").to_string())
+            .ok_or_else(|| AwsError::other(format!("log group {name} has no ARN")))?;
+        if !removed.is_empty() {
+            client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        if !tags.is_empty() {
+            client
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(tags.clone().into_iter().collect()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 }

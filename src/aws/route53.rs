@@ -31,13 +31,15 @@ impl Aws {
         aws_sdk_route53::Client::new(&self.config(GLOBAL_REGION).await)
     }
 
-    async fn tag(
+    /// Sets `tags` and removes the `removed` keys, in one call.
+    pub(super) async fn tag(
         &self,
         kind: TagResourceType,
         id: &str,
         tags: &crate::plan::resources::Tags,
+        removed: &[String],
     ) -> Result<(), AwsError> {
-        if tags.is_empty() {
+        if tags.is_empty() && removed.is_empty() {
             return Ok(());
         }
         let mut request = self
@@ -48,6 +50,9 @@ impl Aws {
             .resource_id(id);
         for (key, value) in tags {
             request = request.add_tags(Tag::builder().key(key).value(value).build());
+        }
+        for key in removed {
+            request = request.remove_tag_keys(key);
         }
         request.send().await.map_err(AwsError::from_sdk)?;
         Ok(())
@@ -73,19 +78,11 @@ impl Aws {
             .delegation_set
             .map(|set| set.name_servers().join(","))
             .unwrap_or_default();
-        self.tag(TagResourceType::Hostedzone, &id, &zone.tags).await?;
+        self.tag(TagResourceType::Hostedzone, &id, &zone.tags, &[])
+            .await?;
         Ok(Applied::new(&id)
             .with("id", id.clone())
             .with("name_servers", servers))
-    }
-
-    pub(super) async fn tag_zone(&self, zone: &HostedZone, old: &ResourceState) -> Result<Applied, AwsError> {
-        self.tag(TagResourceType::Hostedzone, &old.physical_id, &zone.tags)
-            .await?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
     }
 
     pub(super) async fn delete_zone(&self, id: &str) -> Result<(), AwsError> {
@@ -130,7 +127,8 @@ impl Aws {
             .await
             .map_err(AwsError::from_sdk)?;
         let id = created.health_check.map(|c| c.id).unwrap_or_default();
-        self.tag(TagResourceType::Healthcheck, &id, &check.tags).await?;
+        self.tag(TagResourceType::Healthcheck, &id, &check.tags, &[])
+            .await?;
         Ok(Applied::new(&id).with("id", id.clone()))
     }
 
@@ -151,8 +149,6 @@ impl Aws {
             request = request.resource_path(path);
         }
         request.send().await.map_err(AwsError::from_sdk)?;
-        self.tag(TagResourceType::Healthcheck, &old.physical_id, &check.tags)
-            .await?;
         Ok(Applied {
             physical_id: old.physical_id.clone(),
             outputs: old.outputs.clone(),

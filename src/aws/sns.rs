@@ -5,8 +5,7 @@ use aws_sdk_sns::types::Tag;
 use super::iam::build_error;
 use super::provider::{Applied, text};
 use super::{Aws, AwsError};
-use crate::plan::resources::{SnsSubscription, SnsTopic};
-use crate::state::ResourceState;
+use crate::plan::resources::{SnsSubscription, SnsTopic, Tags};
 
 impl Aws {
     async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
@@ -30,31 +29,38 @@ impl Aws {
         Ok(Applied::new(&arn).with("arn", arn.clone()))
     }
 
-    pub(super) async fn tag_topic(
+    /// Sets the topic's tags and removes the `removed` keys.
+    pub(super) async fn retag_topic(
         &self,
         region: &str,
-        topic: &SnsTopic,
-        old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
-        let mut request = self
-            .sns(region)
-            .await
-            .tag_resource()
-            .resource_arn(&old.physical_id);
-        for (key, value) in &topic.tags {
-            request = request.tags(
-                Tag::builder()
-                    .key(key)
-                    .value(value)
-                    .build()
-                    .map_err(build_error)?,
-            );
+        arn: &str,
+        tags: &Tags,
+        removed: &[String],
+    ) -> Result<(), AwsError> {
+        let client = self.sns(region).await;
+        if !removed.is_empty() {
+            client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(removed.to_vec()))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
         }
-        request.send().await.map_err(AwsError::from_sdk)?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        if !tags.is_empty() {
+            let mut request = client.tag_resource().resource_arn(arn);
+            for (key, value) in tags {
+                request = request.tags(
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .map_err(build_error)?,
+                );
+            }
+            request.send().await.map_err(AwsError::from_sdk)?;
+        }
+        Ok(())
     }
 
     pub(super) async fn delete_topic(&self, region: &str, arn: &str) -> Result<(), AwsError> {
