@@ -76,6 +76,31 @@ const NOT_FOUND: &[&str] = &[
     "TableNotFoundException",
 ];
 
+/// What to do about an error with this code, message and HTTP status.
+fn classify(code: Option<&str>, message: &str, status: Option<u16>) -> ErrorKind {
+    match code {
+        Some(code) if THROTTLING.contains(&code) => ErrorKind::Throttling,
+        Some(code) if TRANSIENT.contains(&code) => ErrorKind::Transient,
+        Some(code) if NOT_FOUND.contains(&code) => ErrorKind::NotFound,
+        // IAM is eventually consistent: a new role is not assumable at once.
+        Some("InvalidParameterValueException") if message.contains("cannot be assumed") => ErrorKind::NotYet,
+        // Lambda refuses changes while the last one is in progress.
+        Some("ResourceConflictException") if message.contains("in progress") => ErrorKind::NotYet,
+        // API Gateway and Route 53 refuse changes while others are pending.
+        Some("ConflictException") | Some("ConcurrentModification") => ErrorKind::NotYet,
+        Some(_) => ErrorKind::Other,
+        // No code, but an answer: its status says what it was.
+        None => match status {
+            Some(429) => ErrorKind::Throttling,
+            // An endpoint that does not know the call (an HTML 404, say) will
+            // not learn it by being asked again.
+            Some(status) if status < 500 => ErrorKind::Other,
+            // A 5xx, or no answer at all (dispatch, timeout, I/O).
+            _ => ErrorKind::Transient,
+        },
+    }
+}
+
 impl AwsError {
     pub fn other(message: impl Into<String>) -> AwsError {
         AwsError {
@@ -93,33 +118,26 @@ impl AwsError {
         }
     }
 
-    /// Classifies any SDK error by its code and message.
-    pub fn from_sdk<E>(error: E) -> AwsError
+    /// Classifies any SDK error by its code, its message and, when AWS sent
+    /// no code, the HTTP status.
+    pub fn from_sdk<E>(
+        error: aws_sdk_sts::error::SdkError<E, aws_sdk_sts::config::http::HttpResponse>,
+    ) -> AwsError
     where
-        E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error,
+        E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
     {
+        use aws_sdk_sts::error::ProvideErrorMetadata;
         let code = error.code().map(str::to_string);
+        let status = error.raw_response().map(|response| response.status().as_u16());
         let message = error
             .message()
             .map(str::to_string)
             .unwrap_or_else(|| aws_sdk_sts::error::DisplayErrorContext(&error).to_string());
-        let kind = match code.as_deref() {
-            Some(code) if THROTTLING.contains(&code) => ErrorKind::Throttling,
-            Some(code) if TRANSIENT.contains(&code) => ErrorKind::Transient,
-            Some(code) if NOT_FOUND.contains(&code) => ErrorKind::NotFound,
-            // IAM is eventually consistent: a new role is not assumable at once.
-            Some("InvalidParameterValueException") if message.contains("cannot be assumed") => {
-                ErrorKind::NotYet
-            }
-            // Lambda refuses changes while the last one is in progress.
-            Some("ResourceConflictException") if message.contains("in progress") => ErrorKind::NotYet,
-            // API Gateway and Route 53 refuse changes while others are pending.
-            Some("ConflictException") | Some("ConcurrentModification") => ErrorKind::NotYet,
-            Some(_) => ErrorKind::Other,
-            // No code: the request did not complete (dispatch, timeout, I/O).
-            None => ErrorKind::Transient,
-        };
-        AwsError { kind, code, message }
+        AwsError {
+            kind: classify(code.as_deref(), &message, status),
+            code,
+            message,
+        }
     }
 
     pub fn is_not_found(&self) -> bool {
@@ -132,5 +150,32 @@ impl AwsError {
             self.kind,
             ErrorKind::Throttling | ErrorKind::Transient | ErrorKind::NotYet
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ErrorKind, classify};
+
+    #[test]
+    fn errors_are_classified_by_code_then_status() {
+        assert_eq!(
+            classify(Some("ThrottlingException"), "", Some(400)),
+            ErrorKind::Throttling
+        );
+        assert_eq!(classify(Some("NoSuchEntity"), "", Some(404)), ErrorKind::NotFound);
+        assert_eq!(
+            classify(
+                Some("InvalidParameterValueException"),
+                "The role defined for the function cannot be assumed by Lambda.",
+                Some(400)
+            ),
+            ErrorKind::NotYet
+        );
+        assert_eq!(classify(Some("ValidationError"), "", Some(400)), ErrorKind::Other);
+        assert_eq!(classify(None, "", Some(404)), ErrorKind::Other);
+        assert_eq!(classify(None, "", Some(429)), ErrorKind::Throttling);
+        assert_eq!(classify(None, "", Some(503)), ErrorKind::Transient);
+        assert_eq!(classify(None, "dispatch failure", None), ErrorKind::Transient);
     }
 }
