@@ -16,10 +16,12 @@ use aws_sdk_s3::types::{
 
 use crate::aws::{Aws, eventually};
 
-async fn global_table(aws: &Aws, name: &str) -> (aws_sdk_dynamodb::Client, aws_sdk_dynamodb::Client) {
-    let east1 = aws.dynamodb("us-east-1").await;
-    let east2 = aws.dynamodb("us-east-2").await;
-    east1
+/// A request for an on-demand table keyed by a string `id`.
+fn on_demand_table(
+    client: &aws_sdk_dynamodb::Client,
+    name: &str,
+) -> aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder {
+    client
         .create_table()
         .table_name(name)
         .key_schema(
@@ -37,6 +39,12 @@ async fn global_table(aws: &Aws, name: &str) -> (aws_sdk_dynamodb::Client, aws_s
                 .expect("attribute"),
         )
         .billing_mode(BillingMode::PayPerRequest)
+}
+
+async fn global_table(aws: &Aws, name: &str) -> (aws_sdk_dynamodb::Client, aws_sdk_dynamodb::Client) {
+    let east1 = aws.dynamodb("us-east-1").await;
+    let east2 = aws.dynamodb("us-east-2").await;
+    on_demand_table(&east1, name)
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -222,27 +230,7 @@ async fn replicas_need_streams() {
     let aws = Aws::new("replica_streams");
     let name = aws.name("table");
     let east1 = aws.dynamodb("us-east-1").await;
-    east1
-        .create_table()
-        .table_name(&name)
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(KeyType::Hash)
-                .build()
-                .expect("key"),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attribute"),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .expect("create table");
+    on_demand_table(&east1, &name).send().await.expect("create table");
     let error = east1
         .update_table()
         .table_name(&name)
@@ -263,6 +251,29 @@ async fn replicas_need_streams() {
         aws_sdk_dynamodb::error::ProvideErrorMetadata::code(&error),
         Some("ValidationException")
     );
+}
+
+/// An enabled rule replicating keys under `prefix` to `destination`,
+/// delete markers not replicated.
+fn replication_rule(id: Option<&str>, prefix: &str, destination: &str) -> ReplicationRule {
+    ReplicationRule::builder()
+        .set_id(id.map(str::to_string))
+        .priority(1)
+        .status(ReplicationRuleStatus::Enabled)
+        .filter(ReplicationRuleFilter::builder().prefix(prefix).build())
+        .destination(
+            Destination::builder()
+                .bucket(format!("arn:aws:s3:::{destination}"))
+                .build()
+                .expect("destination"),
+        )
+        .delete_marker_replication(
+            DeleteMarkerReplication::builder()
+                .status(DeleteMarkerReplicationStatus::Disabled)
+                .build(),
+        )
+        .build()
+        .expect("rule")
 }
 
 async fn versioned_bucket(s3: &aws_sdk_s3::Client, name: &str, region: Option<&str>) {
@@ -294,24 +305,7 @@ async fn objects_replicate_with_their_status() {
     let (source, destination) = (aws.name("source"), aws.name("destination"));
     versioned_bucket(&s3, &source, None).await;
     versioned_bucket(&s3, &destination, Some("us-east-2")).await;
-    let rule = ReplicationRule::builder()
-        .id("receipts")
-        .priority(1)
-        .status(ReplicationRuleStatus::Enabled)
-        .filter(ReplicationRuleFilter::builder().prefix("receipts/").build())
-        .destination(
-            Destination::builder()
-                .bucket(format!("arn:aws:s3:::{destination}"))
-                .build()
-                .expect("destination"),
-        )
-        .delete_marker_replication(
-            DeleteMarkerReplication::builder()
-                .status(DeleteMarkerReplicationStatus::Disabled)
-                .build(),
-        )
-        .build()
-        .expect("rule");
+    let rule = replication_rule(Some("receipts"), "receipts/", &destination);
     s3.put_bucket_replication()
         .bucket(&source)
         .replication_configuration(
@@ -393,23 +387,7 @@ async fn replication_needs_versioning() {
     let (source, destination) = (aws.name("source"), aws.name("destination"));
     s3.create_bucket().bucket(&source).send().await.expect("create");
     versioned_bucket(&s3, &destination, Some("us-east-2")).await;
-    let rule = ReplicationRule::builder()
-        .priority(1)
-        .status(ReplicationRuleStatus::Enabled)
-        .filter(ReplicationRuleFilter::builder().prefix("").build())
-        .destination(
-            Destination::builder()
-                .bucket(format!("arn:aws:s3:::{destination}"))
-                .build()
-                .expect("destination"),
-        )
-        .delete_marker_replication(
-            DeleteMarkerReplication::builder()
-                .status(DeleteMarkerReplicationStatus::Disabled)
-                .build(),
-        )
-        .build()
-        .expect("rule");
+    let rule = replication_rule(None, "", &destination);
     let error = s3
         .put_bucket_replication()
         .bucket(&source)

@@ -1,7 +1,7 @@
 //! The executor: steps, their order, bounded parallelism, state after every
 //! step, and Ctrl-C.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -192,14 +192,7 @@ pub async fn apply(
             StepKind::Delete(_) => false,
         })
         .collect();
-    let mut outputs = Outputs {
-        account_id: state.account_id.clone().unwrap_or_default(),
-        by_address: state
-            .resources
-            .iter()
-            .map(|r| (r.address.clone(), r.outputs.clone()))
-            .collect(),
-    };
+    let mut outputs = Outputs::of(&state);
 
     // Package each function's code once, in the background from the start:
     // a function waits for its package only when its turn comes.
@@ -557,14 +550,7 @@ pub struct Refreshed {
 
 /// Reads every recorded resource back from AWS, in parallel.
 pub async fn refresh(state: &State, aws: Arc<Aws>, parallelism: usize) -> Refreshed {
-    let outputs = Outputs {
-        account_id: state.account_id.clone().unwrap_or_default(),
-        by_address: state
-            .resources
-            .iter()
-            .map(|r| (r.address.clone(), r.outputs.clone()))
-            .collect(),
-    };
+    let outputs = Outputs::of(state);
     let semaphore = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
     let mut reads = JoinSet::new();
     let mut errors = Vec::new();
@@ -587,15 +573,19 @@ pub async fn refresh(state: &State, aws: Arc<Aws>, parallelism: usize) -> Refres
         });
     }
     let mut refreshed = state.clone();
+    let position: HashMap<String, usize> = refreshed
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, r)| (r.address.clone(), index))
+        .collect();
     let (mut missing, mut drift) = (Vec::new(), Vec::new());
     while let Some(Ok((address, recorded, live))) = reads.join_next().await {
         match live {
             Ok(None) => missing.push(address),
             Ok(Some(live)) => {
                 let (recorded, live) = (recorded.to_json(), live.to_json());
-                let Some(entry) = refreshed.resources.iter_mut().find(|r| r.address == address) else {
-                    continue;
-                };
+                let entry = &mut refreshed.resources[position[&address]];
                 for (attribute, actual) in live.as_object().into_iter().flatten() {
                     let before = recorded.get(attribute).cloned().unwrap_or_default();
                     if before != *actual {
@@ -615,7 +605,8 @@ pub async fn refresh(state: &State, aws: Arc<Aws>, parallelism: usize) -> Refres
     missing.sort();
     drift.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
     errors.sort();
-    refreshed.resources.retain(|r| !missing.contains(&r.address));
+    let gone: HashSet<&String> = missing.iter().collect();
+    refreshed.resources.retain(|r| !gone.contains(&r.address));
     Refreshed {
         state: refreshed,
         missing,

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::plan::resources::Attributes;
 use crate::plan::value::{Part, Val};
+use crate::state::State;
 
 /// Known outputs, by address.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +15,18 @@ pub struct Outputs {
 }
 
 impl Outputs {
+    /// What a state knows: its account and every recorded resource's outputs.
+    pub fn of(state: &State) -> Outputs {
+        Outputs {
+            account_id: state.account_id.clone().unwrap_or_default(),
+            by_address: state
+                .resources
+                .iter()
+                .map(|r| (r.address.clone(), r.outputs.clone()))
+                .collect(),
+        }
+    }
+
     pub fn value(&self, value: &Val) -> Result<String, String> {
         let mut text = String::new();
         for part in value.parts() {

@@ -104,45 +104,43 @@ impl From<String> for Val {
     }
 }
 
-/// Whether a JSON value holding `Val`s (as serialized) names the account.
-pub fn names_account(json: &serde_json::Value) -> bool {
-    match json {
-        serde_json::Value::Object(map) => {
-            let in_template = map
-                .get("template")
-                .and_then(|t| t.as_array())
-                .is_some_and(|parts| parts.iter().any(|part| part == "account_id"));
-            in_template || map.values().any(names_account)
-        }
-        serde_json::Value::Array(items) => items.iter().any(names_account),
-        _ => false,
-    }
-}
-
-/// Every reference inside a JSON value holding `Val`s (as serialized).
-pub fn references_in(json: &serde_json::Value, out: &mut Vec<String>) {
+/// Calls `visit` with every part of every template inside a JSON value
+/// holding `Val`s (as serialized).
+fn template_parts(json: &serde_json::Value, visit: &mut dyn FnMut(&serde_json::Value)) {
     match json {
         serde_json::Value::Object(map) => {
             if let Some(serde_json::Value::Array(template)) = map.get("template") {
-                for part in template {
-                    if let Some(serde_json::Value::Array(reference)) = part.get("ref")
-                        && let Some(serde_json::Value::String(address)) = reference.first()
-                    {
-                        out.push(address.clone());
-                    }
-                }
+                template.iter().for_each(&mut *visit);
             }
             for value in map.values() {
-                references_in(value, out);
+                template_parts(value, visit);
             }
         }
         serde_json::Value::Array(items) => {
             for item in items {
-                references_in(item, out);
+                template_parts(item, visit);
             }
         }
         _ => {}
     }
+}
+
+/// Whether a JSON value holding `Val`s (as serialized) names the account.
+pub fn names_account(json: &serde_json::Value) -> bool {
+    let mut named = false;
+    template_parts(json, &mut |part| named |= part == "account_id");
+    named
+}
+
+/// Every reference inside a JSON value holding `Val`s (as serialized).
+pub fn references_in(json: &serde_json::Value, out: &mut Vec<String>) {
+    template_parts(json, &mut |part| {
+        if let Some(serde_json::Value::Array(reference)) = part.get("ref")
+            && let Some(serde_json::Value::String(address)) = reference.first()
+        {
+            out.push(address.clone());
+        }
+    });
 }
 
 #[cfg(test)]
