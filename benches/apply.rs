@@ -89,6 +89,7 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
         aws.clone(),
         &options,
         listener,
+        std::future::pending::<()>(),
     ));
     let wall = started.elapsed();
     assert!(report.succeeded(), "apply failed: {:?}", report.failed);
@@ -140,6 +141,7 @@ fn run(parallelism: usize, endpoint: &str, runtime: &tokio::runtime::Runtime) ->
         aws,
         &options,
         Arc::new(|_: &Event| {}),
+        std::future::pending::<()>(),
     ));
     assert!(report.succeeded(), "destroy failed: {:?}", report.failed);
     Measured {

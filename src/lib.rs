@@ -9,6 +9,7 @@ pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod model;
 pub mod plan;
 pub mod source;
 pub mod state;

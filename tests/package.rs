@@ -65,7 +65,7 @@ fn a_source_change_changes_the_code_hash_and_the_plan() {
     let before = plan(&text, &base, None);
     let mut state = drx::state::State::new(&before.stack);
     for resource in &before.desired.resources {
-        state.resources.push(drx::state::ResourceState {
+        state.resources.push(drx::model::ResourceState {
             address: resource.address.clone(),
             resource_type: resource.resource_type(),
             region: resource.region.clone(),

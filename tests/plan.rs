@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use drx::plan::resources::{Attributes, ResourceType};
-use drx::state::{LocalBackend, ResourceState, State};
+use drx::model::ResourceState;
+use drx::model::resources::{Attributes, ResourceType};
+use drx::state::{LocalBackend, State};
 
 use crate::test::{Output, Test, root};
 

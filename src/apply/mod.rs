@@ -1,16 +1,32 @@
-//! Plan → AWS: the executor walks the plan's graph on tokio, a bounded
-//! number of operations at a time, retrying what AWS says to retry, writing
-//! state after every operation, and reporting what was done, what failed and
-//! what was skipped.
+//! Plan → AWS: the executor walks the plan's steps on tokio, a bounded
+//! number of operations at a time, through any `model::Provider` (AWS, or a
+//! fake in tests), retrying what the provider says to retry, writing state to
+//! any `state::StateStore` after every operation, and reporting what was
+//! done, what failed and what was skipped.
+//!
+//! By concept: `steps` (the steps and their edges, as named rules), `walk`
+//! (the scheduler), `record` (what state keeps), `refresh` (reading back),
+//! `packages` and `package` (function code), `resolve` (values known at
+//! apply time), `retry`, `schedule` (which ready step first).
 
-mod executor;
 mod package;
+mod packages;
+mod record;
+mod refresh;
 mod report;
 mod resolve;
 mod retry;
 mod schedule;
+mod steps;
+mod walk;
 
-pub use executor::{ApplyOptions, Drift, Refreshed, apply, refresh};
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;
+
 pub use package::{Package, package};
+pub use refresh::{Drift, Refreshed, refresh};
 pub use report::{ApplyReport, Event, EventKind};
 pub use resolve::Outputs;
+pub use walk::{ApplyOptions, Listener, apply};

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::plan::resources::Attributes;
-use crate::plan::value::{Part, Val};
+use crate::model::resources::Attributes;
+use crate::model::template::{Part, Val};
 use crate::state::State;
 
 /// Known outputs, by address.

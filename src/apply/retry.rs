@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::aws::{AwsError, ErrorKind};
+use crate::model::{ErrorKind, ProviderError};
 
 /// Attempts before giving up. The SDK retries each call three times too, so
 /// a throttled call gets up to 30 tries over a minute or two.
@@ -28,11 +28,11 @@ fn jitter() -> f64 {
 /// attempts; `on_retry` hears of each retry.
 pub(crate) async fn retry<T, F, Fut>(
     mut operation: F,
-    mut on_retry: impl FnMut(u32, &AwsError),
-) -> Result<T, AwsError>
+    mut on_retry: impl FnMut(u32, &ProviderError),
+) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, AwsError>>,
+    Fut: Future<Output = Result<T, ProviderError>>,
 {
     let mut attempt = 1;
     loop {

@@ -2,7 +2,7 @@
 //! steps still waiting on it, so the critical path is never left queueing
 //! behind work that can wait.
 
-use crate::plan::resources::ResourceType;
+use crate::model::resources::ResourceType;
 
 /// Roughly how long an operation on a resource of this type takes, in AWS
 /// round trips: most are one call, some several, and a few wait for AWS to

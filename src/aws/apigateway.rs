@@ -3,11 +3,12 @@
 
 use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, IntegrationType, Op, PatchOperation};
 
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{ApiDeployment, ApiResource, ApiRoute, ApiStage, RestApi};
-use crate::plan::value::Val;
-use crate::state::ResourceState;
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::ResourceState;
+use crate::model::resources::{ApiDeployment, ApiResource, ApiRoute, ApiStage, RestApi};
+use crate::model::template::Val;
 
 /// The parts of a sub-resource's physical id `api/child[/method]`.
 fn parts(id: &str) -> (&str, &str, &str) {
@@ -21,7 +22,11 @@ impl Aws {
         aws_sdk_apigateway::Client::new(&self.config(region).await)
     }
 
-    pub(super) async fn create_rest_api(&self, region: &str, api: &RestApi) -> Result<Applied, AwsError> {
+    pub(super) async fn create_rest_api(
+        &self,
+        region: &str,
+        api: &RestApi,
+    ) -> Result<Applied, ProviderError> {
         let created = self
             .apigateway(region)
             .await
@@ -35,7 +40,7 @@ impl Aws {
             .set_tags(Some(api.tags.clone().into_iter().collect()))
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let id = created.id.unwrap_or_default();
         let root = match created.root_resource_id {
             Some(root) => root,
@@ -46,7 +51,7 @@ impl Aws {
             .with("root_resource_id", root))
     }
 
-    async fn root_resource(&self, region: &str, api: &str) -> Result<String, AwsError> {
+    async fn root_resource(&self, region: &str, api: &str) -> Result<String, ProviderError> {
         let resources = self
             .apigateway(region)
             .await
@@ -54,13 +59,13 @@ impl Aws {
             .rest_api_id(api)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         resources
             .items()
             .iter()
             .find(|resource| resource.path() == Some("/"))
             .and_then(|resource| resource.id().map(str::to_string))
-            .ok_or_else(|| AwsError::other(format!("REST API {api} has no root resource")))
+            .ok_or_else(|| ProviderError::other(format!("REST API {api} has no root resource")))
     }
 
     pub(super) async fn update_rest_api(
@@ -68,7 +73,7 @@ impl Aws {
         region: &str,
         api: &RestApi,
         old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         self.apigateway(region)
             .await
             .update_rest_api()
@@ -82,32 +87,32 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied {
             physical_id: old.physical_id.clone(),
             outputs: old.outputs.clone(),
         })
     }
 
-    pub(super) async fn delete_rest_api(&self, region: &str, id: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_rest_api(&self, region: &str, id: &str) -> Result<(), ProviderError> {
         self.apigateway(region)
             .await
             .delete_rest_api()
             .rest_api_id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn rest_api_exists(&self, region: &str, id: &str) -> Result<bool, AwsError> {
+    pub(super) async fn rest_api_exists(&self, region: &str, id: &str) -> Result<bool, ProviderError> {
         self.apigateway(region)
             .await
             .get_rest_api()
             .rest_api_id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(true)
     }
 
@@ -115,7 +120,7 @@ impl Aws {
         &self,
         region: &str,
         resource: &ApiResource,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let api = text(&resource.rest_api);
         let created = self
             .apigateway(region)
@@ -126,7 +131,7 @@ impl Aws {
             .path_part(&resource.path_part)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let id = created.id.unwrap_or_default();
         Ok(Applied::new(format!("{api}/{id}")).with("id", id))
     }
@@ -135,7 +140,7 @@ impl Aws {
         &self,
         region: &str,
         old: &ResourceState,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -144,7 +149,7 @@ impl Aws {
             .resource_id(child)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -152,7 +157,7 @@ impl Aws {
         &self,
         region: &str,
         old: &ResourceState,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<bool, ProviderError> {
         let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -161,12 +166,12 @@ impl Aws {
             .resource_id(child)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(true)
     }
 
     /// `PutMethod` and `PutIntegration`: both replace what is there.
-    pub(super) async fn put_route(&self, region: &str, route: &ApiRoute) -> Result<Applied, AwsError> {
+    pub(super) async fn put_route(&self, region: &str, route: &ApiRoute) -> Result<Applied, ProviderError> {
         let client = self.apigateway(region).await;
         let (api, resource) = (text(&route.rest_api), text(&route.resource));
         let method = client
@@ -178,7 +183,7 @@ impl Aws {
             .send()
             .await;
         if let Err(error) = method {
-            let error = AwsError::from_sdk(error);
+            let error = sdk_error(error);
             if error.code.as_deref() != Some("ConflictException") {
                 return Err(error);
             }
@@ -193,11 +198,11 @@ impl Aws {
             .uri(text(&route.integration_uri))
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(format!("{api}/{resource}/{}", route.http_method)))
     }
 
-    pub(super) async fn delete_route(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
+    pub(super) async fn delete_route(&self, region: &str, old: &ResourceState) -> Result<(), ProviderError> {
         let (api, child, method) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -207,7 +212,7 @@ impl Aws {
             .http_method(method)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -217,7 +222,7 @@ impl Aws {
         region: &str,
         mut route: ApiRoute,
         old: &ResourceState,
-    ) -> Result<Option<ApiRoute>, AwsError> {
+    ) -> Result<Option<ApiRoute>, ProviderError> {
         let (api, child, method) = parts(&old.physical_id);
         let found = self
             .apigateway(region)
@@ -228,7 +233,7 @@ impl Aws {
             .http_method(method)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         if let Some(authorization) = found.authorization_type() {
             route.authorization = authorization.to_string();
         }
@@ -254,7 +259,7 @@ impl Aws {
         &self,
         region: &str,
         deployment: &ApiDeployment,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let api = text(&deployment.rest_api);
         let created = self
             .apigateway(region)
@@ -264,12 +269,16 @@ impl Aws {
             .description(&deployment.description)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let id = created.id.unwrap_or_default();
         Ok(Applied::new(format!("{api}/{id}")).with("id", id))
     }
 
-    pub(super) async fn delete_deployment(&self, region: &str, old: &ResourceState) -> Result<(), AwsError> {
+    pub(super) async fn delete_deployment(
+        &self,
+        region: &str,
+        old: &ResourceState,
+    ) -> Result<(), ProviderError> {
         let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -278,7 +287,7 @@ impl Aws {
             .deployment_id(child)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -286,7 +295,7 @@ impl Aws {
         &self,
         region: &str,
         old: &ResourceState,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<bool, ProviderError> {
         let (api, child, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -295,11 +304,15 @@ impl Aws {
             .deployment_id(child)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(true)
     }
 
-    pub(super) async fn create_stage(&self, region: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
+    pub(super) async fn create_stage(
+        &self,
+        region: &str,
+        stage: &ApiStage,
+    ) -> Result<Applied, ProviderError> {
         let api = text(&stage.rest_api);
         let created = self
             .apigateway(region)
@@ -312,7 +325,7 @@ impl Aws {
             .send()
             .await;
         if let Err(error) = created {
-            let error = AwsError::from_sdk(error);
+            let error = sdk_error(error);
             if error.code.as_deref() != Some("ConflictException") {
                 return Err(error);
             }
@@ -322,7 +335,7 @@ impl Aws {
     }
 
     /// Points the stage at the new deployment.
-    async fn move_stage(&self, region: &str, api: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
+    async fn move_stage(&self, region: &str, api: &str, stage: &ApiStage) -> Result<Applied, ProviderError> {
         self.apigateway(region)
             .await
             .update_stage()
@@ -337,11 +350,15 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
     }
 
-    pub(super) async fn update_stage(&self, region: &str, stage: &ApiStage) -> Result<Applied, AwsError> {
+    pub(super) async fn update_stage(
+        &self,
+        region: &str,
+        stage: &ApiStage,
+    ) -> Result<Applied, ProviderError> {
         self.move_stage(region, &text(&stage.rest_api), stage).await
     }
 
@@ -350,7 +367,7 @@ impl Aws {
         region: &str,
         old: &ResourceState,
         name: &str,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let (api, _, _) = parts(&old.physical_id);
         self.apigateway(region)
             .await
@@ -359,7 +376,7 @@ impl Aws {
             .stage_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -369,7 +386,7 @@ impl Aws {
         region: &str,
         mut stage: ApiStage,
         old: &ResourceState,
-    ) -> Result<Option<ApiStage>, AwsError> {
+    ) -> Result<Option<ApiStage>, ProviderError> {
         let (api, _, _) = parts(&old.physical_id);
         let found = self
             .apigateway(region)
@@ -379,7 +396,7 @@ impl Aws {
             .stage_name(&stage.stage_name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         if let Some(deployment) = found.deployment_id() {
             stage.deployment = Val::known(deployment);
         }

@@ -1,39 +1,6 @@
 //! AWS errors, classified by what apply should do about them.
 
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Slow down and try again.
-    Throttling,
-    /// A 5xx, a timeout or a dropped connection: try again.
-    Transient,
-    /// Eventual consistency (a new IAM role not yet assumable, a Lambda
-    /// update in progress): try again after a pause.
-    NotYet,
-    /// The resource does not exist.
-    NotFound,
-    /// Anything else: report it.
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AwsError {
-    pub kind: ErrorKind,
-    pub code: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for AwsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.code {
-            Some(code) => write!(f, "{code}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for AwsError {}
+use crate::model::{ErrorKind, ProviderError};
 
 const THROTTLING: &[&str] = &[
     "Throttling",
@@ -101,55 +68,25 @@ fn classify(code: Option<&str>, message: &str, status: Option<u16>) -> ErrorKind
     }
 }
 
-impl AwsError {
-    pub fn other(message: impl Into<String>) -> AwsError {
-        AwsError {
-            kind: ErrorKind::Other,
-            code: None,
-            message: message.into(),
-        }
-    }
-
-    pub fn not_yet(message: impl Into<String>) -> AwsError {
-        AwsError {
-            kind: ErrorKind::NotYet,
-            code: None,
-            message: message.into(),
-        }
-    }
-
-    /// Classifies any SDK error by its code, its message and, when AWS sent
-    /// no code, the HTTP status.
-    pub fn from_sdk<E>(
-        error: aws_sdk_sts::error::SdkError<E, aws_sdk_sts::config::http::HttpResponse>,
-    ) -> AwsError
-    where
-        E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        use aws_sdk_sts::error::ProvideErrorMetadata;
-        let code = error.code().map(str::to_string);
-        let status = error.raw_response().map(|response| response.status().as_u16());
-        let message = error
-            .message()
-            .map(str::to_string)
-            .unwrap_or_else(|| aws_sdk_sts::error::DisplayErrorContext(&error).to_string());
-        AwsError {
-            kind: classify(code.as_deref(), &message, status),
-            code,
-            message,
-        }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        self.kind == ErrorKind::NotFound
-    }
-
-    /// Whether trying again may succeed.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.kind,
-            ErrorKind::Throttling | ErrorKind::Transient | ErrorKind::NotYet
-        )
+/// Classifies any SDK error by its code, its message and, when AWS sent no
+/// code, the HTTP status.
+pub(crate) fn sdk_error<E>(
+    error: aws_sdk_sts::error::SdkError<E, aws_sdk_sts::config::http::HttpResponse>,
+) -> ProviderError
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    let code = error.code().map(str::to_string);
+    let status = error.raw_response().map(|response| response.status().as_u16());
+    let message = error
+        .message()
+        .map(str::to_string)
+        .unwrap_or_else(|| aws_sdk_sts::error::DisplayErrorContext(&error).to_string());
+    ProviderError {
+        kind: classify(code.as_deref(), &message, status),
+        code,
+        message,
     }
 }
 

@@ -2,10 +2,11 @@
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{MetricAlarm, Tags};
-use crate::plan::value::Val;
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{MetricAlarm, Tags};
+use crate::model::template::Val;
 
 impl Aws {
     async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
@@ -13,7 +14,11 @@ impl Aws {
     }
 
     /// `PutMetricAlarm` creates or replaces the alarm of that name.
-    pub(super) async fn put_alarm(&self, region: &str, alarm: &MetricAlarm) -> Result<Applied, AwsError> {
+    pub(super) async fn put_alarm(
+        &self,
+        region: &str,
+        alarm: &MetricAlarm,
+    ) -> Result<Applied, ProviderError> {
         let client = self.cloudwatch(region).await;
         let mut request = client
             .put_metric_alarm()
@@ -39,19 +44,19 @@ impl Aws {
         for (key, value) in &alarm.tags {
             request = request.tags(Tag::builder().key(key).value(value).build());
         }
-        request.send().await.map_err(AwsError::from_sdk)?;
+        request.send().await.map_err(sdk_error)?;
         // The plan knows the ARN (account, region, name); no need to ask.
         Ok(Applied::new(&alarm.name))
     }
 
-    pub(super) async fn delete_alarm(&self, region: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_alarm(&self, region: &str, name: &str) -> Result<(), ProviderError> {
         self.cloudwatch(region)
             .await
             .delete_alarms()
             .alarm_names(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -60,7 +65,7 @@ impl Aws {
         &self,
         region: &str,
         mut alarm: MetricAlarm,
-    ) -> Result<Option<MetricAlarm>, AwsError> {
+    ) -> Result<Option<MetricAlarm>, ProviderError> {
         let described = self
             .cloudwatch(region)
             .await
@@ -68,7 +73,7 @@ impl Aws {
             .alarm_names(&alarm.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(live) = described.metric_alarms().first() else {
             return Ok(None);
         };
@@ -110,19 +115,19 @@ impl Aws {
         name: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let client = self.cloudwatch(region).await;
         let described = client
             .describe_alarms()
             .alarm_names(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let arn = described
             .metric_alarms()
             .first()
             .and_then(|alarm| alarm.alarm_arn())
-            .ok_or_else(|| AwsError::other(format!("alarm {name} has no ARN")))?
+            .ok_or_else(|| ProviderError::other(format!("alarm {name} has no ARN")))?
             .to_string();
         if !removed.is_empty() {
             client
@@ -131,14 +136,14 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             let mut request = client.tag_resource().resource_arn(&arn);
             for (key, value) in tags {
                 request = request.tags(Tag::builder().key(key).value(value).build());
             }
-            request.send().await.map_err(AwsError::from_sdk)?;
+            request.send().await.map_err(sdk_error)?;
         }
         Ok(())
     }

@@ -12,9 +12,10 @@ use aws_sdk_dynamodb::types::{
 
 use super::iam::build_error;
 use super::poll::Poll;
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{DynamoReplica, DynamoTable, KeyAttribute, Tags};
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{DynamoReplica, DynamoTable, KeyAttribute, Tags};
 
 /// How long to wait for a table or replica to settle.
 const SETTLE: Duration = Duration::from_secs(600);
@@ -24,7 +25,11 @@ impl Aws {
         aws_sdk_dynamodb::Client::new(&self.config(region).await)
     }
 
-    pub(super) async fn create_table(&self, region: &str, table: &DynamoTable) -> Result<Applied, AwsError> {
+    pub(super) async fn create_table(
+        &self,
+        region: &str,
+        table: &DynamoTable,
+    ) -> Result<Applied, ProviderError> {
         let client = self.dynamodb(region).await;
         let mut keys = vec![&table.partition_key];
         keys.extend(table.sort_key.as_ref());
@@ -68,7 +73,7 @@ impl Aws {
         let created = match request.send().await {
             Ok(created) => created.table_description,
             Err(error) => {
-                let error = AwsError::from_sdk(error);
+                let error = sdk_error(error);
                 if error.code.as_deref() != Some("ResourceInUseException") {
                     return Err(error);
                 }
@@ -92,7 +97,7 @@ impl Aws {
         client: &aws_sdk_dynamodb::Client,
         name: &str,
         enabled: bool,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         client
             .update_continuous_backups()
             .table_name(name)
@@ -104,7 +109,7 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -114,7 +119,7 @@ impl Aws {
         &self,
         client: &aws_sdk_dynamodb::Client,
         name: &str,
-    ) -> Result<TableDescription, AwsError> {
+    ) -> Result<TableDescription, ProviderError> {
         let deadline = tokio::time::Instant::now() + SETTLE;
         let mut poll = Poll::new();
         loop {
@@ -123,10 +128,10 @@ impl Aws {
                 .table_name(name)
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             let table = described
                 .table
-                .ok_or_else(|| AwsError::other("DescribeTable returned no table"))?;
+                .ok_or_else(|| ProviderError::other("DescribeTable returned no table"))?;
             let replicas_settled = table
                 .replicas()
                 .iter()
@@ -135,7 +140,9 @@ impl Aws {
                 return Ok(table);
             }
             if tokio::time::Instant::now() > deadline {
-                return Err(AwsError::other(format!("table {name} did not become ACTIVE")));
+                return Err(ProviderError::other(format!(
+                    "table {name} did not become ACTIVE"
+                )));
             }
             poll.wait().await;
         }
@@ -146,7 +153,7 @@ impl Aws {
         region: &str,
         table: &DynamoTable,
         before: &DynamoTable,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let client = self.dynamodb(region).await;
         if table.billing_mode != before.billing_mode
             || table.read_capacity != before.read_capacity
@@ -160,7 +167,7 @@ impl Aws {
             } else {
                 request.billing_mode(BillingMode::PayPerRequest)
             };
-            request.send().await.map_err(AwsError::from_sdk)?;
+            request.send().await.map_err(sdk_error)?;
             self.wait_table_active(&client, &table.name).await?;
         }
         if table.stream_view_type != before.stream_view_type {
@@ -176,7 +183,7 @@ impl Aws {
                 .stream_specification(specification.build().map_err(build_error)?)
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             self.wait_table_active(&client, &table.name).await?;
         }
         if table.point_in_time_recovery != before.point_in_time_recovery {
@@ -187,14 +194,14 @@ impl Aws {
         Ok(applied(&table.name, described))
     }
 
-    pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), ProviderError> {
         self.dynamodb(region)
             .await
             .delete_table()
             .table_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -203,14 +210,14 @@ impl Aws {
         &self,
         region: &str,
         mut table: DynamoTable,
-    ) -> Result<Option<DynamoTable>, AwsError> {
+    ) -> Result<Option<DynamoTable>, ProviderError> {
         let client = self.dynamodb(region).await;
         let described = client
             .describe_table()
             .table_name(&table.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(live) = described.table else {
             return Ok(None);
         };
@@ -254,13 +261,13 @@ impl Aws {
         &self,
         client: &aws_sdk_dynamodb::Client,
         name: &str,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<bool, ProviderError> {
         let backups = client
             .describe_continuous_backups()
             .table_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(backups
             .continuous_backups_description()
             .and_then(|d| d.point_in_time_recovery_description())
@@ -268,7 +275,7 @@ impl Aws {
             == Some(&PointInTimeRecoveryStatus::Enabled))
     }
 
-    pub(super) async fn create_replica(&self, replica: &DynamoReplica) -> Result<Applied, AwsError> {
+    pub(super) async fn create_replica(&self, replica: &DynamoReplica) -> Result<Applied, ProviderError> {
         let name = text(&replica.table);
         let home = self.dynamodb(&replica.home_region).await;
         // One replica change at a time: wait out any in progress.
@@ -292,7 +299,7 @@ impl Aws {
                 )
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             self.wait_table_active(&home, &name).await?;
         }
         // Once the table lists the replica ACTIVE, the replica's own table
@@ -308,7 +315,7 @@ impl Aws {
     }
 
     /// Sets the replica's own point-in-time recovery, in its region.
-    pub(super) async fn update_replica(&self, replica: &DynamoReplica) -> Result<Applied, AwsError> {
+    pub(super) async fn update_replica(&self, replica: &DynamoReplica) -> Result<Applied, ProviderError> {
         let name = text(&replica.table);
         let local = self.dynamodb(&replica.region_name).await;
         self.set_recovery(&local, &name, replica.point_in_time_recovery)
@@ -317,7 +324,7 @@ impl Aws {
         Ok(replica_applied(replica, described))
     }
 
-    pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), AwsError> {
+    pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), ProviderError> {
         let name = text(&replica.table);
         let home = self.dynamodb(&replica.home_region).await;
         self.wait_table_active(&home, &name).await?;
@@ -335,13 +342,13 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         // The replica is gone once the table no longer lists it.
         let deadline = tokio::time::Instant::now() + SETTLE;
         let mut poll = Poll::new();
         while self.replica_exists(replica).await? {
             if tokio::time::Instant::now() > deadline {
-                return Err(AwsError::other(format!(
+                return Err(ProviderError::other(format!(
                     "replica of {name} in {} was not removed",
                     replica.region_name
                 )));
@@ -356,7 +363,7 @@ impl Aws {
     pub(super) async fn read_replica(
         &self,
         mut replica: DynamoReplica,
-    ) -> Result<Option<DynamoReplica>, AwsError> {
+    ) -> Result<Option<DynamoReplica>, ProviderError> {
         if !self.replica_exists(&replica).await? {
             return Ok(None);
         }
@@ -365,14 +372,14 @@ impl Aws {
         Ok(Some(replica))
     }
 
-    pub(super) async fn replica_exists(&self, replica: &DynamoReplica) -> Result<bool, AwsError> {
+    pub(super) async fn replica_exists(&self, replica: &DynamoReplica) -> Result<bool, ProviderError> {
         let home = self.dynamodb(&replica.home_region).await;
         let described = home
             .describe_table()
             .table_name(text(&replica.table))
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(described
             .table
             .map(|table| {
@@ -391,7 +398,7 @@ impl Aws {
         arn: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let client = self.dynamodb(region).await;
         if !removed.is_empty() {
             client
@@ -400,7 +407,7 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             let mut request = client.tag_resource().resource_arn(arn);
@@ -413,7 +420,7 @@ impl Aws {
                         .map_err(build_error)?,
                 );
             }
-            request.send().await.map_err(AwsError::from_sdk)?;
+            request.send().await.map_err(sdk_error)?;
         }
         Ok(())
     }
@@ -438,7 +445,7 @@ fn replica_applied(replica: &DynamoReplica, table: TableDescription) -> Applied 
 }
 
 /// The capacity of a provisioned table (5 units each way unless given).
-fn throughput(table: &DynamoTable) -> Result<ProvisionedThroughput, AwsError> {
+fn throughput(table: &DynamoTable) -> Result<ProvisionedThroughput, ProviderError> {
     ProvisionedThroughput::builder()
         .read_capacity_units(table.read_capacity.unwrap_or(5) as i64)
         .write_capacity_units(table.write_capacity.unwrap_or(5) as i64)
@@ -446,7 +453,7 @@ fn throughput(table: &DynamoTable) -> Result<ProvisionedThroughput, AwsError> {
         .map_err(build_error)
 }
 
-fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, AwsError> {
+fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, ProviderError> {
     AttributeDefinition::builder()
         .attribute_name(&key.name)
         .attribute_type(ScalarAttributeType::from(key.attribute_type.as_str()))

@@ -1,16 +1,17 @@
 //! IAM: roles and their inline policies.
 
-use super::provider::{Applied, text};
-use super::{Aws, AwsError, GLOBAL_REGION};
-use crate::plan::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
-use crate::plan::value::Val;
+use super::provider::text;
+use super::{Aws, GLOBAL_REGION, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
+use crate::model::template::Val;
 
 impl Aws {
     async fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config(GLOBAL_REGION).await)
     }
 
-    pub(super) async fn create_role(&self, role: &IamRole) -> Result<Applied, AwsError> {
+    pub(super) async fn create_role(&self, role: &IamRole) -> Result<Applied, ProviderError> {
         let iam = self.iam().await;
         let document = role.assume_role_policy.render(&text).to_string();
         let mut request = iam
@@ -30,7 +31,7 @@ impl Aws {
         let created = match request.send().await {
             Ok(created) => created.role,
             Err(error) => {
-                let error = AwsError::from_sdk(error);
+                let error = sdk_error(error);
                 // A retry after a lost response finds the role already made.
                 if error.code.as_deref() == Some("EntityAlreadyExists") {
                     return self.update_role(role).await;
@@ -38,13 +39,13 @@ impl Aws {
                 return Err(error);
             }
         };
-        let role_out = created.ok_or_else(|| AwsError::other("CreateRole returned no role"))?;
+        let role_out = created.ok_or_else(|| ProviderError::other("CreateRole returned no role"))?;
         Ok(Applied::new(&role.name)
             .with("arn", role_out.arn)
             .with("id", role_out.role_id))
     }
 
-    pub(super) async fn update_role(&self, role: &IamRole) -> Result<Applied, AwsError> {
+    pub(super) async fn update_role(&self, role: &IamRole) -> Result<Applied, ProviderError> {
         let iam = self.iam().await;
         let document = role.assume_role_policy.render(&text).to_string();
         iam.update_assume_role_policy()
@@ -52,40 +53,40 @@ impl Aws {
             .policy_document(document)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         iam.update_role()
             .role_name(&role.name)
             .description(&role.description)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let current = iam
             .get_role()
             .role_name(&role.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let current = current
             .role
-            .ok_or_else(|| AwsError::other("GetRole returned no role"))?;
+            .ok_or_else(|| ProviderError::other("GetRole returned no role"))?;
         Ok(Applied::new(&role.name)
             .with("arn", current.arn)
             .with("id", current.role_id))
     }
 
-    pub(super) async fn delete_role(&self, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_role(&self, name: &str) -> Result<(), ProviderError> {
         self.iam()
             .await
             .delete_role()
             .role_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
     /// The role's live trust policy and description.
-    pub(super) async fn read_role(&self, mut role: IamRole) -> Result<Option<IamRole>, AwsError> {
+    pub(super) async fn read_role(&self, mut role: IamRole) -> Result<Option<IamRole>, ProviderError> {
         let found = self
             .iam()
             .await
@@ -93,7 +94,7 @@ impl Aws {
             .role_name(&role.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(live) = found.role else {
             return Ok(None);
         };
@@ -104,7 +105,7 @@ impl Aws {
         Ok(Some(role))
     }
 
-    pub(super) async fn put_role_policy(&self, policy: &IamRolePolicy) -> Result<Applied, AwsError> {
+    pub(super) async fn put_role_policy(&self, policy: &IamRolePolicy) -> Result<Applied, ProviderError> {
         let role = text(&policy.role);
         self.iam()
             .await
@@ -114,11 +115,11 @@ impl Aws {
             .policy_document(policy.document.render(&text).to_string())
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(format!("{role}:{}", policy.name)))
     }
 
-    pub(super) async fn delete_role_policy(&self, role: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_role_policy(&self, role: &str, name: &str) -> Result<(), ProviderError> {
         self.iam()
             .await
             .delete_role_policy()
@@ -126,7 +127,7 @@ impl Aws {
             .policy_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -134,7 +135,7 @@ impl Aws {
     pub(super) async fn read_role_policy(
         &self,
         mut policy: IamRolePolicy,
-    ) -> Result<Option<IamRolePolicy>, AwsError> {
+    ) -> Result<Option<IamRolePolicy>, ProviderError> {
         let found = self
             .iam()
             .await
@@ -143,7 +144,7 @@ impl Aws {
             .policy_name(&policy.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         policy.document = live_document(&policy.document, found.policy_document());
         Ok(Some(policy))
     }
@@ -154,7 +155,7 @@ impl Aws {
         name: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let iam = self.iam().await;
         if !removed.is_empty() {
             iam.untag_role()
@@ -162,7 +163,7 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             let mut request = iam.tag_role().role_name(name);
@@ -175,7 +176,7 @@ impl Aws {
                         .map_err(build_error)?,
                 );
             }
-            request.send().await.map_err(AwsError::from_sdk)?;
+            request.send().await.map_err(sdk_error)?;
         }
         Ok(())
     }
@@ -285,14 +286,14 @@ fn normalized(document: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-pub(super) fn build_error(error: impl std::fmt::Display) -> AwsError {
-    AwsError::other(format!("cannot build the request: {error}"))
+pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {
+    ProviderError::other(format!("cannot build the request: {error}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::{PolicyDocument, PolicyStatement, Principal, live_document};
-    use crate::plan::value::Val;
+    use crate::model::template::Val;
 
     fn recorded() -> PolicyDocument {
         PolicyDocument {

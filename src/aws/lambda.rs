@@ -7,11 +7,12 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
 
 use super::poll::Poll;
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{LambdaFunction, LambdaPermission, Tags};
-use crate::plan::value::Val;
-use crate::state::ResourceState;
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::ResourceState;
+use crate::model::resources::{LambdaFunction, LambdaPermission, Tags};
+use crate::model::template::Val;
 
 impl Aws {
     async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
@@ -23,7 +24,7 @@ impl Aws {
         region: &str,
         function: &LambdaFunction,
         zip: &[u8],
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let client = self.lambda(region).await;
         let mut request = client
             .create_function()
@@ -42,7 +43,7 @@ impl Aws {
         let created = match request.send().await {
             Ok(created) => created,
             Err(error) => {
-                let error = AwsError::from_sdk(error);
+                let error = sdk_error(error);
                 if error.code.as_deref() != Some("ResourceConflictException")
                     || error.message.contains("in progress")
                 {
@@ -69,13 +70,13 @@ impl Aws {
         &self,
         client: &aws_sdk_lambda::Client,
         name: &str,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let found = client
             .get_function_configuration()
             .function_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(name)
             .with("arn", found.function_arn.unwrap_or_default())
             .with("version", found.version.unwrap_or_default())
@@ -89,7 +90,7 @@ impl Aws {
         region: &str,
         mut function: LambdaFunction,
         old: &ResourceState,
-    ) -> Result<Option<LambdaFunction>, AwsError> {
+    ) -> Result<Option<LambdaFunction>, ProviderError> {
         let found = self
             .lambda(region)
             .await
@@ -97,7 +98,7 @@ impl Aws {
             .function_name(&function.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         if let Some(runtime) = found.runtime() {
             function.runtime = runtime.as_str().to_string();
         }
@@ -137,7 +138,7 @@ impl Aws {
 
     /// Lambda takes one change at a time: wait until the function is Active
     /// and its last update has finished.
-    async fn wait_function(&self, client: &aws_sdk_lambda::Client, name: &str) -> Result<(), AwsError> {
+    async fn wait_function(&self, client: &aws_sdk_lambda::Client, name: &str) -> Result<(), ProviderError> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
         let mut poll = Poll::new();
         loop {
@@ -146,11 +147,11 @@ impl Aws {
                 .function_name(name)
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             let active = !matches!(found.state(), Some(State::Pending));
             let settled = !matches!(found.last_update_status(), Some(LastUpdateStatus::InProgress));
             if let Some(State::Failed) = found.state() {
-                return Err(AwsError::other(format!(
+                return Err(ProviderError::other(format!(
                     "function {name} failed: {}",
                     found.state_reason().unwrap_or("no reason given")
                 )));
@@ -159,7 +160,7 @@ impl Aws {
                 return Ok(());
             }
             if tokio::time::Instant::now() > deadline {
-                return Err(AwsError::other(format!("function {name} did not settle")));
+                return Err(ProviderError::other(format!("function {name} did not settle")));
             }
             poll.wait().await;
         }
@@ -173,7 +174,7 @@ impl Aws {
         function: &LambdaFunction,
         before: Option<&LambdaFunction>,
         zip: &[u8],
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let client = self.lambda(region).await;
         self.wait_function(&client, &function.name).await?;
         client
@@ -187,7 +188,7 @@ impl Aws {
             .environment(environment(function))
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         self.wait_function(&client, &function.name).await?;
         let code_changed = before.is_none_or(|before| {
             function.code != before.code || function.architecture != before.architecture
@@ -200,20 +201,20 @@ impl Aws {
                 .architectures(Architecture::from(function.architecture.as_str()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             self.wait_function(&client, &function.name).await?;
         }
         self.function_applied(&client, &function.name).await
     }
 
-    pub(super) async fn delete_function(&self, region: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_function(&self, region: &str, name: &str) -> Result<(), ProviderError> {
         self.lambda(region)
             .await
             .delete_function()
             .function_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -221,7 +222,7 @@ impl Aws {
         &self,
         region: &str,
         permission: &LambdaPermission,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let result = self
             .lambda(region)
             .await
@@ -234,7 +235,7 @@ impl Aws {
             .send()
             .await;
         if let Err(error) = result {
-            let error = AwsError::from_sdk(error);
+            let error = sdk_error(error);
             // The statement exists already: an earlier attempt made it.
             if error.code.as_deref() != Some("ResourceConflictException")
                 || error.message.contains("in progress")
@@ -252,7 +253,7 @@ impl Aws {
         &self,
         region: &str,
         permission: &LambdaPermission,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         self.lambda(region)
             .await
             .remove_permission()
@@ -260,7 +261,7 @@ impl Aws {
             .statement_id(&permission.statement_id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -268,7 +269,7 @@ impl Aws {
         &self,
         region: &str,
         permission: &LambdaPermission,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<bool, ProviderError> {
         let policy = self
             .lambda(region)
             .await
@@ -276,7 +277,7 @@ impl Aws {
             .function_name(&permission.function)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(policy
             .policy()
             .is_some_and(|policy| policy.contains(&format!("\"{}\"", permission.statement_id))))
@@ -289,7 +290,7 @@ impl Aws {
         arn: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let client = self.lambda(region).await;
         if !removed.is_empty() {
             client
@@ -298,7 +299,7 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             client
@@ -307,7 +308,7 @@ impl Aws {
                 .set_tags(Some(tags.clone().into_iter().collect()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         Ok(())
     }

@@ -1,22 +1,26 @@
 //! CloudWatch Logs: log groups with retention.
 
-use super::provider::Applied;
-use super::{Aws, AwsError};
-use crate::plan::resources::{LogGroup, Tags};
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{LogGroup, Tags};
 
 impl Aws {
     async fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
         aws_sdk_cloudwatchlogs::Client::new(&self.config(region).await)
     }
 
-    pub(super) async fn create_log_group(&self, region: &str, group: &LogGroup) -> Result<Applied, AwsError> {
+    pub(super) async fn create_log_group(
+        &self,
+        region: &str,
+        group: &LogGroup,
+    ) -> Result<Applied, ProviderError> {
         let client = self.logs(region).await;
         let mut request = client.create_log_group().log_group_name(&group.name);
         for (key, value) in &group.tags {
             request = request.tags(key, value);
         }
         if let Err(error) = request.send().await {
-            let error = AwsError::from_sdk(error);
+            let error = sdk_error(error);
             if error.code.as_deref() != Some("ResourceAlreadyExistsException") {
                 return Err(error);
             }
@@ -29,7 +33,7 @@ impl Aws {
         &self,
         client: &aws_sdk_cloudwatchlogs::Client,
         group: &LogGroup,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         match group.retention_days {
             Some(days) => {
                 client
@@ -38,7 +42,7 @@ impl Aws {
                     .retention_in_days(days as i32)
                     .send()
                     .await
-                    .map_err(AwsError::from_sdk)?;
+                    .map_err(sdk_error)?;
             }
             None => {
                 client
@@ -46,26 +50,30 @@ impl Aws {
                     .log_group_name(&group.name)
                     .send()
                     .await
-                    .map_err(AwsError::from_sdk)?;
+                    .map_err(sdk_error)?;
             }
         }
         Ok(())
     }
 
-    pub(super) async fn update_log_group(&self, region: &str, group: &LogGroup) -> Result<Applied, AwsError> {
+    pub(super) async fn update_log_group(
+        &self,
+        region: &str,
+        group: &LogGroup,
+    ) -> Result<Applied, ProviderError> {
         let client = self.logs(region).await;
         self.retention(&client, group).await?;
         Ok(Applied::new(&group.name))
     }
 
-    pub(super) async fn delete_log_group(&self, region: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_log_group(&self, region: &str, name: &str) -> Result<(), ProviderError> {
         self.logs(region)
             .await
             .delete_log_group()
             .log_group_name(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -74,7 +82,7 @@ impl Aws {
         &self,
         region: &str,
         mut group: LogGroup,
-    ) -> Result<Option<LogGroup>, AwsError> {
+    ) -> Result<Option<LogGroup>, ProviderError> {
         let found = self
             .logs(region)
             .await
@@ -82,7 +90,7 @@ impl Aws {
             .log_group_name_prefix(&group.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(live) = found
             .log_groups()
             .iter()
@@ -102,21 +110,21 @@ impl Aws {
         name: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let client = self.logs(region).await;
         let found = client
             .describe_log_groups()
             .log_group_name_prefix(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let arn = found
             .log_groups()
             .iter()
             .find(|group| group.log_group_name() == Some(name))
             .and_then(|group| group.arn())
             .map(|arn| arn.trim_end_matches(":*").to_string())
-            .ok_or_else(|| AwsError::other(format!("log group {name} has no ARN")))?;
+            .ok_or_else(|| ProviderError::other(format!("log group {name} has no ARN")))?;
         if !removed.is_empty() {
             client
                 .untag_resource()
@@ -124,7 +132,7 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             client
@@ -133,7 +141,7 @@ impl Aws {
                 .set_tags(Some(tags.clone().into_iter().collect()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Everything that talks to AWS: one file per service, each creating,
-//! updating, deleting and looking up the resource types of the plan. This is
-//! the only module that uses the `aws_sdk_*` crates.
+//! updating, deleting and looking up the resource types of the catalog
+//! (`model::resources`), and `Aws`, the `model::Provider` they make up. This
+//! is the only module that uses the `aws_sdk_*` crates.
 
 mod apigateway;
 mod aws_error;
@@ -15,8 +16,8 @@ mod route53;
 mod s3;
 mod sns;
 
-pub use aws_error::{AwsError, ErrorKind};
-pub use provider::{Applied, Provider};
+use crate::model::ProviderError;
+use aws_error::sdk_error;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -69,16 +70,12 @@ impl Aws {
     }
 
     /// The account the credentials belong to.
-    pub async fn account_id(&self) -> Result<String, AwsError> {
+    async fn caller_account(&self) -> Result<String, ProviderError> {
         let sts = aws_sdk_sts::Client::new(&self.config("us-east-1").await);
-        let identity = sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
+        let identity = sts.get_caller_identity().send().await.map_err(sdk_error)?;
         identity
             .account
-            .ok_or_else(|| AwsError::other("STS returned no account id"))
+            .ok_or_else(|| ProviderError::other("STS returned no account id"))
     }
 }
 

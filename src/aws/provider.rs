@@ -1,60 +1,13 @@
 //! One entry point per operation, dispatching on the resource type to the
 //! service files. Attributes arrive resolved: every `Val` is known.
 
-use std::collections::BTreeMap;
-
-use super::{Aws, AwsError, GLOBAL_REGION};
+use super::{Aws, GLOBAL_REGION};
 use aws_sdk_route53::types::TagResourceType;
 
-use crate::plan::resources::{Attributes, Resource, Tags};
-use crate::plan::value::Val;
-use crate::state::ResourceState;
-
-/// What AWS said about a resource it created or updated.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Applied {
-    pub physical_id: String,
-    /// Outputs others read (ARNs, ids), and what deleting it later needs.
-    pub outputs: BTreeMap<String, String>,
-}
-
-impl Applied {
-    pub fn new(physical_id: impl Into<String>) -> Applied {
-        Applied {
-            physical_id: physical_id.into(),
-            outputs: BTreeMap::new(),
-        }
-    }
-
-    pub fn with(mut self, key: &str, value: impl Into<String>) -> Applied {
-        self.outputs.insert(key.to_string(), value.into());
-        self
-    }
-}
-
-/// Creates, updates, deletes and looks up resources.
-pub trait Provider {
-    fn create(
-        &self,
-        resource: &Resource,
-        code: Option<&[u8]>,
-    ) -> impl Future<Output = Result<Applied, AwsError>> + Send;
-    fn update(
-        &self,
-        resource: &Resource,
-        old: &ResourceState,
-        code: Option<&[u8]>,
-    ) -> impl Future<Output = Result<Applied, AwsError>> + Send;
-    fn delete(&self, old: &ResourceState) -> impl Future<Output = Result<(), AwsError>> + Send;
-    /// The resource as AWS has it now: `recorded` (its attributes as last
-    /// applied, resolved) with every setting that can be read back replaced
-    /// by its live value; `None` when it no longer exists.
-    fn read(
-        &self,
-        old: &ResourceState,
-        recorded: Attributes,
-    ) -> impl Future<Output = Result<Option<Attributes>, AwsError>> + Send;
-}
+use crate::model::ResourceState;
+use crate::model::resources::{Attributes, Resource, Tags};
+use crate::model::template::Val;
+use crate::model::{Applied, Provider, ProviderError};
 
 /// The text of a resolved value.
 pub(super) fn text(value: &Val) -> String {
@@ -64,13 +17,13 @@ pub(super) fn text(value: &Val) -> String {
     }
 }
 
-pub(super) fn region_of(resource_region: Option<&crate::check::topology::Region>) -> &str {
+pub(super) fn region_of(resource_region: Option<&crate::model::Region>) -> &str {
     resource_region.map_or(GLOBAL_REGION, |r| r.0.as_str())
 }
 
 /// The typed attributes recorded in state.
-pub(super) fn recorded(old: &ResourceState) -> Result<Attributes, AwsError> {
-    old.typed_attributes().map_err(AwsError::other)
+pub(super) fn recorded(old: &ResourceState) -> Result<Attributes, ProviderError> {
+    old.typed_attributes().map_err(ProviderError::other)
 }
 
 /// A resource's tags, for the types that have them.
@@ -102,7 +55,7 @@ impl Aws {
         previous: &Attributes,
         old: &ResourceState,
         applied: &Applied,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let (Some(tags), Some(before)) = (tags_of(desired), tags_of(previous)) else {
             return Ok(());
         };
@@ -151,7 +104,7 @@ fn kept(exists: bool, attributes: Attributes) -> Option<Attributes> {
 }
 
 impl Provider for Aws {
-    async fn create(&self, resource: &Resource, code: Option<&[u8]>) -> Result<Applied, AwsError> {
+    async fn create(&self, resource: &Resource, code: Option<&[u8]>) -> Result<Applied, ProviderError> {
         let region = region_of(resource.region.as_ref());
         match &resource.attributes {
             Attributes::IamRole(role) => self.create_role(role).await,
@@ -185,7 +138,7 @@ impl Provider for Aws {
         resource: &Resource,
         old: &ResourceState,
         code: Option<&[u8]>,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let region = region_of(resource.region.as_ref());
         let previous = recorded(old)?;
         let unchanged = || Applied {
@@ -217,7 +170,7 @@ impl Provider for Aws {
         Ok(applied)
     }
 
-    async fn delete(&self, old: &ResourceState) -> Result<(), AwsError> {
+    async fn delete(&self, old: &ResourceState) -> Result<(), ProviderError> {
         let region = region_of(old.region.as_ref());
         let result = match recorded(old)? {
             Attributes::IamRole(role) => self.delete_role(&role.name).await,
@@ -252,7 +205,15 @@ impl Provider for Aws {
         }
     }
 
-    async fn read(&self, old: &ResourceState, recorded: Attributes) -> Result<Option<Attributes>, AwsError> {
+    async fn account_id(&self) -> Result<String, ProviderError> {
+        self.caller_account().await
+    }
+
+    async fn read(
+        &self,
+        old: &ResourceState,
+        recorded: Attributes,
+    ) -> Result<Option<Attributes>, ProviderError> {
         use Attributes as A;
         let region = region_of(old.region.as_ref());
         let result = match recorded {

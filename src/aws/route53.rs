@@ -6,11 +6,12 @@ use aws_sdk_route53::types::{
 };
 
 use super::iam::build_error;
-use super::provider::{Applied, text};
-use super::{Aws, AwsError, GLOBAL_REGION};
-use crate::plan::resources::{DnsRecord, HealthCheck, HostedZone};
-use crate::plan::value::Val;
-use crate::state::ResourceState;
+use super::provider::text;
+use super::{Aws, GLOBAL_REGION, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::ResourceState;
+use crate::model::resources::{DnsRecord, HealthCheck, HostedZone};
+use crate::model::template::Val;
 
 /// Route 53 ids come back as `/hostedzone/Z123`; ARNs and calls use `Z123`.
 fn bare(id: &str) -> String {
@@ -36,9 +37,9 @@ impl Aws {
         &self,
         kind: TagResourceType,
         id: &str,
-        tags: &crate::plan::resources::Tags,
+        tags: &crate::model::resources::Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         if tags.is_empty() && removed.is_empty() {
             return Ok(());
         }
@@ -54,11 +55,11 @@ impl Aws {
         for key in removed {
             request = request.remove_tag_keys(key);
         }
-        request.send().await.map_err(AwsError::from_sdk)?;
+        request.send().await.map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn create_zone(&self, zone: &HostedZone) -> Result<Applied, AwsError> {
+    pub(super) async fn create_zone(&self, zone: &HostedZone) -> Result<Applied, ProviderError> {
         let created = self
             .route53()
             .await
@@ -72,7 +73,7 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let id = bare(created.hosted_zone.as_ref().map(|z| z.id()).unwrap_or_default());
         let servers = created
             .delegation_set
@@ -85,29 +86,29 @@ impl Aws {
             .with("name_servers", servers))
     }
 
-    pub(super) async fn delete_zone(&self, id: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_zone(&self, id: &str) -> Result<(), ProviderError> {
         self.route53()
             .await
             .delete_hosted_zone()
             .id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn zone_exists(&self, id: &str) -> Result<bool, AwsError> {
+    pub(super) async fn zone_exists(&self, id: &str) -> Result<bool, ProviderError> {
         self.route53()
             .await
             .get_hosted_zone()
             .id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(true)
     }
 
-    pub(super) async fn create_health_check(&self, check: &HealthCheck) -> Result<Applied, AwsError> {
+    pub(super) async fn create_health_check(&self, check: &HealthCheck) -> Result<Applied, ProviderError> {
         let mut config = HealthCheckConfig::builder()
             .r#type(HealthCheckType::from(check.check_type.as_str()))
             .fully_qualified_domain_name(text(&check.fqdn))
@@ -125,7 +126,7 @@ impl Aws {
             .health_check_config(config.build().map_err(build_error)?)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let id = created.health_check.map(|c| c.id).unwrap_or_default();
         self.tag(TagResourceType::Healthcheck, &id, &check.tags, &[])
             .await?;
@@ -136,7 +137,7 @@ impl Aws {
         &self,
         check: &HealthCheck,
         old: &ResourceState,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let mut request = self
             .route53()
             .await
@@ -148,21 +149,21 @@ impl Aws {
         if let Some(path) = &check.resource_path {
             request = request.resource_path(path);
         }
-        request.send().await.map_err(AwsError::from_sdk)?;
+        request.send().await.map_err(sdk_error)?;
         Ok(Applied {
             physical_id: old.physical_id.clone(),
             outputs: old.outputs.clone(),
         })
     }
 
-    pub(super) async fn delete_health_check(&self, id: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_health_check(&self, id: &str) -> Result<(), ProviderError> {
         self.route53()
             .await
             .delete_health_check()
             .health_check_id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -171,7 +172,7 @@ impl Aws {
         &self,
         mut check: HealthCheck,
         id: &str,
-    ) -> Result<Option<HealthCheck>, AwsError> {
+    ) -> Result<Option<HealthCheck>, ProviderError> {
         let found = self
             .route53()
             .await
@@ -179,7 +180,7 @@ impl Aws {
             .health_check_id(id)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(config) = found.health_check().and_then(|c| c.health_check_config()) else {
             return Ok(None);
         };
@@ -204,7 +205,7 @@ impl Aws {
         record: &DnsRecord,
         value: &str,
         health_check: Option<&str>,
-    ) -> Result<ResourceRecordSet, AwsError> {
+    ) -> Result<ResourceRecordSet, ProviderError> {
         let mut set = ResourceRecordSet::builder()
             .name(&record.name)
             .r#type(RrType::from(record.record_type.as_str()))
@@ -228,7 +229,7 @@ impl Aws {
         zone: &str,
         action: ChangeAction,
         set: ResourceRecordSet,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         self.route53()
             .await
             .change_resource_record_sets()
@@ -247,11 +248,11 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn upsert_record(&self, record: &DnsRecord) -> Result<Applied, AwsError> {
+    pub(super) async fn upsert_record(&self, record: &DnsRecord) -> Result<Applied, ProviderError> {
         let (zone, value) = (text(&record.zone), text(&record.value));
         let health_check = record.health_check.as_ref().map(text);
         self.change_record(
@@ -273,7 +274,7 @@ impl Aws {
         &self,
         record: &DnsRecord,
         old: &ResourceState,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let get = |key: &str| old.outputs.get(key).cloned().unwrap_or_default();
         let set = Self::record_set(record, &get("value"), Some(&get("health_check")))?;
         let result = self.change_record(&get("zone"), ChangeAction::Delete, set).await;
@@ -294,7 +295,7 @@ impl Aws {
         &self,
         mut record: DnsRecord,
         old: &ResourceState,
-    ) -> Result<Option<DnsRecord>, AwsError> {
+    ) -> Result<Option<DnsRecord>, ProviderError> {
         let zone = old.outputs.get("zone").cloned().unwrap_or_default();
         let listed = self
             .route53()
@@ -304,7 +305,7 @@ impl Aws {
             .start_record_name(&record.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let wanted = record.name.trim_end_matches('.');
         let Some(set) = listed.resource_record_sets().iter().find(|set| {
             set.name().trim_end_matches('.') == wanted

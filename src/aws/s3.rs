@@ -12,10 +12,11 @@ use aws_sdk_s3::types::{
 };
 
 use super::iam::build_error;
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{ReplicationRule as PlannedRule, S3Bucket, S3Replication};
-use crate::plan::value::Val;
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{ReplicationRule as PlannedRule, S3Bucket, S3Replication};
+use crate::model::template::Val;
 
 impl Aws {
     async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
@@ -25,7 +26,11 @@ impl Aws {
         aws_sdk_s3::Client::from_conf(config)
     }
 
-    pub(super) async fn create_bucket(&self, region: &str, bucket: &S3Bucket) -> Result<Applied, AwsError> {
+    pub(super) async fn create_bucket(
+        &self,
+        region: &str,
+        bucket: &S3Bucket,
+    ) -> Result<Applied, ProviderError> {
         let client = self.s3(region).await;
         let mut request = client.create_bucket().bucket(&bucket.name);
         // us-east-1 is the default location and must not be named.
@@ -37,7 +42,7 @@ impl Aws {
             );
         }
         if let Err(error) = request.send().await {
-            let error = AwsError::from_sdk(error);
+            let error = sdk_error(error);
             if error.code.as_deref() != Some("BucketAlreadyOwnedByYou") {
                 return Err(error);
             }
@@ -50,7 +55,7 @@ impl Aws {
         &self,
         region: &str,
         bucket: &S3Bucket,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let client = self.s3(region).await;
         let status = if bucket.versioning {
             BucketVersioningStatus::Enabled
@@ -63,7 +68,7 @@ impl Aws {
             .versioning_configuration(VersioningConfiguration::builder().status(status).build())
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let rule = ServerSideEncryptionRule::builder()
             .apply_server_side_encryption_by_default(
                 ServerSideEncryptionByDefault::builder()
@@ -83,7 +88,7 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let block = bucket.block_public_access;
         client
             .put_public_access_block()
@@ -98,7 +103,7 @@ impl Aws {
             )
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let mut tagging = Tagging::builder();
         for (key, value) in &bucket.tags {
             tagging = tagging.tag_set(
@@ -115,11 +120,11 @@ impl Aws {
             .tagging(tagging.build().map_err(build_error)?)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(&bucket.name).with("arn", format!("arn:aws:s3:::{}", bucket.name)))
     }
 
-    pub(super) async fn delete_bucket(&self, region: &str, name: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_bucket(&self, region: &str, name: &str) -> Result<(), ProviderError> {
         let client = self.s3(region).await;
         // Every version and delete marker must go before the bucket can.
         loop {
@@ -129,7 +134,7 @@ impl Aws {
                 .max_keys(1000)
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
             let mut objects = Vec::new();
             for version in listed.versions() {
                 objects.push(identifier(version.key(), version.version_id())?);
@@ -152,18 +157,18 @@ impl Aws {
                 )
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         client
             .delete_bucket()
             .bucket(name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn bucket_exists(&self, region: &str, name: &str) -> Result<bool, AwsError> {
+    pub(super) async fn bucket_exists(&self, region: &str, name: &str) -> Result<bool, ProviderError> {
         match self.s3(region).await.head_bucket().bucket(name).send().await {
             Ok(_) => Ok(true),
             Err(error) => {
@@ -171,7 +176,7 @@ impl Aws {
                 if error.raw_response().is_some_and(|r| r.status().as_u16() == 404) {
                     return Ok(false);
                 }
-                Err(AwsError::from_sdk(error))
+                Err(sdk_error(error))
             }
         }
     }
@@ -180,7 +185,7 @@ impl Aws {
         &self,
         region: &str,
         replication: &S3Replication,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let mut configuration = ReplicationConfiguration::builder().role(text(&replication.role));
         for rule in &replication.rules {
             let mut destination = Destination::builder().bucket(text(&rule.destination_bucket));
@@ -233,18 +238,18 @@ impl Aws {
             .replication_configuration(configuration.build().map_err(build_error)?)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(Applied::new(&replication.bucket))
     }
 
-    pub(super) async fn delete_replication(&self, region: &str, bucket: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_replication(&self, region: &str, bucket: &str) -> Result<(), ProviderError> {
         self.s3(region)
             .await
             .delete_bucket_replication()
             .bucket(bucket)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -253,7 +258,7 @@ impl Aws {
         &self,
         region: &str,
         mut bucket: S3Bucket,
-    ) -> Result<Option<S3Bucket>, AwsError> {
+    ) -> Result<Option<S3Bucket>, ProviderError> {
         if !self.bucket_exists(region, &bucket.name).await? {
             return Ok(None);
         }
@@ -263,7 +268,7 @@ impl Aws {
             .bucket(&bucket.name)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         bucket.versioning = versioning.status() == Some(&BucketVersioningStatus::Enabled);
         match client.get_bucket_encryption().bucket(&bucket.name).send().await {
             Ok(found) => {
@@ -275,7 +280,7 @@ impl Aws {
                     .unwrap_or_default();
             }
             Err(error) => {
-                let error = AwsError::from_sdk(error);
+                let error = sdk_error(error);
                 if error.code.as_deref() != Some("ServerSideEncryptionConfigurationNotFoundError") {
                     return Err(error);
                 }
@@ -291,7 +296,7 @@ impl Aws {
                     && block.restrict_public_buckets() == Some(true)
             }),
             Err(error) => {
-                let error = AwsError::from_sdk(error);
+                let error = sdk_error(error);
                 if error.code.as_deref() != Some("NoSuchPublicAccessBlockConfiguration") {
                     return Err(error);
                 }
@@ -306,7 +311,7 @@ impl Aws {
         &self,
         region: &str,
         mut replication: S3Replication,
-    ) -> Result<Option<S3Replication>, AwsError> {
+    ) -> Result<Option<S3Replication>, ProviderError> {
         let found = self
             .s3(region)
             .await
@@ -314,7 +319,7 @@ impl Aws {
             .bucket(&replication.bucket)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let Some(configuration) = found.replication_configuration() else {
             return Ok(None);
         };
@@ -349,7 +354,7 @@ impl Aws {
     }
 }
 
-fn identifier(key: Option<&str>, version: Option<&str>) -> Result<ObjectIdentifier, AwsError> {
+fn identifier(key: Option<&str>, version: Option<&str>) -> Result<ObjectIdentifier, ProviderError> {
     let mut identifier = ObjectIdentifier::builder().key(key.unwrap_or_default());
     if let Some(version) = version {
         identifier = identifier.version_id(version);

@@ -3,16 +3,21 @@
 use aws_sdk_sns::types::Tag;
 
 use super::iam::build_error;
-use super::provider::{Applied, text};
-use super::{Aws, AwsError};
-use crate::plan::resources::{SnsSubscription, SnsTopic, Tags};
+use super::provider::text;
+use super::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::resources::{SnsSubscription, SnsTopic, Tags};
 
 impl Aws {
     async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
         aws_sdk_sns::Client::new(&self.config(region).await)
     }
 
-    pub(super) async fn create_topic(&self, region: &str, topic: &SnsTopic) -> Result<Applied, AwsError> {
+    pub(super) async fn create_topic(
+        &self,
+        region: &str,
+        topic: &SnsTopic,
+    ) -> Result<Applied, ProviderError> {
         let mut request = self.sns(region).await.create_topic().name(&topic.name);
         for (key, value) in &topic.tags {
             request = request.tags(
@@ -24,7 +29,7 @@ impl Aws {
             );
         }
         // CreateTopic returns the existing topic for an existing name.
-        let created = request.send().await.map_err(AwsError::from_sdk)?;
+        let created = request.send().await.map_err(sdk_error)?;
         let arn = created.topic_arn.unwrap_or_default();
         Ok(Applied::new(&arn).with("arn", arn.clone()))
     }
@@ -36,7 +41,7 @@ impl Aws {
         arn: &str,
         tags: &Tags,
         removed: &[String],
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), ProviderError> {
         let client = self.sns(region).await;
         if !removed.is_empty() {
             client
@@ -45,7 +50,7 @@ impl Aws {
                 .set_tag_keys(Some(removed.to_vec()))
                 .send()
                 .await
-                .map_err(AwsError::from_sdk)?;
+                .map_err(sdk_error)?;
         }
         if !tags.is_empty() {
             let mut request = client.tag_resource().resource_arn(arn);
@@ -58,30 +63,30 @@ impl Aws {
                         .map_err(build_error)?,
                 );
             }
-            request.send().await.map_err(AwsError::from_sdk)?;
+            request.send().await.map_err(sdk_error)?;
         }
         Ok(())
     }
 
-    pub(super) async fn delete_topic(&self, region: &str, arn: &str) -> Result<(), AwsError> {
+    pub(super) async fn delete_topic(&self, region: &str, arn: &str) -> Result<(), ProviderError> {
         self.sns(region)
             .await
             .delete_topic()
             .topic_arn(arn)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
-    pub(super) async fn topic_exists(&self, region: &str, arn: &str) -> Result<bool, AwsError> {
+    pub(super) async fn topic_exists(&self, region: &str, arn: &str) -> Result<bool, ProviderError> {
         self.sns(region)
             .await
             .get_topic_attributes()
             .topic_arn(arn)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(true)
     }
 
@@ -89,7 +94,7 @@ impl Aws {
         &self,
         region: &str,
         subscription: &SnsSubscription,
-    ) -> Result<Applied, AwsError> {
+    ) -> Result<Applied, ProviderError> {
         let created = self
             .sns(region)
             .await
@@ -100,19 +105,19 @@ impl Aws {
             .return_subscription_arn(true)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         let arn = created.subscription_arn.unwrap_or_default();
         Ok(Applied::new(&arn).with("arn", arn.clone()))
     }
 
-    pub(super) async fn unsubscribe(&self, region: &str, arn: &str) -> Result<(), AwsError> {
+    pub(super) async fn unsubscribe(&self, region: &str, arn: &str) -> Result<(), ProviderError> {
         self.sns(region)
             .await
             .unsubscribe()
             .subscription_arn(arn)
             .send()
             .await
-            .map_err(AwsError::from_sdk)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 }

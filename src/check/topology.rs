@@ -9,20 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::model::Region;
 use crate::source::Span;
 
 pub type Seconds = u64;
-
-/// An AWS region code such as `us-east-1`, known to exist.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Region(pub String);
-
-impl std::fmt::Display for Region {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A value with the span it came from; serialized as the bare value.
 #[derive(Debug, Clone, PartialEq)]

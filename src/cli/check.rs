@@ -3,13 +3,14 @@
 use std::io::Write;
 
 use super::args::{CheckArgs, Format};
+use super::cli_error::CliError;
 use super::load::load;
 use super::{Outcome, Terminal};
 use crate::check::recovery::human;
 use crate::check::{ProcessEnvironment, Topology};
 use crate::diagnostic::{Severity, render_json, render_terminal};
 
-pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
+pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut failed = false;
     let mut json = Vec::new();
     let mut stdout = std::io::stdout().lock();
@@ -51,7 +52,7 @@ pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
                 } else {
                     summary
                 };
-                let _ = writeln!(stdout, "{summary}");
+                writeln!(stdout, "{summary}")?;
                 // Verdicts are shown when the analysis saw the whole file: other
                 // errors may have left a failover or store out of it.
                 let only_objective_errors = loaded
@@ -82,17 +83,17 @@ pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Outcome {
     }
     if args.format == Format::Json {
         let document = serde_json::json!({ "diagnostics": json });
-        let _ = writeln!(
+        writeln!(
             stdout,
             "{}",
             serde_json::to_string_pretty(&document).unwrap_or_default()
-        );
+        )?;
     }
-    if failed {
+    Ok(if failed {
         Outcome::Failure
     } else {
         Outcome::Success
-    }
+    })
 }
 
 const OBJECTIVE_CODES: [&str; 3] = [

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::args::ExplainArgs;
+use super::cli_error::CliError;
 use super::load::load;
 use super::{Outcome, Terminal};
 use crate::check::ProcessEnvironment;
@@ -11,12 +12,12 @@ use crate::check::recovery::{Objective, Origin, Recovery, RpoBound, human};
 use crate::diagnostic::{Severity, render_terminal};
 use crate::source::{SourceFile, Span};
 
-pub(crate) fn run(args: &ExplainArgs, terminal: &Terminal) -> Outcome {
+pub(crate) fn run(args: &ExplainArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let loaded = match load(&args.file, &ProcessEnvironment) {
         Ok(loaded) => loaded,
         Err(message) => {
             terminal.error(&message);
-            return Outcome::Failure;
+            return Ok(Outcome::Failure);
         }
     };
     let recovery = loaded
@@ -32,7 +33,7 @@ pub(crate) fn run(args: &ExplainArgs, terminal: &Terminal) -> Outcome {
             "{}: cannot explain a file with errors",
             loaded.source.name
         ));
-        return Outcome::Failure;
+        return Ok(Outcome::Failure);
     };
     // Errors that are not about objectives stop nothing here: the derivation
     // is what the user asked for. Objectives not met make the exit status 1.
@@ -43,12 +44,12 @@ pub(crate) fn run(args: &ExplainArgs, terminal: &Terminal) -> Outcome {
     } else {
         text(&loaded.source, recovery)
     };
-    let _ = writeln!(stdout, "{text}");
-    if failed {
+    writeln!(stdout, "{text}")?;
+    Ok(if failed {
         Outcome::Failure
     } else {
         Outcome::Success
-    }
+    })
 }
 
 fn location(source: &SourceFile, span: Span) -> String {

@@ -1,13 +1,17 @@
 //! `drx fmt`: rewrite files in the canonical layout.
 
+use std::io::Write;
+
 use super::args::FmtArgs;
+use super::cli_error::CliError;
 use super::load::read;
 use super::{Outcome, Terminal};
 use crate::diagnostic::{Diagnostic, render_terminal};
 use crate::syntax;
 
-pub(crate) fn run(args: &FmtArgs, terminal: &Terminal) -> Outcome {
+pub(crate) fn run(args: &FmtArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
     for path in &args.files {
         let source = match read(path) {
             Ok(source) => source,
@@ -33,7 +37,7 @@ pub(crate) fn run(args: &FmtArgs, terminal: &Terminal) -> Outcome {
             continue;
         }
         if args.check {
-            println!("{}: not formatted", source.name);
+            writeln!(stdout, "{}: not formatted", source.name)?;
             failed = true;
             continue;
         }
@@ -42,7 +46,7 @@ pub(crate) fn run(args: &FmtArgs, terminal: &Terminal) -> Outcome {
         let temporary = path.with_extension("drx.fmt-tmp");
         let written = std::fs::write(&temporary, &formatted).and_then(|()| std::fs::rename(&temporary, path));
         match written {
-            Ok(()) => println!("{}: formatted", source.name),
+            Ok(()) => writeln!(stdout, "{}: formatted", source.name)?,
             Err(error) => {
                 let _ = std::fs::remove_file(&temporary);
                 terminal.error(&format!("cannot write {}: {error}", path.display()));
@@ -50,9 +54,9 @@ pub(crate) fn run(args: &FmtArgs, terminal: &Terminal) -> Outcome {
             }
         }
     }
-    if failed {
+    Ok(if failed {
         Outcome::Failure
     } else {
         Outcome::Success
-    }
+    })
 }

@@ -3,10 +3,12 @@
 mod apply;
 mod args;
 mod check;
+mod cli_error;
 mod explain;
 mod fmt;
 mod load;
 mod plan;
+mod prepare;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -16,6 +18,7 @@ use clap::Parser;
 
 use crate::diagnostic::ColorChoice;
 use args::{Cli, Color, Command};
+use cli_error::CliError;
 
 /// How a command ended; mapped to an exit code in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +69,12 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Output(args) => apply::run_output(args, &terminal),
     };
     match outcome {
-        Outcome::Success => ExitCode::SUCCESS,
-        Outcome::Failure => ExitCode::FAILURE,
-        Outcome::Changes => ExitCode::from(2),
+        Ok(Outcome::Success) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) | Err(CliError::Reported) => ExitCode::FAILURE,
+        Ok(Outcome::Changes) => ExitCode::from(2),
+        Err(CliError::Message(message)) => {
+            terminal.error(&message);
+            ExitCode::FAILURE
+        }
     }
 }

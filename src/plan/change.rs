@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resources::ResourceType;
-use crate::check::topology::Region;
+use crate::model::Region;
+use crate::model::resources::ResourceType;
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

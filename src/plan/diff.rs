@@ -7,10 +7,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::change::{Action, AttributeChange, Change};
-use super::graph::Graph;
-use super::resources::Resource;
-use super::value::references_in;
-use crate::state::{ResourceState, State};
+use crate::model::Graph;
+use crate::model::ResourceState;
+use crate::model::resources::Resource;
+use crate::model::template::references_in;
+use crate::state::State;
 
 /// `attributes` and `dependencies` are those of `resources`, by index.
 pub(super) fn diff(

@@ -5,16 +5,13 @@
 
 mod change;
 mod diff;
-mod graph;
 mod lower;
 mod plan_error;
 pub mod render;
-pub mod resources;
 mod saved_plan;
-pub mod value;
 
+use crate::model::Graph;
 pub use change::{Action, AttributeChange, Change, Summary};
-pub use graph::Graph;
 pub use lower::{Desired, StackOutput, StackOutputValue, address, lower};
 pub use plan_error::PlanError;
 pub use saved_plan::{SavedPlan, StalePlan};
@@ -106,7 +103,11 @@ pub fn destroy_plan(stack: &str, state: &State) -> Plan {
 
 /// Plans `topology` (from a file in `base`) against `state`.
 pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
-    let desired = lower(topology, base)?;
+    plan_desired(&stack_name(topology), lower(topology, base)?, state)
+}
+
+/// Plans the resources of `desired` for `stack` against `state`.
+pub fn plan_desired(stack: &str, desired: Desired, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
     // Each resource's attributes as JSON, computed once: the graph reads the
     // references in them and the diff compares them with state.
     let attributes: Vec<serde_json::Value> =
@@ -125,7 +126,8 @@ pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<P
             .map(|(r, d)| (r.address.as_str(), d.clone())),
     );
     if let Some(cycle) = graph.find_cycle() {
-        let resources: Vec<&resources::Resource> = cycle.iter().map(|&i| &desired.resources[i]).collect();
+        let resources: Vec<&crate::model::resources::Resource> =
+            cycle.iter().map(|&i| &desired.resources[i]).collect();
         return Err(vec![PlanError::DependencyCycle {
             cycle: resources.iter().map(|r| r.address.clone()).collect(),
             spans: resources.iter().map(|r| r.span).collect(),
@@ -133,7 +135,7 @@ pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<P
     }
     let changes = diff::diff(&desired.resources, attributes, dependencies, &graph, state);
     Ok(Plan {
-        stack: stack_name(topology),
+        stack: stack.to_string(),
         desired,
         changes,
         state: state.map(|state| StateVersion {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{FORMAT_VERSION, Lock, State, StateError};
+use super::{FORMAT_VERSION, Lock, State, StateError, StateStore};
 
 #[derive(Debug, Clone)]
 pub struct LocalBackend {
@@ -117,9 +117,25 @@ impl LocalBackend {
     }
 }
 
+impl StateStore for LocalBackend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        LocalBackend::read(self)
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        LocalBackend::write(self, state)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_local_backend_conforms() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        super::super::store::conformance(&LocalBackend::new(dir.path().join(".drx/stack.state.json")));
+    }
 
     #[test]
     fn state_round_trips_atomically_with_a_backup_and_owner_only_mode() {

@@ -7,10 +7,14 @@
 
 mod backend;
 mod lock;
+mod memory;
 mod stack_state;
 mod state_error;
+mod store;
 
 pub use backend::LocalBackend;
 pub use lock::{Lock, LockHolder};
-pub use stack_state::{FORMAT_VERSION, ResourceState, State};
+pub use memory::MemoryStore;
+pub use stack_state::{FORMAT_VERSION, State};
 pub use state_error::StateError;
+pub use store::StateStore;

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::topology::Region;
-use crate::plan::resources::ResourceType;
+use crate::model::ResourceState;
 
 /// The version of the state format this drx reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -27,35 +26,6 @@ pub struct State {
     /// Stack outputs as of the last apply.
     #[serde(default)]
     pub outputs: BTreeMap<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResourceState {
-    pub address: String,
-    #[serde(rename = "type")]
-    pub resource_type: ResourceType,
-    pub region: Option<Region>,
-    /// AWS's own id: a name, an ARN or a generated id.
-    pub physical_id: String,
-    /// The attributes as planned when last applied (references unresolved).
-    pub attributes: serde_json::Value,
-    /// What AWS returned that others read: ARNs, ids.
-    #[serde(default)]
-    pub outputs: BTreeMap<String, String>,
-    /// What it depended on, for deleting it in the right order once it is no
-    /// longer wanted.
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-}
-
-impl ResourceState {
-    /// The recorded attributes, typed.
-    pub fn typed_attributes(&self) -> Result<crate::plan::resources::Attributes, String> {
-        serde_json::from_value(
-            serde_json::json!({ "type": self.resource_type, "attributes": self.attributes }),
-        )
-        .map_err(|e| format!("state of {} is unreadable: {e}", self.address))
-    }
 }
 
 impl State {

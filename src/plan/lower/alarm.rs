@@ -2,19 +2,22 @@
 
 use std::collections::BTreeMap;
 
-use super::super::resources::{Attributes, MetricAlarm};
 use super::{Lowering, address};
 use crate::check::topology::{Alarm, Comparison, Region, ResourceKind};
-use crate::plan::value::Val;
+use crate::model::resources::{Attributes, MetricAlarm};
+use crate::model::template::Val;
 
 impl Lowering<'_> {
     pub(super) fn alarm(&mut self, alarm: &Alarm) {
         for region in &alarm.regions {
             let topic_address = address(&alarm.topic, "topic", None, Some(region));
             let topic_arn = Val::concat([
-                crate::plan::value::Part::Text(format!("arn:aws:sns:{region}:")),
-                crate::plan::value::Part::AccountId,
-                crate::plan::value::Part::Text(format!(":{}", self.service_name(&alarm.topic, Some(region)))),
+                crate::model::template::Part::Text(format!("arn:aws:sns:{region}:")),
+                crate::model::template::Part::AccountId,
+                crate::model::template::Part::Text(format!(
+                    ":{}",
+                    self.service_name(&alarm.topic, Some(region))
+                )),
             ]);
             let attributes = Attributes::MetricAlarm(MetricAlarm {
                 name: self.service_name(&alarm.name, Some(region)),

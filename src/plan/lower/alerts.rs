@@ -1,9 +1,9 @@
 //! Alerts: an SNS topic per region, with its email subscriptions.
 
-use super::super::resources::{Attributes, SnsSubscription, SnsTopic};
 use super::{Lowering, address};
 use crate::check::topology::Topic;
-use crate::plan::value::Val;
+use crate::model::resources::{Attributes, SnsSubscription, SnsTopic};
+use crate::model::template::Val;
 
 impl Lowering<'_> {
     pub(super) fn alerts(&mut self, topic: &Topic) {

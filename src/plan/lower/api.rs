@@ -4,12 +4,12 @@
 
 use sha2::{Digest, Sha256};
 
-use super::super::resources::{
-    ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, LambdaPermission, RestApi,
-};
 use super::{Lowering, address};
 use crate::check::topology::{Api, Region};
-use crate::plan::value::{Part, Val};
+use crate::model::resources::{
+    ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, LambdaPermission, RestApi,
+};
+use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
     pub(super) fn api(&mut self, api: &Api) {

@@ -1,13 +1,13 @@
 //! A bucket: one per region, and for replication the role S3 assumes, its
 //! policy and the replication configuration on the source bucket.
 
-use super::super::resources::{
+use super::{Lowering, address};
+use crate::check::topology::{Bucket, Encryption};
+use crate::model::resources::{
     Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, ReplicationRule,
     S3Bucket, S3Replication,
 };
-use super::{Lowering, address};
-use crate::check::topology::{Bucket, Encryption};
-use crate::plan::value::Val;
+use crate::model::template::Val;
 
 impl Lowering<'_> {
     pub(super) fn bucket(&mut self, bucket: &Bucket) {

@@ -1,10 +1,10 @@
 //! A failover: the hosted zone, the health check on the primary API, and the
 //! PRIMARY and SECONDARY records.
 
-use super::super::resources::{Attributes, DnsRecord, HealthCheck, HostedZone};
 use super::{Lowering, address};
 use crate::check::topology::{Failover, Protocol, Region};
-use crate::plan::value::{Part, Val};
+use crate::model::resources::{Attributes, DnsRecord, HealthCheck, HostedZone};
+use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
     pub(super) fn failover(&mut self, failover: &Failover) {

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::super::plan_error::PlanError;
-use super::super::resources::{
-    Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
-    PolicyStatement, Principal,
-};
 use super::code_hash::source_hash;
 use super::{Lowering, address};
 use crate::check::topology::{Architecture, Function, ResourceKind, TextPart};
-use crate::plan::value::{Part, Val};
+use crate::model::resources::{
+    Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
+    PolicyStatement, Principal,
+};
+use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
     pub(super) fn function(&mut self, function: &Function) {

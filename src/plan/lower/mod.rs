@@ -21,9 +21,9 @@ pub use outputs::{StackOutput, StackOutputValue};
 use std::path::Path;
 
 use super::plan_error::PlanError;
-use super::resources::{Attributes, Resource, Tags};
-use super::value::{Part, Val};
 use crate::check::topology::{AttributeRef, Region, RegionRef, ResourceKind, Text, TextPart, Topology};
+use crate::model::resources::{Attributes, Resource, Tags};
+use crate::model::template::{Part, Val};
 use crate::source::Span;
 
 /// What the topology lowers to.

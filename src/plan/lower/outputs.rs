@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Lowering;
 use crate::check::topology::{Output, OutputValue};
-use crate::plan::value::Val;
+use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackOutput {

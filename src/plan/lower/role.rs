@@ -1,11 +1,11 @@
 //! A role others assume, with exactly the grants the file lists.
 
-use super::super::resources::{
-    Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal,
-};
 use super::{Lowering, address};
 use crate::check::topology::{Grant, Region, ResourceKind, Role, Trust};
-use crate::plan::value::{Part, Val};
+use crate::model::resources::{
+    Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal,
+};
+use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
     pub(super) fn role(&mut self, role: &Role) {

@@ -1,9 +1,9 @@
 //! A table: the table in its home region and one replica per other region.
 
-use super::super::resources::{Attributes, DynamoReplica, DynamoTable, KeyAttribute};
 use super::{Lowering, address};
 use crate::check::topology::{Billing, Key, KeyType, Table};
-use crate::plan::value::Val;
+use crate::model::resources::{Attributes, DynamoReplica, DynamoTable, KeyAttribute};
+use crate::model::template::Val;
 
 fn key(key: &Key) -> KeyAttribute {
     KeyAttribute {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Tags;
-use crate::plan::value::Val;
+use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LambdaFunction {

@@ -24,7 +24,7 @@ pub use sns::{SnsSubscription, SnsTopic};
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::topology::Region;
+use crate::model::Region;
 use crate::source::Span;
 
 /// Everything drx can ask AWS to create, with its attributes.
@@ -246,7 +246,7 @@ impl Resource {
     /// `dependencies`, for a caller that already has the attributes as JSON.
     pub fn dependencies_given(&self, attributes: &serde_json::Value) -> Vec<String> {
         let mut found = Vec::new();
-        crate::plan::value::references_in(attributes, &mut found);
+        crate::model::template::references_in(attributes, &mut found);
         found.extend(self.depends_on.iter().cloned());
         found.extend(self.replaced_with.iter().cloned());
         found.sort();

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Tags;
-use crate::plan::value::Val;
+use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynamoTable {

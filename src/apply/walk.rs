@@ -1,0 +1,280 @@
+//! The walk: steps started as soon as what they wait for is done, the
+//! heaviest chains first, a bounded number at a time; a failure skips only
+//! what depends on it; state written after every operation; an interrupt
+//! stops scheduling and lets what runs finish.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::task::JoinSet;
+
+use super::packages::Packages;
+use super::record::{record, stack_outputs};
+use super::report::{ApplyReport, Event, EventKind};
+use super::resolve::Outputs;
+use super::retry::retry;
+use super::schedule::{priorities, weight_of};
+use super::steps::{Step, StepKind, steps};
+use crate::model::resources::Resource;
+use crate::model::template::names_account;
+use crate::model::{Applied, Provider, ProviderError};
+use crate::plan::Plan;
+use crate::state::{State, StateStore};
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Operations in flight at once.
+    pub parallelism: usize,
+    /// The Cargo profile function packages are built with.
+    pub cargo_profile: String,
+    /// The directory of the .drx file, where code paths start.
+    pub base: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+}
+
+pub type Listener = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// Applies `plan` through `provider`, starting from `state` and writing it
+/// to `store` after every operation, until every step is done or skipped, or
+/// `interrupt` completes. Returns the final state and what happened.
+pub async fn apply<P: Provider, S: StateStore + ?Sized>(
+    plan: &Plan,
+    mut state: State,
+    store: &S,
+    provider: Arc<P>,
+    options: &ApplyOptions,
+    listener: Listener,
+    interrupt: impl Future<Output = ()>,
+) -> (State, ApplyReport) {
+    let mut report = ApplyReport::default();
+    let steps = steps(plan, &state);
+    // A first apply learns the account while the steps that do not name it
+    // (roles' trust, tables, buckets…) already run.
+    let mut account_lookup: JoinSet<Result<String, ProviderError>> = JoinSet::new();
+    if state.account_id.is_none() {
+        let provider = provider.clone();
+        account_lookup.spawn(async move { retry(|| provider.account_id(), |_, _| {}).await });
+    }
+    let needs_account: Vec<bool> = steps
+        .iter()
+        .map(|step| {
+            step.kind
+                .desired()
+                .is_some_and(|resource| names_account(&resource.attributes.to_json()))
+        })
+        .collect();
+    let mut outputs = Outputs::of(&state);
+    let packages = Packages::start(&steps, &options.base, &options.cargo_profile);
+    let priority = priorities(
+        &steps
+            .iter()
+            .map(|step| (step.waits_for.clone(), weight_of(step.kind.resource_type())))
+            .collect::<Vec<_>>(),
+    );
+
+    let mut status = vec![Status::Pending; steps.len()];
+    let mut running: JoinSet<(usize, Result<Applied, ProviderError>, Instant)> = JoinSet::new();
+    let mut interrupted = false;
+    let mut unsaved = false;
+    tokio::pin!(interrupt);
+    loop {
+        skip_blocked(&steps, &mut status, &mut report, &listener);
+        if !interrupted {
+            // The heaviest chains first: they bound how soon everything is done.
+            let mut ready: Vec<usize> = (0..steps.len())
+                .filter(|&index| {
+                    status[index] == Status::Pending
+                        && steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
+                        && (state.account_id.is_some() || !needs_account[index])
+                })
+                .collect();
+            ready.sort_by_key(|&index| std::cmp::Reverse(priority[index]));
+            for index in ready {
+                if running.len() >= options.parallelism.max(1) {
+                    break;
+                }
+                status[index] = Status::Running;
+                let step = &steps[index];
+                listener(&Event {
+                    address: step.address.clone(),
+                    kind: EventKind::Started(step.kind.verb().0),
+                });
+                let operation = run(
+                    provider.clone(),
+                    prepare(&step.kind, &outputs),
+                    packages.claim(&step.kind),
+                    listener.clone(),
+                    step.address.clone(),
+                );
+                running.spawn(async move {
+                    let started = Instant::now();
+                    (index, operation.await, started)
+                });
+            }
+        }
+        // Every finished operation is recorded before the next one is
+        // looked at; what it unblocked has already started, so the write
+        // does not hold up the critical path.
+        if unsaved {
+            unsaved = false;
+            state.serial += 1;
+            if let Err(error) = store.write(&state) {
+                report.failed.push(("(state)".into(), error.to_string()));
+                interrupted = true;
+                continue;
+            }
+        }
+        if running.is_empty() && (account_lookup.is_empty() || interrupted) {
+            break;
+        }
+        tokio::select! {
+            looked_up = account_lookup.join_next(), if !account_lookup.is_empty() => {
+                match looked_up {
+                    Some(Ok(Ok(account))) => {
+                        outputs.account_id = account.clone();
+                        state.account_id = Some(account);
+                    }
+                    other => {
+                        let error = match other {
+                            Some(Ok(Err(error))) => error.to_string(),
+                            Some(Err(error)) => error.to_string(),
+                            _ => "no answer".to_string(),
+                        };
+                        report.failed.push((
+                            "(AWS account)".into(),
+                            format!("cannot identify the AWS account: {error}"),
+                        ));
+                        interrupted = true;
+                    }
+                }
+            }
+            finished = running.join_next(), if !running.is_empty() => {
+                let Some(Ok((index, result, started))) = finished else { continue };
+                let step = &steps[index];
+                match result {
+                    Ok(applied) => {
+                        status[index] = Status::Done;
+                        record(&mut state, &mut outputs, &step.kind, applied);
+                        match &step.kind {
+                            StepKind::Create(_) => report.created.push(step.address.clone()),
+                            StepKind::Update(..) => report.updated.push(step.address.clone()),
+                            StepKind::Delete(_) => report.deleted.push(step.address.clone()),
+                        }
+                        let verb = step.kind.verb().1;
+                        listener(&Event { address: step.address.clone(), kind: EventKind::Done { verb, elapsed: started.elapsed() } });
+                    }
+                    Err(error) => {
+                        status[index] = Status::Failed;
+                        report.failed.push((step.address.clone(), error.to_string()));
+                        listener(&Event { address: step.address.clone(), kind: EventKind::Failed(error.to_string()) });
+                    }
+                }
+                unsaved = true;
+            }
+            () = &mut interrupt, if !interrupted => {
+                interrupted = true;
+                report.interrupted = true;
+            }
+        }
+    }
+    for (index, step) in steps.iter().enumerate() {
+        if status[index] == Status::Pending {
+            report.skipped.push(step.address.clone());
+        }
+    }
+    state.outputs = stack_outputs(plan, &outputs);
+    state.serial += 1;
+    if let Err(error) = store.write(&state) {
+        report.failed.push(("(state)".into(), error.to_string()));
+    }
+    (state, report)
+}
+
+/// Marks as skipped every pending step that waits for one that failed or was
+/// skipped, until no more can be.
+fn skip_blocked(steps: &[Step], status: &mut [Status], report: &mut ApplyReport, listener: &Listener) {
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for index in 0..steps.len() {
+            if status[index] != Status::Pending {
+                continue;
+            }
+            let blocked = steps[index]
+                .waits_for
+                .iter()
+                .find(|w| matches!(status[**w], Status::Failed | Status::Skipped));
+            if let Some(blocker) = blocked {
+                status[index] = Status::Skipped;
+                let reason = format!("{} did not succeed", steps[*blocker].address);
+                listener(&Event {
+                    address: steps[index].address.clone(),
+                    kind: EventKind::Skipped(reason),
+                });
+                report.skipped.push(steps[index].address.clone());
+                changed = true;
+            }
+        }
+    }
+}
+
+/// One step's operation: its package awaited if it uploads code, then the
+/// provider called until it succeeds or fails for good.
+async fn run<P: Provider>(
+    provider: Arc<P>,
+    prepared: Result<StepKind, String>,
+    package: Option<super::packages::PackageClaim>,
+    listener: Listener,
+    address: String,
+) -> Result<Applied, ProviderError> {
+    let kind = prepared.map_err(ProviderError::other)?;
+    let code = match package {
+        Some(claim) => Some(claim.get().await.map_err(ProviderError::other)?),
+        None => None,
+    };
+    let code = code.as_deref().map(|package| package.zip.as_slice());
+    retry(
+        || async {
+            match &kind {
+                StepKind::Create(resource) => provider.create(resource, code).await,
+                StepKind::Update(resource, old) => provider.update(resource, old, code).await,
+                StepKind::Delete(old) => provider.delete(old).await.map(|()| Applied::default()),
+            }
+        },
+        |attempt, error| {
+            listener(&Event {
+                address: address.clone(),
+                kind: EventKind::Retrying {
+                    attempt,
+                    error: error.to_string(),
+                },
+            })
+        },
+    )
+    .await
+}
+
+/// The step with its values filled in.
+fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<StepKind, String> {
+    let resolve = |resource: &Resource| -> Result<Resource, String> {
+        Ok(Resource {
+            attributes: outputs.attributes(&resource.attributes)?,
+            ..resource.clone()
+        })
+    };
+    match kind {
+        StepKind::Create(resource) => Ok(StepKind::Create(resolve(resource)?)),
+        StepKind::Update(resource, old) => Ok(StepKind::Update(resolve(resource)?, old.clone())),
+        StepKind::Delete(old) => Ok(StepKind::Delete(old.clone())),
+    }
+}

@@ -1,0 +1,223 @@
+//! What the commands that plan prepare alike: the file loaded and checked,
+//! the state store and its lock, the state read and refreshed, the plan.
+//! `plan`, `apply` and `destroy` all start here, so none imports another.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::Terminal;
+use super::args::StateArgs;
+use super::cli_error::CliError;
+use super::load::{Loaded, load};
+use crate::apply::{Refreshed, refresh};
+use crate::aws::Aws;
+use crate::check::{ProcessEnvironment, Topology};
+use crate::diagnostic::{Diagnostic, Severity, render_terminal};
+use crate::plan::{self, Plan};
+use crate::state::{LocalBackend, Lock, State};
+
+/// A checked file and its stack's state, ready to plan.
+pub(super) struct Prepared {
+    pub loaded: Loaded,
+    pub topology: Topology,
+    pub file: PathBuf,
+    pub stack: String,
+    pub backend: LocalBackend,
+    /// Held for the command's life when it was taken.
+    pub lock: Option<Lock>,
+    pub state: Option<State>,
+}
+
+/// Whether a command takes the state lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Locking {
+    /// Held until the command ends: it writes state.
+    Hold,
+    /// Taken to read, when `--lock` says so, then let go.
+    Read,
+    /// Not taken: the command only reads what the last writer finished.
+    Never,
+}
+
+impl Prepared {
+    /// Loads and checks `file`, then reads its stack's state under the lock.
+    pub(super) fn new(
+        file: &Path,
+        state: &StateArgs,
+        operation: &str,
+        locking: Locking,
+        terminal: &Terminal,
+    ) -> Result<Prepared, CliError> {
+        let (loaded, topology) = checked(file, terminal)?;
+        let stack = plan::stack_name(&topology);
+        let backend = backend(state, file, &stack);
+        let lock = match locking {
+            Locking::Hold => Some(backend.lock(operation)?),
+            Locking::Read if state.lock => Some(backend.lock(operation)?),
+            Locking::Read | Locking::Never => None,
+        };
+        let recorded = backend.read()?;
+        Ok(Prepared {
+            loaded,
+            topology,
+            file: file.to_path_buf(),
+            stack,
+            backend,
+            lock: if locking == Locking::Hold { lock } else { None },
+            state: recorded,
+        })
+    }
+
+    /// The directory of the file, where code paths start.
+    pub(super) fn base(&self) -> PathBuf {
+        base_of(&self.file)
+    }
+
+    /// Replaces the state with what AWS has now, saying what drifted.
+    pub(super) fn refresh(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        aws: Arc<Aws>,
+        parallelism: usize,
+    ) -> Result<Option<Refreshed>, CliError> {
+        let refreshed = refreshed(runtime, self.state.clone(), aws, parallelism)?;
+        if let Some(refreshed) = &refreshed {
+            self.state = Some(refreshed.state.clone());
+        }
+        Ok(refreshed)
+    }
+
+    /// Plans the file against the state.
+    pub(super) fn plan(&self, terminal: &Terminal) -> Result<Plan, CliError> {
+        make_plan(
+            &self.loaded,
+            &self.topology,
+            &self.file,
+            self.state.as_ref(),
+            terminal,
+        )
+    }
+}
+
+/// The directory a .drx file is in.
+pub(super) fn base_of(file: &Path) -> PathBuf {
+    file.parent().unwrap_or_else(|| Path::new(".")).to_path_buf()
+}
+
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Runtime::new()
+        .map_err(|e| CliError::message(format!("cannot start the async runtime: {e}")))
+}
+
+/// Checks the file, rendering what it finds; errors stop here.
+pub(super) fn checked(path: &Path, terminal: &Terminal) -> Result<(Loaded, Topology), CliError> {
+    let loaded = load(path, &ProcessEnvironment)?;
+    if !loaded.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            render_terminal(&loaded.source, &loaded.diagnostics, terminal.color)
+        );
+    }
+    let topology = loaded
+        .checked
+        .as_ref()
+        .and_then(|checked| checked.topology.clone());
+    let has_errors = loaded.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    match topology {
+        Some(topology) if !has_errors => Ok((loaded, topology)),
+        _ => Err(CliError::Reported),
+    }
+}
+
+pub(super) fn backend(args: &StateArgs, file: &Path, stack: &str) -> LocalBackend {
+    match &args.state {
+        Some(path) => LocalBackend::new(path.clone()),
+        None => LocalBackend::beside(file, stack),
+    }
+}
+
+/// Reads state under the lock (when `--lock` asks), then lets the lock go.
+pub(super) fn read_state(
+    args: &StateArgs,
+    backend: &LocalBackend,
+    operation: &str,
+) -> Result<Option<State>, CliError> {
+    let lock = if args.lock {
+        Some(backend.lock(operation)?)
+    } else {
+        None
+    };
+    let state = backend.read()?;
+    drop(lock);
+    Ok(state)
+}
+
+/// Plans a checked file against its state.
+pub(super) fn make_plan(
+    loaded: &Loaded,
+    topology: &Topology,
+    file: &Path,
+    state: Option<&State>,
+    terminal: &Terminal,
+) -> Result<Plan, CliError> {
+    plan::plan(topology, &base_of(file), state).map_err(|errors| {
+        let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+        eprint!(
+            "{}",
+            render_terminal(&loaded.source, &diagnostics, terminal.color)
+        );
+        CliError::Reported
+    })
+}
+
+/// The state as AWS has it now, with what changed outside drx said as drift.
+/// `None` when there is nothing recorded to read.
+pub(super) fn refreshed(
+    runtime: &tokio::runtime::Runtime,
+    state: Option<State>,
+    aws: Arc<Aws>,
+    parallelism: usize,
+) -> Result<Option<Refreshed>, CliError> {
+    let Some(recorded) = state.filter(|s| !s.resources.is_empty()) else {
+        return Ok(None);
+    };
+    let refreshed = runtime.block_on(refresh(&recorded, aws, parallelism));
+    if !refreshed.errors.is_empty() {
+        let lines: Vec<String> = refreshed
+            .errors
+            .iter()
+            .map(|(address, error)| {
+                format!("cannot read {address} back from AWS: {error} (use --refresh false to skip reading)")
+            })
+            .collect();
+        return Err(CliError::message(lines.join("\nerror: ")));
+    }
+    for address in &refreshed.missing {
+        eprintln!("drift: {address} no longer exists in AWS; it will be created again");
+    }
+    for drift in &refreshed.drift {
+        let (actual, recorded) = (compact(&drift.actual), compact(&drift.recorded));
+        // A policy or a list of rules does not fit a line; the plan shows it.
+        if actual.len() + recorded.len() > 100 {
+            eprintln!(
+                "drift: {} {} changed outside drx (the plan shows how)",
+                drift.address, drift.attribute
+            );
+        } else {
+            eprintln!(
+                "drift: {} {} is {actual} in AWS, {recorded} as last applied",
+                drift.address, drift.attribute
+            );
+        }
+    }
+    Ok(Some(refreshed))
+}
+
+/// A value on one line: text bare, anything else as JSON.
+fn compact(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => format!("{text:?}"),
+        serde_json::Value::Null => "unset".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,16 @@
+//! The lower layer: what every stage shares and none of them owns — regions,
+//! the catalog of AWS resource types, template values, the dependency graph,
+//! the record of an applied resource, and the provider interface that applies
+//! them. It imports no stage; every stage may import it.
+
+pub mod graph;
+pub mod provider;
+mod region;
+pub mod resource_state;
+pub mod resources;
+pub mod template;
+
+pub use graph::Graph;
+pub use provider::{Applied, ErrorKind, Provider, ProviderError};
+pub use region::Region;
+pub use resource_state::ResourceState;
