@@ -2,44 +2,22 @@
 //! steps still waiting on it, so the critical path is never left queueing
 //! behind work that can wait.
 
-use crate::model::resources::ResourceType;
-
-/// Roughly how long an operation on a resource of this type takes, in AWS
-/// round trips: most are one call, some several, and a few wait for AWS to
-/// settle (a replica takes minutes on AWS).
-pub(super) fn weight_of(resource_type: ResourceType) -> u32 {
-    match resource_type {
-        ResourceType::DynamodbReplica => 12,
-        ResourceType::DynamodbTable | ResourceType::S3Bucket | ResourceType::LambdaFunction => 4,
-        ResourceType::ApiRoute
-        | ResourceType::HealthCheck
-        | ResourceType::LogGroup
-        | ResourceType::RestApi => 2,
-        _ => 1,
-    }
-}
+use crate::model::Graph;
 
 /// For each step — given as what it waits for and its weight — the weight
 /// of the heaviest chain that starts with it.
 pub(super) fn priorities(steps: &[(Vec<usize>, u32)]) -> Vec<u32> {
+    let graph = Graph::from_edges(steps.iter().map(|(waits_for, _)| waits_for.clone()).collect());
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
     for (index, (waits_for, _)) in steps.iter().enumerate() {
         for &wait in waits_for {
             dependents[wait].push(index);
         }
     }
-    // Reverse topological order: a step's dependents are done before it.
-    let mut remaining: Vec<usize> = dependents.iter().map(Vec::len).collect();
-    let mut ready: Vec<usize> = (0..steps.len()).filter(|&i| remaining[i] == 0).collect();
+    // Dependents before what they wait for: the reverse of the graph's order.
     let mut priority = vec![0u32; steps.len()];
-    while let Some(node) = ready.pop() {
+    for node in graph.topological_order().into_iter().rev() {
         priority[node] = steps[node].1 + dependents[node].iter().map(|&d| priority[d]).max().unwrap_or(0);
-        for &wait in &steps[node].0 {
-            remaining[wait] -= 1;
-            if remaining[wait] == 0 {
-                ready.push(wait);
-            }
-        }
     }
     priority
 }

@@ -15,7 +15,7 @@ use super::record::{record, stack_outputs};
 use super::report::{ApplyReport, Event, EventKind};
 use super::resolve::Outputs;
 use super::retry::retry;
-use super::schedule::{priorities, weight_of};
+use super::schedule::priorities;
 use super::steps::{Step, StepKind, steps};
 use crate::model::resources::Resource;
 use crate::model::template::names_account;
@@ -78,7 +78,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     let priority = priorities(
         &steps
             .iter()
-            .map(|step| (step.waits_for.clone(), weight_of(step.kind.resource_type())))
+            .map(|step| (step.waits_for.clone(), step.kind.resource_type().weight()))
             .collect::<Vec<_>>(),
     );
 

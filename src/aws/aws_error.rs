@@ -30,25 +30,11 @@ const TRANSIENT: &[&str] = &[
     "RequestTimeoutException",
 ];
 
-const NOT_FOUND: &[&str] = &[
-    "ResourceNotFoundException",
-    "NoSuchEntity",
-    "NoSuchBucket",
-    "NotFoundException",
-    "NoSuchHostedZone",
-    "NoSuchHealthCheck",
-    "NotFound",
-    "NoSuchKey",
-    "ReplicationConfigurationNotFoundError",
-    "TableNotFoundException",
-];
-
 /// What to do about an error with this code, message and HTTP status.
 fn classify(code: Option<&str>, message: &str, status: Option<u16>) -> ErrorKind {
     match code {
         Some(code) if THROTTLING.contains(&code) => ErrorKind::Throttling,
         Some(code) if TRANSIENT.contains(&code) => ErrorKind::Transient,
-        Some(code) if NOT_FOUND.contains(&code) => ErrorKind::NotFound,
         // IAM is eventually consistent: a new role is not assumable at once.
         Some("InvalidParameterValueException") if message.contains("cannot be assumed") => ErrorKind::NotYet,
         // Lambda refuses changes while the last one is in progress.
@@ -100,7 +86,8 @@ mod tests {
             classify(Some("ThrottlingException"), "", Some(400)),
             ErrorKind::Throttling
         );
-        assert_eq!(classify(Some("NoSuchEntity"), "", Some(404)), ErrorKind::NotFound);
+        // "Not found" is said per resource type (`Operations::NOT_FOUND`).
+        assert_eq!(classify(Some("NoSuchEntity"), "", Some(404)), ErrorKind::Other);
         assert_eq!(
             classify(
                 Some("InvalidParameterValueException"),

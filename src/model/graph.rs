@@ -36,6 +36,11 @@ impl Graph {
         Graph { edges }
     }
 
+    /// A graph given directly as each node's dependencies (indices).
+    pub fn from_edges(edges: Vec<Vec<usize>>) -> Graph {
+        Graph { edges }
+    }
+
     pub fn len(&self) -> usize {
         self.edges.len()
     }
@@ -48,44 +53,27 @@ impl Graph {
         &self.edges[node]
     }
 
-    /// A cycle, as the nodes along it, if there is one.
+    /// A cycle, as the nodes along it, if there is one. The nodes the
+    /// topological order cannot reach each wait for another such node, so
+    /// following those waits from any of them comes back round.
     pub fn find_cycle(&self) -> Option<Vec<usize>> {
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            New,
-            Active,
-            Done,
+        let mut ordered = vec![false; self.len()];
+        for node in self.topological_order() {
+            ordered[node] = true;
         }
-        let mut marks = vec![Mark::New; self.len()];
-        for start in 0..self.len() {
-            if marks[start] != Mark::New {
-                continue;
+        let start = (0..self.len()).find(|&node| !ordered[node])?;
+        let mut path = vec![start];
+        let mut seen_at = vec![None; self.len()];
+        seen_at[start] = Some(0);
+        loop {
+            let node = *path.last()?;
+            let next = *self.edges[node].iter().find(|&&d| !ordered[d])?;
+            if let Some(at) = seen_at[next] {
+                return Some(path.split_off(at));
             }
-            // Iterative depth-first search: no recursion on deep chains.
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-            marks[start] = Mark::Active;
-            while let Some((node, next)) = stack.last_mut() {
-                let node = *node;
-                if let Some(&dependency) = self.edges[node].get(*next) {
-                    *next += 1;
-                    match marks[dependency] {
-                        Mark::New => {
-                            marks[dependency] = Mark::Active;
-                            stack.push((dependency, 0));
-                        }
-                        Mark::Active => {
-                            let from = stack.iter().position(|(n, _)| *n == dependency).unwrap_or(0);
-                            return Some(stack[from..].iter().map(|(n, _)| *n).collect());
-                        }
-                        Mark::Done => {}
-                    }
-                } else {
-                    marks[node] = Mark::Done;
-                    stack.pop();
-                }
-            }
+            seen_at[next] = Some(path.len());
+            path.push(next);
         }
-        None
     }
 
     /// Every node after all of its dependencies; ties keep input order.

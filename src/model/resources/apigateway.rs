@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,4 +64,67 @@ pub struct ApiStage {
     pub stage_name: String,
     pub deployment: Val,
     pub tags: Tags,
+}
+
+impl ResourceKind for RestApi {
+    const REPLACED_BY: &'static [&'static str] = &["endpoint_type"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["id", "root_resource_id"];
+    const WEIGHT: u32 = 2;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for ApiResource {
+    const REPLACED_BY: &'static [&'static str] = &["rest_api", "parent", "path_part"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["id"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
+impl ResourceKind for ApiRoute {
+    const REPLACED_BY: &'static [&'static str] = &["rest_api", "resource", "http_method"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 2;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
+impl ResourceKind for LambdaPermission {
+    // Lambda has no UpdatePermission.
+    const REPLACED_BY: &'static [&'static str] =
+        &["function", "statement_id", "action", "principal", "source_arn"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
+impl ResourceKind for ApiDeployment {
+    // A deployment is a snapshot: a new one is the only way to change it.
+    const REPLACED_BY: &'static [&'static str] = &["rest_api", "trigger"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["id"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
+impl ResourceKind for ApiStage {
+    const REPLACED_BY: &'static [&'static str] = &["rest_api", "stage_name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
 }

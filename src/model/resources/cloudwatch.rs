@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,4 +25,14 @@ pub struct MetricAlarm {
     pub alarm_actions: Vec<Val>,
     pub ok_actions: Vec<Val>,
     pub tags: Tags,
+}
+
+impl ResourceKind for MetricAlarm {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,4 +35,25 @@ pub struct DynamoReplica {
     pub home_region: String,
     pub region_name: String,
     pub point_in_time_recovery: bool,
+}
+
+impl ResourceKind for DynamoTable {
+    const REPLACED_BY: &'static [&'static str] = &["name", "partition_key", "sort_key"];
+    const HOLDS_DATA: bool = true;
+    const OUTPUTS: &'static [&'static str] = &["arn", "stream_arn"];
+    const WEIGHT: u32 = 4;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for DynamoReplica {
+    // Adding a replica takes minutes on AWS.
+    const REPLACED_BY: &'static [&'static str] = &["table", "region_name"];
+    const HOLDS_DATA: bool = true;
+    const OUTPUTS: &'static [&'static str] = &["arn"];
+    const WEIGHT: u32 = 12;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
 }

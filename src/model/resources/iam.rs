@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,5 +83,25 @@ impl PolicyDocument {
                     .iter()
                     .any(|resource| resource.as_known() == Some("*"))
         })
+    }
+}
+
+impl ResourceKind for IamRole {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["arn", "id"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for IamRolePolicy {
+    const REPLACED_BY: &'static [&'static str] = &["role", "name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
     }
 }

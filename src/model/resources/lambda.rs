@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,4 +30,14 @@ pub struct LambdaCode {
     pub source: String,
     /// SHA-256 over the source's files (paths and contents, in order).
     pub source_sha256: String,
+}
+
+impl ResourceKind for LambdaFunction {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["arn", "version", "code_sha256"];
+    const WEIGHT: u32 = 4;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
 }

@@ -2,11 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogGroup {
     pub name: String,
     pub retention_days: Option<u64>,
     pub tags: Tags,
+}
+
+impl ResourceKind for LogGroup {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 2;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
 }

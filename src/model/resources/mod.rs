@@ -22,89 +22,150 @@ pub use route53::{DnsRecord, HealthCheck, HostedZone};
 pub use s3::{ReplicationRule, S3Bucket, S3Replication};
 pub use sns::{SnsSubscription, SnsTopic};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Region;
 use crate::source::Span;
 
-/// Everything drx can ask AWS to create, with its attributes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "attributes", rename_all = "snake_case")]
-pub enum Attributes {
-    IamRole(IamRole),
-    IamRolePolicy(IamRolePolicy),
-    DynamodbTable(DynamoTable),
-    DynamodbReplica(DynamoReplica),
-    S3Bucket(S3Bucket),
-    S3Replication(S3Replication),
-    LambdaFunction(LambdaFunction),
-    LogGroup(LogGroup),
-    RestApi(RestApi),
-    ApiResource(ApiResource),
-    ApiRoute(ApiRoute),
-    LambdaPermission(LambdaPermission),
-    ApiDeployment(ApiDeployment),
-    ApiStage(ApiStage),
-    HostedZone(HostedZone),
-    HealthCheck(HealthCheck),
-    DnsRecord(DnsRecord),
-    SnsTopic(SnsTopic),
-    SnsSubscription(SnsSubscription),
-    MetricAlarm(MetricAlarm),
+/// What drx knows of one AWS resource type apart from how it talks to AWS.
+/// Implemented once per type, beside its attributes; the catalog below lists
+/// every type once, and everything else (the `Attributes` and `ResourceType`
+/// enums, their names, the per-type rules, the provider's dispatch) is
+/// derived from the two, so a type that forgets a piece does not compile.
+pub trait ResourceKind:
+    Clone + PartialEq + std::fmt::Debug + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+    /// Attributes AWS cannot change on an existing resource: changing one
+    /// means deleting the resource and creating it again.
+    const REPLACED_BY: &'static [&'static str];
+    /// Whether deleting or replacing it destroys data.
+    const HOLDS_DATA: bool;
+    /// What apply records about a created resource, for others to read.
+    const OUTPUTS: &'static [&'static str];
+    /// Roughly how long an operation on it takes, in AWS round trips: most
+    /// are one call, some several, and a few wait for AWS to settle. Apply
+    /// schedules the heaviest chains first.
+    const WEIGHT: u32;
+    /// Its tags, for the types AWS lets drx tag.
+    fn tags(&self) -> Option<&Tags>;
 }
 
-/// The kind of an `Attributes` value, for rules that do not need the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceType {
-    IamRole,
-    IamRolePolicy,
-    DynamodbTable,
-    DynamodbReplica,
-    S3Bucket,
-    S3Replication,
-    LambdaFunction,
-    LogGroup,
-    RestApi,
-    ApiResource,
-    ApiRoute,
-    LambdaPermission,
-    ApiDeployment,
-    ApiStage,
-    HostedZone,
-    HealthCheck,
-    DnsRecord,
-    SnsTopic,
-    SnsSubscription,
-    MetricAlarm,
+/// The catalog: every AWS resource type drx manages, once — its variant, its
+/// attributes type and its one name (in state, plans, JSON and docs), with
+/// the name older states used, where it differed. A callback macro, so each
+/// layer derives what it needs from the same list: this module the enums,
+/// `aws` the provider's dispatch.
+macro_rules! resource_catalog {
+    ($callback:ident) => {
+        $callback! {
+            IamRole(IamRole) = "iam_role",
+            IamRolePolicy(IamRolePolicy) = "iam_role_policy",
+            DynamodbTable(DynamoTable) = "dynamodb_table",
+            DynamodbReplica(DynamoReplica) = "dynamodb_table_replica" | "dynamodb_replica",
+            S3Bucket(S3Bucket) = "s3_bucket",
+            S3Replication(S3Replication) = "s3_bucket_replication" | "s3_replication",
+            LambdaFunction(LambdaFunction) = "lambda_function",
+            LogGroup(LogGroup) = "cloudwatch_log_group" | "log_group",
+            RestApi(RestApi) = "api_gateway_rest_api" | "rest_api",
+            ApiResource(ApiResource) = "api_gateway_resource" | "api_resource",
+            ApiRoute(ApiRoute) = "api_gateway_method" | "api_route",
+            LambdaPermission(LambdaPermission) = "lambda_permission",
+            ApiDeployment(ApiDeployment) = "api_gateway_deployment" | "api_deployment",
+            ApiStage(ApiStage) = "api_gateway_stage" | "api_stage",
+            HostedZone(HostedZone) = "route53_zone" | "hosted_zone",
+            HealthCheck(HealthCheck) = "route53_health_check" | "health_check",
+            DnsRecord(DnsRecord) = "route53_record" | "dns_record",
+            SnsTopic(SnsTopic) = "sns_topic",
+            SnsSubscription(SnsSubscription) = "sns_subscription",
+            MetricAlarm(MetricAlarm) = "cloudwatch_metric_alarm" | "metric_alarm",
+        }
+    };
 }
+pub(crate) use resource_catalog;
+
+/// The enums and per-type rules, from the catalog.
+macro_rules! define_catalog {
+    ($($variant:ident($kind:ty) = $name:literal $(| $old:literal)?),* $(,)?) => {
+        /// Everything drx can ask AWS to create, with its attributes.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "type", content = "attributes")]
+        pub enum Attributes {
+            $(
+                #[serde(rename = $name $(, alias = $old)?)]
+                $variant($kind),
+            )*
+        }
+
+        /// The kind of an `Attributes` value, for rules that do not need the data.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum ResourceType {
+            $(
+                #[serde(rename = $name $(, alias = $old)?)]
+                $variant,
+            )*
+        }
+
+        impl ResourceType {
+            /// Every type, in catalog order.
+            pub const ALL: &'static [ResourceType] = &[$(ResourceType::$variant),*];
+
+            /// The type's one name: in state, plans, JSON and docs.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ResourceType::$variant => $name,)*
+                }
+            }
+
+            /// Attributes AWS cannot change on an existing resource.
+            fn replaced_by(self) -> &'static [&'static str] {
+                match self {
+                    $(ResourceType::$variant => <$kind as ResourceKind>::REPLACED_BY,)*
+                }
+            }
+
+            /// Resources that hold data: deleting or replacing one destroys it.
+            pub fn holds_data(self) -> bool {
+                match self {
+                    $(ResourceType::$variant => <$kind as ResourceKind>::HOLDS_DATA,)*
+                }
+            }
+
+            /// What apply records about a created resource, for others to read.
+            pub fn outputs(self) -> &'static [&'static str] {
+                match self {
+                    $(ResourceType::$variant => <$kind as ResourceKind>::OUTPUTS,)*
+                }
+            }
+
+            /// Expected AWS round trips of an operation, for scheduling.
+            pub fn weight(self) -> u32 {
+                match self {
+                    $(ResourceType::$variant => <$kind as ResourceKind>::WEIGHT,)*
+                }
+            }
+        }
+
+        impl Attributes {
+            pub fn resource_type(&self) -> ResourceType {
+                match self {
+                    $(Attributes::$variant(_) => ResourceType::$variant,)*
+                }
+            }
+
+            /// The resource's tags, for the types that have them.
+            pub fn tags(&self) -> Option<&Tags> {
+                match self {
+                    $(Attributes::$variant(kind) => kind.tags(),)*
+                }
+            }
+        }
+    };
+}
+
+resource_catalog!(define_catalog);
 
 impl Attributes {
-    pub fn resource_type(&self) -> ResourceType {
-        match self {
-            Attributes::IamRole(_) => ResourceType::IamRole,
-            Attributes::IamRolePolicy(_) => ResourceType::IamRolePolicy,
-            Attributes::DynamodbTable(_) => ResourceType::DynamodbTable,
-            Attributes::DynamodbReplica(_) => ResourceType::DynamodbReplica,
-            Attributes::S3Bucket(_) => ResourceType::S3Bucket,
-            Attributes::S3Replication(_) => ResourceType::S3Replication,
-            Attributes::LambdaFunction(_) => ResourceType::LambdaFunction,
-            Attributes::LogGroup(_) => ResourceType::LogGroup,
-            Attributes::RestApi(_) => ResourceType::RestApi,
-            Attributes::ApiResource(_) => ResourceType::ApiResource,
-            Attributes::ApiRoute(_) => ResourceType::ApiRoute,
-            Attributes::LambdaPermission(_) => ResourceType::LambdaPermission,
-            Attributes::ApiDeployment(_) => ResourceType::ApiDeployment,
-            Attributes::ApiStage(_) => ResourceType::ApiStage,
-            Attributes::HostedZone(_) => ResourceType::HostedZone,
-            Attributes::HealthCheck(_) => ResourceType::HealthCheck,
-            Attributes::DnsRecord(_) => ResourceType::DnsRecord,
-            Attributes::SnsTopic(_) => ResourceType::SnsTopic,
-            Attributes::SnsSubscription(_) => ResourceType::SnsSubscription,
-            Attributes::MetricAlarm(_) => ResourceType::MetricAlarm,
-        }
-    }
-
     /// The attributes as a JSON object, for diffs and state.
     pub fn to_json(&self) -> serde_json::Value {
         match serde_json::to_value(self) {
@@ -115,97 +176,16 @@ impl Attributes {
 }
 
 impl ResourceType {
-    /// The name shown in plans, after the AWS service and API noun.
-    pub fn name(self) -> &'static str {
-        match self {
-            ResourceType::IamRole => "iam_role",
-            ResourceType::IamRolePolicy => "iam_role_policy",
-            ResourceType::DynamodbTable => "dynamodb_table",
-            ResourceType::DynamodbReplica => "dynamodb_table_replica",
-            ResourceType::S3Bucket => "s3_bucket",
-            ResourceType::S3Replication => "s3_bucket_replication",
-            ResourceType::LambdaFunction => "lambda_function",
-            ResourceType::LogGroup => "cloudwatch_log_group",
-            ResourceType::RestApi => "api_gateway_rest_api",
-            ResourceType::ApiResource => "api_gateway_resource",
-            ResourceType::ApiRoute => "api_gateway_method",
-            ResourceType::LambdaPermission => "lambda_permission",
-            ResourceType::ApiDeployment => "api_gateway_deployment",
-            ResourceType::ApiStage => "api_gateway_stage",
-            ResourceType::HostedZone => "route53_zone",
-            ResourceType::HealthCheck => "route53_health_check",
-            ResourceType::DnsRecord => "route53_record",
-            ResourceType::SnsTopic => "sns_topic",
-            ResourceType::SnsSubscription => "sns_subscription",
-            ResourceType::MetricAlarm => "cloudwatch_metric_alarm",
-        }
-    }
-
-    /// Attributes AWS cannot change on an existing resource: changing one
-    /// means deleting the resource and creating it again.
+    /// Whether changing `attribute` means deleting the resource and creating
+    /// it again.
     pub fn forces_replacement(self, attribute: &str) -> bool {
-        let fields: &[&str] = match self {
-            ResourceType::IamRole => &["name"],
-            ResourceType::IamRolePolicy => &["role", "name"],
-            ResourceType::DynamodbTable => &["name", "partition_key", "sort_key"],
-            ResourceType::DynamodbReplica => &["table", "region_name"],
-            ResourceType::S3Bucket => &["name"],
-            ResourceType::S3Replication => &["bucket"],
-            ResourceType::LambdaFunction => &["name"],
-            ResourceType::LogGroup => &["name"],
-            ResourceType::RestApi => &["endpoint_type"],
-            ResourceType::ApiResource => &["rest_api", "parent", "path_part"],
-            ResourceType::ApiRoute => &["rest_api", "resource", "http_method"],
-            // Lambda has no UpdatePermission.
-            ResourceType::LambdaPermission => {
-                &["function", "statement_id", "action", "principal", "source_arn"]
-            }
-            // A deployment is a snapshot: a new one is the only way to change it.
-            ResourceType::ApiDeployment => &["rest_api", "trigger"],
-            ResourceType::ApiStage => &["rest_api", "stage_name"],
-            ResourceType::HostedZone => &["name"],
-            // Route 53 cannot change a health check's type or request interval.
-            ResourceType::HealthCheck => &["type", "request_interval"],
-            ResourceType::DnsRecord => &["zone", "name", "record_type", "set_identifier"],
-            ResourceType::SnsTopic => &["name"],
-            ResourceType::SnsSubscription => &["topic", "protocol", "endpoint"],
-            ResourceType::MetricAlarm => &["name"],
-        };
-        fields.contains(&attribute)
+        self.replaced_by().contains(&attribute)
     }
+}
 
-    /// Resources that hold data: deleting or replacing one destroys it.
-    pub fn holds_data(self) -> bool {
-        matches!(
-            self,
-            ResourceType::DynamodbTable | ResourceType::DynamodbReplica | ResourceType::S3Bucket
-        )
-    }
-
-    /// What apply records about a created resource, for others to read.
-    pub fn outputs(self) -> &'static [&'static str] {
-        match self {
-            ResourceType::IamRole => &["arn", "id"],
-            ResourceType::DynamodbTable => &["arn", "stream_arn"],
-            ResourceType::DynamodbReplica => &["arn"],
-            ResourceType::S3Bucket => &["arn"],
-            ResourceType::LambdaFunction => &["arn", "version", "code_sha256"],
-            ResourceType::RestApi => &["id", "root_resource_id"],
-            ResourceType::ApiResource => &["id"],
-            ResourceType::ApiDeployment => &["id"],
-            ResourceType::HostedZone => &["id", "name_servers"],
-            ResourceType::HealthCheck => &["id"],
-            ResourceType::SnsTopic => &["arn"],
-            ResourceType::SnsSubscription => &["arn"],
-            ResourceType::IamRolePolicy
-            | ResourceType::LogGroup
-            | ResourceType::MetricAlarm
-            | ResourceType::S3Replication
-            | ResourceType::ApiRoute
-            | ResourceType::LambdaPermission
-            | ResourceType::ApiStage
-            | ResourceType::DnsRecord => &[],
-        }
+impl std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -257,3 +237,37 @@ impl Resource {
 
 /// AWS tags: sorted, so plans and state are stable.
 pub type Tags = std::collections::BTreeMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_has_one_name_everywhere() {
+        for &resource_type in ResourceType::ALL {
+            let serialized = serde_json::to_value(resource_type).expect("serializes");
+            assert_eq!(serialized, resource_type.name(), "state and plans spell it alike");
+        }
+        let mut names: Vec<&str> = ResourceType::ALL.iter().map(|t| t.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ResourceType::ALL.len(), "names are unique");
+    }
+
+    #[test]
+    fn states_written_with_the_older_names_still_read() {
+        let old: ResourceType = serde_json::from_value(serde_json::json!("dynamodb_replica")).expect("alias");
+        assert_eq!(old, ResourceType::DynamodbReplica);
+        let attributes: Attributes = serde_json::from_value(serde_json::json!({
+            "type": "log_group",
+            "attributes": { "name": "g", "retention_days": 14, "tags": {} },
+        }))
+        .expect("an older state's attributes");
+        assert_eq!(attributes.resource_type(), ResourceType::LogGroup);
+        assert_eq!(
+            serde_json::to_value(&attributes).expect("serializes")["type"],
+            "cloudwatch_log_group",
+            "written back with the one name"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,4 +37,35 @@ pub struct DnsRecord {
     pub failover: String,
     pub health_check: Option<Val>,
     pub value: Val,
+}
+
+impl ResourceKind for HostedZone {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["id", "name_servers"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for HealthCheck {
+    // Route 53 cannot change a health check's type or request interval.
+    const REPLACED_BY: &'static [&'static str] = &["type", "request_interval"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["id"];
+    const WEIGHT: u32 = 2;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for DnsRecord {
+    const REPLACED_BY: &'static [&'static str] = &["zone", "name", "record_type", "set_identifier"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
 }

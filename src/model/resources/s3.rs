@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,4 +33,24 @@ pub struct ReplicationRule {
     pub time_control_minutes: Option<u64>,
     pub metrics: bool,
     pub delete_marker_replication: bool,
+}
+
+impl ResourceKind for S3Bucket {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = true;
+    const OUTPUTS: &'static [&'static str] = &["arn"];
+    const WEIGHT: u32 = 4;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for S3Replication {
+    const REPLACED_BY: &'static [&'static str] = &["bucket"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
 }

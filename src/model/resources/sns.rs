@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{ResourceKind, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,4 +16,24 @@ pub struct SnsSubscription {
     pub topic: Val,
     pub protocol: String,
     pub endpoint: String,
+}
+
+impl ResourceKind for SnsTopic {
+    const REPLACED_BY: &'static [&'static str] = &["name"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["arn"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        Some(&self.tags)
+    }
+}
+
+impl ResourceKind for SnsSubscription {
+    const REPLACED_BY: &'static [&'static str] = &["topic", "protocol", "endpoint"];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &["arn"];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
 }

@@ -1,31 +1,20 @@
-//! S3: buckets with versioning, encryption and public-access blocks, and
-//! replication configurations. Deleting a bucket first empties every version
-//! and delete marker, as S3 requires.
+//! S3 buckets: versioning, encryption, the public-access block, tags; emptied of every version before deletion.
 
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, Delete,
-    DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination, Metrics, MetricsStatus,
-    ObjectIdentifier, PublicAccessBlockConfiguration, ReplicationConfiguration, ReplicationRule,
-    ReplicationRuleFilter, ReplicationRuleStatus, ReplicationTime, ReplicationTimeStatus,
-    ReplicationTimeValue, ServerSideEncryption, ServerSideEncryptionByDefault,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };
 
-use super::iam::build_error;
-use super::provider::text;
-use super::{Aws, ProviderError, sdk_error};
+use super::replication::identifier;
+use crate::aws::iam::build_error;
+use crate::aws::provider::Operations;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
-use crate::model::resources::{ReplicationRule as PlannedRule, S3Bucket, S3Replication};
-use crate::model::template::Val;
+use crate::model::ResourceState;
+use crate::model::resources::{S3Bucket, Tags};
 
 impl Aws {
-    async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::config::Builder::from(&self.config(region).await)
-            .force_path_style(self.path_style)
-            .build();
-        aws_sdk_s3::Client::from_conf(config)
-    }
-
     pub(super) async fn create_bucket(
         &self,
         region: &str,
@@ -181,78 +170,6 @@ impl Aws {
         }
     }
 
-    pub(super) async fn put_replication(
-        &self,
-        region: &str,
-        replication: &S3Replication,
-    ) -> Result<Applied, ProviderError> {
-        let mut configuration = ReplicationConfiguration::builder().role(text(&replication.role));
-        for rule in &replication.rules {
-            let mut destination = Destination::builder().bucket(text(&rule.destination_bucket));
-            if let Some(minutes) = rule.time_control_minutes {
-                let minutes = minutes as i32;
-                destination = destination
-                    .replication_time(
-                        ReplicationTime::builder()
-                            .status(ReplicationTimeStatus::Enabled)
-                            .time(ReplicationTimeValue::builder().minutes(minutes).build())
-                            .build()
-                            .map_err(build_error)?,
-                    )
-                    .metrics(
-                        Metrics::builder()
-                            .status(MetricsStatus::Enabled)
-                            .event_threshold(ReplicationTimeValue::builder().minutes(minutes).build())
-                            .build()
-                            .map_err(build_error)?,
-                    );
-            } else if rule.metrics {
-                destination = destination.metrics(
-                    Metrics::builder()
-                        .status(MetricsStatus::Enabled)
-                        .build()
-                        .map_err(build_error)?,
-                );
-            }
-            let marker = if rule.delete_marker_replication {
-                DeleteMarkerReplicationStatus::Enabled
-            } else {
-                DeleteMarkerReplicationStatus::Disabled
-            };
-            configuration = configuration.rules(
-                ReplicationRule::builder()
-                    .id(&rule.id)
-                    .priority(rule.priority as i32)
-                    .status(ReplicationRuleStatus::Enabled)
-                    .filter(ReplicationRuleFilter::builder().prefix("").build())
-                    .destination(destination.build().map_err(build_error)?)
-                    .delete_marker_replication(DeleteMarkerReplication::builder().status(marker).build())
-                    .build()
-                    .map_err(build_error)?,
-            );
-        }
-        self.s3(region)
-            .await
-            .put_bucket_replication()
-            .bucket(&replication.bucket)
-            .replication_configuration(configuration.build().map_err(build_error)?)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(Applied::new(&replication.bucket))
-    }
-
-    pub(super) async fn delete_replication(&self, region: &str, bucket: &str) -> Result<(), ProviderError> {
-        self.s3(region)
-            .await
-            .delete_bucket_replication()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
-    }
-
     /// The bucket's live versioning, default encryption and public-access block.
     pub(super) async fn read_bucket(
         &self,
@@ -305,59 +222,59 @@ impl Aws {
         };
         Ok(Some(bucket))
     }
-
-    /// The bucket's live replication rules.
-    pub(super) async fn read_replication(
-        &self,
-        region: &str,
-        mut replication: S3Replication,
-    ) -> Result<Option<S3Replication>, ProviderError> {
-        let found = self
-            .s3(region)
-            .await
-            .get_bucket_replication()
-            .bucket(&replication.bucket)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let Some(configuration) = found.replication_configuration() else {
-            return Ok(None);
-        };
-        replication.role = Val::known(configuration.role());
-        replication.rules = configuration
-            .rules()
-            .iter()
-            .map(|rule| {
-                let destination = rule.destination();
-                let time = destination
-                    .and_then(|d| d.replication_time())
-                    .filter(|time| time.status() == &ReplicationTimeStatus::Enabled);
-                PlannedRule {
-                    id: rule.id().unwrap_or_default().to_string(),
-                    priority: rule.priority().unwrap_or_default() as u64,
-                    destination_bucket: Val::known(destination.map(|d| d.bucket()).unwrap_or_default()),
-                    time_control_minutes: time
-                        .and_then(|time| time.time())
-                        .and_then(|value| value.minutes())
-                        .map(|minutes| minutes as u64),
-                    metrics: destination
-                        .and_then(|d| d.metrics())
-                        .is_some_and(|metrics| metrics.status() == &MetricsStatus::Enabled),
-                    delete_marker_replication: rule
-                        .delete_marker_replication()
-                        .and_then(|marker| marker.status())
-                        == Some(&DeleteMarkerReplicationStatus::Enabled),
-                }
-            })
-            .collect();
-        Ok(Some(replication))
-    }
 }
 
-fn identifier(key: Option<&str>, version: Option<&str>) -> Result<ObjectIdentifier, ProviderError> {
-    let mut identifier = ObjectIdentifier::builder().key(key.unwrap_or_default());
-    if let Some(version) = version {
-        identifier = identifier.version_id(version);
+impl Operations<S3Bucket> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["NoSuchBucket", "NotFound"];
+
+    async fn create(
+        &self,
+        region: &str,
+        desired: &S3Bucket,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.create_bucket(region, desired).await
     }
-    identifier.build().map_err(build_error)
+
+    async fn update(
+        &self,
+        region: &str,
+        desired: &S3Bucket,
+        _before: &S3Bucket,
+        _old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.configure_bucket(region, desired).await
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        recorded: &S3Bucket,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_bucket(region, &recorded.name).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: S3Bucket,
+        _old: &ResourceState,
+    ) -> Result<Option<S3Bucket>, ProviderError> {
+        self.read_bucket(region, recorded).await
+    }
+
+    async fn retag(
+        &self,
+        _region: &str,
+        _desired: &S3Bucket,
+        _tags: &Tags,
+        _removed: &[String],
+        _old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        // The bucket's update puts its whole tag set.
+        Ok(())
+    }
 }

@@ -1,110 +1,14 @@
-//! IAM: roles and their inline policies.
+//! IAM inline role policies, compared with what AWS has by meaning.
 
-use super::provider::text;
-use super::{Aws, GLOBAL_REGION, ProviderError, sdk_error};
+use crate::aws::provider::Operations;
+use crate::aws::provider::text;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
-use crate::model::resources::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
+use crate::model::ResourceState;
+use crate::model::resources::{IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
 use crate::model::template::Val;
 
 impl Aws {
-    async fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.config(GLOBAL_REGION).await)
-    }
-
-    pub(super) async fn create_role(&self, role: &IamRole) -> Result<Applied, ProviderError> {
-        let iam = self.iam().await;
-        let document = role.assume_role_policy.render(&text).to_string();
-        let mut request = iam
-            .create_role()
-            .role_name(&role.name)
-            .assume_role_policy_document(document)
-            .description(&role.description);
-        for (key, value) in &role.tags {
-            request = request.tags(
-                aws_sdk_iam::types::Tag::builder()
-                    .key(key)
-                    .value(value)
-                    .build()
-                    .map_err(build_error)?,
-            );
-        }
-        let created = match request.send().await {
-            Ok(created) => created.role,
-            Err(error) => {
-                let error = sdk_error(error);
-                // A retry after a lost response finds the role already made.
-                if error.code.as_deref() == Some("EntityAlreadyExists") {
-                    return self.update_role(role).await;
-                }
-                return Err(error);
-            }
-        };
-        let role_out = created.ok_or_else(|| ProviderError::other("CreateRole returned no role"))?;
-        Ok(Applied::new(&role.name)
-            .with("arn", role_out.arn)
-            .with("id", role_out.role_id))
-    }
-
-    pub(super) async fn update_role(&self, role: &IamRole) -> Result<Applied, ProviderError> {
-        let iam = self.iam().await;
-        let document = role.assume_role_policy.render(&text).to_string();
-        iam.update_assume_role_policy()
-            .role_name(&role.name)
-            .policy_document(document)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        iam.update_role()
-            .role_name(&role.name)
-            .description(&role.description)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let current = iam
-            .get_role()
-            .role_name(&role.name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let current = current
-            .role
-            .ok_or_else(|| ProviderError::other("GetRole returned no role"))?;
-        Ok(Applied::new(&role.name)
-            .with("arn", current.arn)
-            .with("id", current.role_id))
-    }
-
-    pub(super) async fn delete_role(&self, name: &str) -> Result<(), ProviderError> {
-        self.iam()
-            .await
-            .delete_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
-    }
-
-    /// The role's live trust policy and description.
-    pub(super) async fn read_role(&self, mut role: IamRole) -> Result<Option<IamRole>, ProviderError> {
-        let found = self
-            .iam()
-            .await
-            .get_role()
-            .role_name(&role.name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let Some(live) = found.role else {
-            return Ok(None);
-        };
-        if let Some(document) = live.assume_role_policy_document() {
-            role.assume_role_policy = live_document(&role.assume_role_policy, document);
-        }
-        role.description = live.description().unwrap_or_default().to_string();
-        Ok(Some(role))
-    }
-
     pub(super) async fn put_role_policy(&self, policy: &IamRolePolicy) -> Result<Applied, ProviderError> {
         let role = text(&policy.role);
         self.iam()
@@ -148,45 +52,13 @@ impl Aws {
         policy.document = live_document(&policy.document, found.policy_document());
         Ok(Some(policy))
     }
-
-    /// Sets the role's tags and removes the `removed` keys.
-    pub(super) async fn retag_role(
-        &self,
-        name: &str,
-        tags: &Tags,
-        removed: &[String],
-    ) -> Result<(), ProviderError> {
-        let iam = self.iam().await;
-        if !removed.is_empty() {
-            iam.untag_role()
-                .role_name(name)
-                .set_tag_keys(Some(removed.to_vec()))
-                .send()
-                .await
-                .map_err(sdk_error)?;
-        }
-        if !tags.is_empty() {
-            let mut request = iam.tag_role().role_name(name);
-            for (key, value) in tags {
-                request = request.tags(
-                    aws_sdk_iam::types::Tag::builder()
-                        .key(key)
-                        .value(value)
-                        .build()
-                        .map_err(build_error)?,
-                );
-            }
-            request.send().await.map_err(sdk_error)?;
-        }
-        Ok(())
-    }
 }
 
 /// The live policy document as drx models it: `recorded` when the two mean
 /// the same, else the live one, with what drx cannot model (another effect,
 /// conditions, `NotAction`…) named in the statement ids so it shows as a
 /// change.
-fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocument {
+pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocument {
     // IAM returns documents URL-encoded (RFC 3986).
     let decoded = percent_encoding::percent_decode_str(live).decode_utf8_lossy();
     let Ok(live) = serde_json::from_str::<serde_json::Value>(&decoded) else {
@@ -286,8 +158,61 @@ fn normalized(document: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::other(format!("cannot build the request: {error}"))
+impl Operations<IamRolePolicy> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["NoSuchEntity"];
+
+    async fn create(
+        &self,
+        _region: &str,
+        desired: &IamRolePolicy,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.put_role_policy(desired).await
+    }
+
+    async fn update(
+        &self,
+        _region: &str,
+        desired: &IamRolePolicy,
+        _before: &IamRolePolicy,
+        _old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        // PutRolePolicy replaces the document.
+        self.put_role_policy(desired).await
+    }
+
+    async fn delete(
+        &self,
+        _region: &str,
+        recorded: &IamRolePolicy,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_role_policy(&text(&recorded.role), &recorded.name)
+            .await
+    }
+
+    async fn read(
+        &self,
+        _region: &str,
+        recorded: IamRolePolicy,
+        _old: &ResourceState,
+    ) -> Result<Option<IamRolePolicy>, ProviderError> {
+        self.read_role_policy(recorded).await
+    }
+
+    async fn retag(
+        &self,
+        _region: &str,
+        _desired: &IamRolePolicy,
+        _tags: &Tags,
+        _removed: &[String],
+        _old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        // The type has no tags.
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
-//! CloudWatch Logs: log groups with retention.
+//! CloudWatch Logs groups with retention.
 
-use super::{Aws, ProviderError, sdk_error};
+use crate::aws::provider::Operations;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
+use crate::model::ResourceState;
 use crate::model::resources::{LogGroup, Tags};
 
 impl Aws {
-    async fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
-        aws_sdk_cloudwatchlogs::Client::new(&self.config(region).await)
-    }
-
     pub(super) async fn create_log_group(
         &self,
         region: &str,
@@ -144,5 +142,59 @@ impl Aws {
                 .map_err(sdk_error)?;
         }
         Ok(())
+    }
+}
+
+impl Operations<LogGroup> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException"];
+
+    async fn create(
+        &self,
+        region: &str,
+        desired: &LogGroup,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.create_log_group(region, desired).await
+    }
+
+    async fn update(
+        &self,
+        region: &str,
+        desired: &LogGroup,
+        _before: &LogGroup,
+        _old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.update_log_group(region, desired).await
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        recorded: &LogGroup,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_log_group(region, &recorded.name).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: LogGroup,
+        _old: &ResourceState,
+    ) -> Result<Option<LogGroup>, ProviderError> {
+        self.read_log_group(region, recorded).await
+    }
+
+    async fn retag(
+        &self,
+        region: &str,
+        desired: &LogGroup,
+        tags: &Tags,
+        removed: &[String],
+        _old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.retag_log_group(region, &desired.name, tags, removed).await
     }
 }

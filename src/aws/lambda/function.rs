@@ -1,24 +1,20 @@
-//! Lambda: functions (created once their role is assumable, updated only
-//! when the last update has finished) and invoke permissions.
+//! Lambda functions: created once their role is assumable, updated only when the last update has finished.
 
 use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
 
-use super::poll::Poll;
-use super::provider::text;
-use super::{Aws, ProviderError, sdk_error};
+use crate::aws::poll::Poll;
+use crate::aws::provider::Operations;
+use crate::aws::provider::text;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{LambdaFunction, LambdaPermission, Tags};
+use crate::model::resources::{LambdaFunction, Tags};
 use crate::model::template::Val;
 
 impl Aws {
-    async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
-        aws_sdk_lambda::Client::new(&self.config(region).await)
-    }
-
     pub(super) async fn create_function(
         &self,
         region: &str,
@@ -218,71 +214,6 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn add_permission(
-        &self,
-        region: &str,
-        permission: &LambdaPermission,
-    ) -> Result<Applied, ProviderError> {
-        let result = self
-            .lambda(region)
-            .await
-            .add_permission()
-            .function_name(&permission.function)
-            .statement_id(&permission.statement_id)
-            .action(&permission.action)
-            .principal(&permission.principal)
-            .source_arn(text(&permission.source_arn))
-            .send()
-            .await;
-        if let Err(error) = result {
-            let error = sdk_error(error);
-            // The statement exists already: an earlier attempt made it.
-            if error.code.as_deref() != Some("ResourceConflictException")
-                || error.message.contains("in progress")
-            {
-                return Err(error);
-            }
-        }
-        Ok(Applied::new(format!(
-            "{}:{}",
-            permission.function, permission.statement_id
-        )))
-    }
-
-    pub(super) async fn remove_permission(
-        &self,
-        region: &str,
-        permission: &LambdaPermission,
-    ) -> Result<(), ProviderError> {
-        self.lambda(region)
-            .await
-            .remove_permission()
-            .function_name(&permission.function)
-            .statement_id(&permission.statement_id)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
-    }
-
-    pub(super) async fn permission_exists(
-        &self,
-        region: &str,
-        permission: &LambdaPermission,
-    ) -> Result<bool, ProviderError> {
-        let policy = self
-            .lambda(region)
-            .await
-            .get_policy()
-            .function_name(&permission.function)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(policy
-            .policy()
-            .is_some_and(|policy| policy.contains(&format!("\"{}\"", permission.statement_id))))
-    }
-
     /// Sets the function's tags and removes the `removed` keys.
     pub(super) async fn retag_function(
         &self,
@@ -320,4 +251,60 @@ fn environment(function: &LambdaFunction) -> Environment {
         environment = environment.variables(key, text(value));
     }
     environment.build()
+}
+
+impl Operations<LambdaFunction> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException"];
+
+    async fn create(
+        &self,
+        region: &str,
+        desired: &LambdaFunction,
+        code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.create_function(region, desired, code.unwrap_or_default())
+            .await
+    }
+
+    async fn update(
+        &self,
+        region: &str,
+        desired: &LambdaFunction,
+        before: &LambdaFunction,
+        _old: &ResourceState,
+        code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.update_function(region, desired, Some(before), code.unwrap_or_default())
+            .await
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        recorded: &LambdaFunction,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_function(region, &recorded.name).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: LambdaFunction,
+        old: &ResourceState,
+    ) -> Result<Option<LambdaFunction>, ProviderError> {
+        self.read_function(region, recorded, old).await
+    }
+
+    async fn retag(
+        &self,
+        region: &str,
+        _desired: &LambdaFunction,
+        tags: &Tags,
+        removed: &[String],
+        _old: &ResourceState,
+        arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.retag_function(region, arn, tags, removed).await
+    }
 }

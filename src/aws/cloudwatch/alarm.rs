@@ -2,17 +2,15 @@
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 
-use super::provider::text;
-use super::{Aws, ProviderError, sdk_error};
+use crate::aws::provider::Operations;
+use crate::aws::provider::text;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
+use crate::model::ResourceState;
 use crate::model::resources::{MetricAlarm, Tags};
 use crate::model::template::Val;
 
 impl Aws {
-    async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
-        aws_sdk_cloudwatch::Client::new(&self.config(region).await)
-    }
-
     /// `PutMetricAlarm` creates or replaces the alarm of that name.
     pub(super) async fn put_alarm(
         &self,
@@ -146,5 +144,60 @@ impl Aws {
             request.send().await.map_err(sdk_error)?;
         }
         Ok(())
+    }
+}
+
+impl Operations<MetricAlarm> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["ResourceNotFound", "ResourceNotFoundException"];
+
+    async fn create(
+        &self,
+        region: &str,
+        desired: &MetricAlarm,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.put_alarm(region, desired).await
+    }
+
+    async fn update(
+        &self,
+        region: &str,
+        desired: &MetricAlarm,
+        _before: &MetricAlarm,
+        _old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        // PutMetricAlarm replaces the alarm (but not its tags: `retag`).
+        self.put_alarm(region, desired).await
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        recorded: &MetricAlarm,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_alarm(region, &recorded.name).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: MetricAlarm,
+        _old: &ResourceState,
+    ) -> Result<Option<MetricAlarm>, ProviderError> {
+        self.read_alarm(region, recorded).await
+    }
+
+    async fn retag(
+        &self,
+        region: &str,
+        desired: &MetricAlarm,
+        tags: &Tags,
+        removed: &[String],
+        _old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.retag_alarm(region, &desired.name, tags, removed).await
     }
 }

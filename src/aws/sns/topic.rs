@@ -1,18 +1,15 @@
-//! SNS: topics and subscriptions.
+//! SNS topics.
 
 use aws_sdk_sns::types::Tag;
 
-use super::iam::build_error;
-use super::provider::text;
-use super::{Aws, ProviderError, sdk_error};
+use crate::aws::iam::build_error;
+use crate::aws::provider::Operations;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
-use crate::model::resources::{SnsSubscription, SnsTopic, Tags};
+use crate::model::ResourceState;
+use crate::model::resources::{SnsTopic, Tags};
 
 impl Aws {
-    async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
-        aws_sdk_sns::Client::new(&self.config(region).await)
-    }
-
     pub(super) async fn create_topic(
         &self,
         region: &str,
@@ -89,35 +86,66 @@ impl Aws {
             .map_err(sdk_error)?;
         Ok(true)
     }
+}
 
-    pub(super) async fn subscribe(
+impl Operations<SnsTopic> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["NotFound", "NotFoundException"];
+
+    async fn create(
         &self,
         region: &str,
-        subscription: &SnsSubscription,
+        desired: &SnsTopic,
+        _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {
-        let created = self
-            .sns(region)
-            .await
-            .subscribe()
-            .topic_arn(text(&subscription.topic))
-            .protocol(&subscription.protocol)
-            .endpoint(&subscription.endpoint)
-            .return_subscription_arn(true)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let arn = created.subscription_arn.unwrap_or_default();
-        Ok(Applied::new(&arn).with("arn", arn.clone()))
+        self.create_topic(region, desired).await
     }
 
-    pub(super) async fn unsubscribe(&self, region: &str, arn: &str) -> Result<(), ProviderError> {
-        self.sns(region)
-            .await
-            .unsubscribe()
-            .subscription_arn(arn)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
+    async fn update(
+        &self,
+        _region: &str,
+        _desired: &SnsTopic,
+        _before: &SnsTopic,
+        old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        // What changes in place is its tags, which `retag` sets.
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        _recorded: &SnsTopic,
+        old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_topic(region, &old.physical_id).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: SnsTopic,
+        old: &ResourceState,
+    ) -> Result<Option<SnsTopic>, ProviderError> {
+        // Only its existence can differ from what drx sent.
+        Ok(self
+            .topic_exists(region, &old.physical_id)
+            .await?
+            .then_some(recorded))
+    }
+
+    async fn retag(
+        &self,
+        region: &str,
+        _desired: &SnsTopic,
+        tags: &Tags,
+        removed: &[String],
+        old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.retag_topic(region, &old.physical_id, tags, removed).await
     }
 }

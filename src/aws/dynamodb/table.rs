@@ -1,30 +1,21 @@
-//! DynamoDB: tables (with point-in-time recovery and streams) and global-table
-//! replicas, waiting for ACTIVE as AWS requires before the next change.
-
-use std::time::Duration;
+//! DynamoDB tables, with point-in-time recovery and streams, waited for until ACTIVE.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction,
-    KeySchemaElement, KeyType, PointInTimeRecoverySpecification, PointInTimeRecoveryStatus,
-    ProvisionedThroughput, ReplicaStatus, ReplicationGroupUpdate, ScalarAttributeType, StreamSpecification,
-    StreamViewType, TableDescription, TableStatus, Tag,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
+    PointInTimeRecoveryStatus, ProvisionedThroughput, ReplicaStatus, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TableDescription, TableStatus, Tag,
 };
 
-use super::iam::build_error;
-use super::poll::Poll;
-use super::provider::text;
-use super::{Aws, ProviderError, sdk_error};
+use super::*;
+use crate::aws::iam::build_error;
+use crate::aws::poll::Poll;
+use crate::aws::provider::Operations;
+use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
-use crate::model::resources::{DynamoReplica, DynamoTable, KeyAttribute, Tags};
-
-/// How long to wait for a table or replica to settle.
-const SETTLE: Duration = Duration::from_secs(600);
+use crate::model::ResourceState;
+use crate::model::resources::{DynamoTable, KeyAttribute, Tags};
 
 impl Aws {
-    async fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
-        aws_sdk_dynamodb::Client::new(&self.config(region).await)
-    }
-
     pub(super) async fn create_table(
         &self,
         region: &str,
@@ -92,7 +83,7 @@ impl Aws {
         Ok(applied(&table.name, described))
     }
 
-    async fn set_recovery(
+    pub(super) async fn set_recovery(
         &self,
         client: &aws_sdk_dynamodb::Client,
         name: &str,
@@ -115,7 +106,7 @@ impl Aws {
 
     /// Waits until the table and its replicas are ACTIVE; returns the
     /// description that said so.
-    async fn wait_table_active(
+    pub(super) async fn wait_table_active(
         &self,
         client: &aws_sdk_dynamodb::Client,
         name: &str,
@@ -257,7 +248,7 @@ impl Aws {
         Ok(Some(table))
     }
 
-    async fn recovery_enabled(
+    pub(super) async fn recovery_enabled(
         &self,
         client: &aws_sdk_dynamodb::Client,
         name: &str,
@@ -273,122 +264,6 @@ impl Aws {
             .and_then(|d| d.point_in_time_recovery_description())
             .and_then(|d| d.point_in_time_recovery_status())
             == Some(&PointInTimeRecoveryStatus::Enabled))
-    }
-
-    pub(super) async fn create_replica(&self, replica: &DynamoReplica) -> Result<Applied, ProviderError> {
-        let name = text(&replica.table);
-        let home = self.dynamodb(&replica.home_region).await;
-        // One replica change at a time: wait out any in progress.
-        let table = self.wait_table_active(&home, &name).await?;
-        let exists = table
-            .replicas()
-            .iter()
-            .any(|r| r.region_name() == Some(replica.region_name.as_str()));
-        if !exists {
-            home.update_table()
-                .table_name(&name)
-                .replica_updates(
-                    ReplicationGroupUpdate::builder()
-                        .create(
-                            CreateReplicationGroupMemberAction::builder()
-                                .region_name(&replica.region_name)
-                                .build()
-                                .map_err(build_error)?,
-                        )
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            self.wait_table_active(&home, &name).await?;
-        }
-        // Once the table lists the replica ACTIVE, the replica's own table
-        // is: its description and its recovery setting need not wait on
-        // each other.
-        let local = self.dynamodb(&replica.region_name).await;
-        let (described, recovery) = tokio::join!(
-            self.wait_table_active(&local, &name),
-            self.set_recovery(&local, &name, replica.point_in_time_recovery)
-        );
-        recovery?;
-        Ok(replica_applied(replica, described?))
-    }
-
-    /// Sets the replica's own point-in-time recovery, in its region.
-    pub(super) async fn update_replica(&self, replica: &DynamoReplica) -> Result<Applied, ProviderError> {
-        let name = text(&replica.table);
-        let local = self.dynamodb(&replica.region_name).await;
-        self.set_recovery(&local, &name, replica.point_in_time_recovery)
-            .await?;
-        let described = self.wait_table_active(&local, &name).await?;
-        Ok(replica_applied(replica, described))
-    }
-
-    pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), ProviderError> {
-        let name = text(&replica.table);
-        let home = self.dynamodb(&replica.home_region).await;
-        self.wait_table_active(&home, &name).await?;
-        home.update_table()
-            .table_name(&name)
-            .replica_updates(
-                ReplicationGroupUpdate::builder()
-                    .delete(
-                        DeleteReplicationGroupMemberAction::builder()
-                            .region_name(&replica.region_name)
-                            .build()
-                            .map_err(build_error)?,
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        // The replica is gone once the table no longer lists it.
-        let deadline = tokio::time::Instant::now() + SETTLE;
-        let mut poll = Poll::new();
-        while self.replica_exists(replica).await? {
-            if tokio::time::Instant::now() > deadline {
-                return Err(ProviderError::other(format!(
-                    "replica of {name} in {} was not removed",
-                    replica.region_name
-                )));
-            }
-            poll.wait().await;
-        }
-        Ok(())
-    }
-
-    /// Whether the table still has the replica, and the replica's own
-    /// point-in-time recovery.
-    pub(super) async fn read_replica(
-        &self,
-        mut replica: DynamoReplica,
-    ) -> Result<Option<DynamoReplica>, ProviderError> {
-        if !self.replica_exists(&replica).await? {
-            return Ok(None);
-        }
-        let local = self.dynamodb(&replica.region_name).await;
-        replica.point_in_time_recovery = self.recovery_enabled(&local, &text(&replica.table)).await?;
-        Ok(Some(replica))
-    }
-
-    pub(super) async fn replica_exists(&self, replica: &DynamoReplica) -> Result<bool, ProviderError> {
-        let home = self.dynamodb(&replica.home_region).await;
-        let described = home
-            .describe_table()
-            .table_name(text(&replica.table))
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(described
-            .table
-            .map(|table| {
-                table
-                    .replicas()
-                    .iter()
-                    .any(|r| r.region_name() == Some(replica.region_name.as_str()))
-            })
-            .unwrap_or(false))
     }
 
     /// Sets the table's tags and removes the `removed` keys.
@@ -427,21 +302,12 @@ impl Aws {
 }
 
 /// What a table's outputs are: its ARN and its stream's.
-fn applied(name: &str, table: TableDescription) -> Applied {
+pub(super) fn applied(name: &str, table: TableDescription) -> Applied {
     let mut applied = Applied::new(name).with("arn", table.table_arn.unwrap_or_default());
     if let Some(stream) = table.latest_stream_arn {
         applied = applied.with("stream_arn", stream);
     }
     applied
-}
-
-/// A replica is the table in another region.
-fn replica_applied(replica: &DynamoReplica, table: TableDescription) -> Applied {
-    let name = text(&replica.table);
-    Applied {
-        physical_id: format!("{name}@{}", replica.region_name),
-        ..applied(&name, table)
-    }
 }
 
 /// The capacity of a provisioned table (5 units each way unless given).
@@ -459,4 +325,58 @@ fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, ProviderError> 
         .attribute_type(ScalarAttributeType::from(key.attribute_type.as_str()))
         .build()
         .map_err(build_error)
+}
+
+impl Operations<DynamoTable> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException", "TableNotFoundException"];
+
+    async fn create(
+        &self,
+        region: &str,
+        desired: &DynamoTable,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.create_table(region, desired).await
+    }
+
+    async fn update(
+        &self,
+        region: &str,
+        desired: &DynamoTable,
+        before: &DynamoTable,
+        _old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.update_table(region, desired, before).await
+    }
+
+    async fn delete(
+        &self,
+        region: &str,
+        recorded: &DynamoTable,
+        _old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_table(region, &recorded.name).await
+    }
+
+    async fn read(
+        &self,
+        region: &str,
+        recorded: DynamoTable,
+        _old: &ResourceState,
+    ) -> Result<Option<DynamoTable>, ProviderError> {
+        self.read_table(region, recorded).await
+    }
+
+    async fn retag(
+        &self,
+        region: &str,
+        _desired: &DynamoTable,
+        tags: &Tags,
+        removed: &[String],
+        _old: &ResourceState,
+        arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.retag_table(region, arn, tags, removed).await
+    }
 }

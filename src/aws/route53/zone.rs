@@ -1,0 +1,121 @@
+//! Hosted zones, created with a deterministic caller reference.
+
+use aws_sdk_route53::types::TagResourceType;
+
+use super::*;
+use crate::aws::provider::Operations;
+use crate::aws::{Aws, ProviderError, sdk_error};
+use crate::model::Applied;
+use crate::model::ResourceState;
+use crate::model::resources::{HostedZone, Tags};
+
+impl Aws {
+    pub(super) async fn create_zone(&self, zone: &HostedZone) -> Result<Applied, ProviderError> {
+        let created = self
+            .route53()
+            .await
+            .create_hosted_zone()
+            .name(&zone.name)
+            .caller_reference(caller_reference("zone"))
+            .hosted_zone_config(
+                aws_sdk_route53::types::HostedZoneConfig::builder()
+                    .comment(&zone.comment)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let id = bare(created.hosted_zone.as_ref().map(|z| z.id()).unwrap_or_default());
+        let servers = created
+            .delegation_set
+            .map(|set| set.name_servers().join(","))
+            .unwrap_or_default();
+        self.tag(TagResourceType::Hostedzone, &id, &zone.tags, &[])
+            .await?;
+        Ok(Applied::new(&id)
+            .with("id", id.clone())
+            .with("name_servers", servers))
+    }
+
+    pub(super) async fn delete_zone(&self, id: &str) -> Result<(), ProviderError> {
+        self.route53()
+            .await
+            .delete_hosted_zone()
+            .id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
+
+    pub(super) async fn zone_exists(&self, id: &str) -> Result<bool, ProviderError> {
+        self.route53()
+            .await
+            .get_hosted_zone()
+            .id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(true)
+    }
+}
+
+impl Operations<HostedZone> for Aws {
+    const NOT_FOUND: &'static [&'static str] = &["NoSuchHostedZone"];
+
+    async fn create(
+        &self,
+        _region: &str,
+        desired: &HostedZone,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        self.create_zone(desired).await
+    }
+
+    async fn update(
+        &self,
+        _region: &str,
+        _desired: &HostedZone,
+        _before: &HostedZone,
+        old: &ResourceState,
+        _code: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        // What changes in place is its tags, which `retag` sets.
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    async fn delete(
+        &self,
+        _region: &str,
+        _recorded: &HostedZone,
+        old: &ResourceState,
+    ) -> Result<(), ProviderError> {
+        self.delete_zone(&old.physical_id).await
+    }
+
+    async fn read(
+        &self,
+        _region: &str,
+        recorded: HostedZone,
+        old: &ResourceState,
+    ) -> Result<Option<HostedZone>, ProviderError> {
+        // Only its existence can differ from what drx sent.
+        Ok(self.zone_exists(&old.physical_id).await?.then_some(recorded))
+    }
+
+    async fn retag(
+        &self,
+        _region: &str,
+        _desired: &HostedZone,
+        tags: &Tags,
+        removed: &[String],
+        old: &ResourceState,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        self.tag(TagResourceType::Hostedzone, &old.physical_id, tags, removed)
+            .await
+    }
+}
