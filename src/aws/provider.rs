@@ -14,7 +14,7 @@ use crate::model::{Applied, ErrorKind, Provider, ProviderError, ResourceState};
 /// How one resource type is created, read, updated, deleted and tagged in
 /// AWS. Every method is required: a type added to the catalog without all
 /// of them does not compile.
-pub(super) trait Operations<K: ResourceKind> {
+pub(super) trait Operations<K: ResourceSpec> {
     /// The error codes with which AWS says a resource of this type does not
     /// exist: a delete of it has succeeded, a read finds it gone.
     const NOT_FOUND: &'static [&'static str];
@@ -80,7 +80,7 @@ pub(super) fn region_of(resource_region: Option<&crate::model::Region>) -> &str 
 
 /// An error of an operation on a `K`, with AWS's "no such resource" for
 /// that type said as such.
-fn classified<K: ResourceKind>(error: ProviderError) -> ProviderError
+fn classified<K: ResourceSpec>(error: ProviderError) -> ProviderError
 where
     Aws: Operations<K>,
 {
@@ -99,7 +99,7 @@ where
 }
 
 impl Aws {
-    async fn update_kind<K: ResourceKind>(
+    async fn update_kind<K: ResourceSpec>(
         &self,
         region: &str,
         desired: &K,
@@ -134,7 +134,7 @@ impl Aws {
         Ok(applied)
     }
 
-    async fn delete_kind<K: ResourceKind>(
+    async fn delete_kind<K: ResourceSpec>(
         &self,
         region: &str,
         recorded: &K,
@@ -153,7 +153,7 @@ impl Aws {
         }
     }
 
-    async fn read_kind<K: ResourceKind>(
+    async fn read_kind<K: ResourceSpec>(
         &self,
         region: &str,
         recorded: K,

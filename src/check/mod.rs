@@ -15,6 +15,9 @@ mod values;
 mod variables;
 mod vocabulary;
 
+#[cfg(test)]
+mod catalog_tests;
+
 pub use check_error::{CheckError, CheckErrorKind, Severity};
 pub use topology::Topology;
 
@@ -185,14 +188,19 @@ impl<'a> Checker<'a> {
                     topology = Some(block.kind_span);
                     (&block.name, Declaration::Topology)
                 }
-                Item::Block(block) => (
-                    &block.name,
-                    Declaration::Resource {
-                        kind: resource_kind(block.kind),
-                        block,
-                        regions: Vec::new(),
-                    },
-                ),
+                Item::Block(block) => {
+                    let BlockKind::Resource(kind) = block.kind else {
+                        continue;
+                    };
+                    (
+                        &block.name,
+                        Declaration::Resource {
+                            kind,
+                            block,
+                            regions: Vec::new(),
+                        },
+                    )
+                }
             };
             if let Err(first) = self.scope.declare(name, declaration) {
                 self.error(
@@ -252,20 +260,6 @@ impl<'a> Checker<'a> {
             }
         }
         resources
-    }
-}
-
-fn resource_kind(kind: BlockKind) -> ResourceKind {
-    match kind {
-        BlockKind::Table => ResourceKind::Table,
-        BlockKind::Bucket => ResourceKind::Bucket,
-        BlockKind::Function => ResourceKind::Function,
-        BlockKind::Api => ResourceKind::Api,
-        BlockKind::Failover => ResourceKind::Failover,
-        BlockKind::Alerts => ResourceKind::Alerts,
-        BlockKind::Alarm => ResourceKind::Alarm,
-        BlockKind::Role => ResourceKind::Role,
-        BlockKind::Topology => unreachable!("the topology block is not a resource"),
     }
 }
 

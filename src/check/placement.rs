@@ -169,7 +169,7 @@ impl<'a> Checker<'a> {
     fn store_regions(&mut self, block: &'a ast::Block) -> Vec<Region> {
         self.reject_placement(
             block,
-            if block.kind == ast::BlockKind::Table {
+            if block.kind == ast::BlockKind::Resource(ResourceKind::Table) {
                 ResourceKind::Table
             } else {
                 ResourceKind::Bucket

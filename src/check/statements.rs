@@ -4,6 +4,7 @@
 
 use super::Checker;
 use super::check_error::CheckErrorKind;
+use crate::model::blocks::AttributeSpec;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, AttrValue, StatementKind};
@@ -11,6 +12,8 @@ use crate::syntax::ast::{self, AttrValue, StatementKind};
 #[derive(Debug)]
 pub(super) struct Statements<'a> {
     block: &'static str,
+    /// What the block catalog declares this block takes.
+    schema: &'static [AttributeSpec],
     attributes: Vec<(&'a ast::Ident, &'a AttrValue, bool)>,
     /// Every attribute name a checker asked for: the "did you mean" candidates.
     known: Vec<&'static str>,
@@ -22,9 +25,15 @@ pub(super) struct Statements<'a> {
 }
 
 impl<'a> Statements<'a> {
-    pub(super) fn new(checker: &mut Checker<'_>, block: &'static str, body: &'a ast::Body) -> Statements<'a> {
+    pub(super) fn new(
+        checker: &mut Checker<'_>,
+        block: &'static str,
+        schema: &'static [AttributeSpec],
+        body: &'a ast::Body,
+    ) -> Statements<'a> {
         let mut statements = Statements {
             block,
+            schema,
             attributes: Vec::new(),
             known: Vec::new(),
             placements: Vec::new(),
@@ -68,6 +77,13 @@ impl<'a> Statements<'a> {
 
     /// The attribute `name`, if set.
     pub(super) fn take(&mut self, name: &'static str) -> Option<(&'a ast::Ident, &'a AttrValue)> {
+        // The catalog is what editors and docs show: a checker reading an
+        // attribute it does not declare is a bug in drx, caught by the tests.
+        debug_assert!(
+            self.schema.iter().any(|attribute| attribute.name == name),
+            "the block catalog does not declare `{name}` in a {}",
+            self.block
+        );
         self.known.push(name);
         self.attributes
             .iter_mut()

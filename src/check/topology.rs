@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use crate::model::Region;
+pub use crate::model::blocks::{MetricUnit, ResourceKind};
 use crate::source::Span;
 
 pub type Seconds = u64;
@@ -74,6 +75,20 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// How many blocks of `kind` the file declares.
+    pub fn count(&self, kind: ResourceKind) -> usize {
+        match kind {
+            ResourceKind::Table => self.tables.len(),
+            ResourceKind::Bucket => self.buckets.len(),
+            ResourceKind::Function => self.functions.len(),
+            ResourceKind::Api => self.apis.len(),
+            ResourceKind::Failover => self.failovers.len(),
+            ResourceKind::Alerts => self.topics.len(),
+            ResourceKind::Alarm => self.alarms.len(),
+            ResourceKind::Role => self.roles.len(),
+        }
+    }
+
     /// The primary first, then each secondary.
     pub fn regions(&self) -> Vec<Region> {
         std::iter::once(self.primary.clone())
@@ -138,35 +153,6 @@ impl Default for Assumptions {
             route53_answer_change: Setting::default_value(0),
             client_dns_cache: Setting::default_value(0),
             standby_warm_up: Setting::default_value(0),
-        }
-    }
-}
-
-/// The kinds of resource a file can declare, as references see them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    Table,
-    Bucket,
-    Function,
-    Api,
-    Failover,
-    Alerts,
-    Alarm,
-    Role,
-}
-
-impl ResourceKind {
-    pub fn word(self) -> &'static str {
-        match self {
-            ResourceKind::Table => "table",
-            ResourceKind::Bucket => "bucket",
-            ResourceKind::Function => "function",
-            ResourceKind::Api => "api",
-            ResourceKind::Failover => "failover",
-            ResourceKind::Alerts => "alerts",
-            ResourceKind::Alarm => "alarm",
-            ResourceKind::Role => "role",
         }
     }
 }
@@ -393,15 +379,6 @@ pub struct Metric {
     pub metric_name: String,
     pub statistic: String,
     pub unit: MetricUnit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MetricUnit {
-    Count,
-    Seconds,
-    Milliseconds,
-    Bytes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -417,7 +417,7 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let allowed = vocabulary::attributes(kind);
+        let allowed = kind.spec().references;
         let Some(attribute) = reference.segments.get(1) else {
             self.error(
                 reference.span,
@@ -447,7 +447,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        let region = if vocabulary::is_global_attribute(kind, &attribute_name) {
+        let region = if kind.spec().is_global_reference(&attribute_name) {
             RegionRef::Global
         } else {
             match consumer {

@@ -9,6 +9,7 @@ use super::{Outcome, Terminal};
 use crate::check::recovery::human;
 use crate::check::{ProcessEnvironment, Topology};
 use crate::diagnostic::{Severity, render_json, render_terminal};
+use crate::model::blocks::ResourceKind;
 
 pub(crate) fn run(args: &CheckArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut failed = false;
@@ -114,21 +115,13 @@ fn count(errors: usize, warnings: usize) -> String {
 /// One line about what the file declares.
 fn describe(topology: &Topology) -> String {
     let regions: Vec<String> = topology.regions().iter().map(|r| r.0.clone()).collect();
-    let counts = [
-        (topology.tables.len(), "table"),
-        (topology.buckets.len(), "bucket"),
-        (topology.functions.len(), "function"),
-        (topology.apis.len(), "api"),
-        (topology.failovers.len(), "failover"),
-        (topology.topics.len(), "alert topic"),
-        (topology.alarms.len(), "alarm"),
-        (topology.roles.len(), "role"),
-        (topology.outputs.len(), "output"),
-    ];
+    let counts = ResourceKind::ALL
+        .into_iter()
+        .map(|kind| (topology.count(kind), kind.spec().counted_as))
+        .chain([(topology.outputs.len(), "output")]);
     let parts: Vec<String> = counts
-        .iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, word)| format!("{n} {word}{}", if *n == 1 { "" } else { "s" }))
+        .map(|(n, word)| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
         .collect();
     format!(
         "topology {} across {} ({})",

@@ -3,6 +3,7 @@
 //! the record of an applied resource, and the provider interface that applies
 //! them. It imports no stage; every stage may import it.
 
+pub mod blocks;
 pub mod graph;
 pub mod provider;
 mod region;

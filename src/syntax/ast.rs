@@ -83,50 +83,8 @@ pub struct OutputTerm {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BlockKind {
-    Topology,
-    Table,
-    Bucket,
-    Function,
-    Api,
-    Failover,
-    Alerts,
-    Alarm,
-    Role,
-}
-
-impl BlockKind {
-    pub const ALL: [BlockKind; 9] = [
-        BlockKind::Topology,
-        BlockKind::Table,
-        BlockKind::Bucket,
-        BlockKind::Function,
-        BlockKind::Api,
-        BlockKind::Failover,
-        BlockKind::Alerts,
-        BlockKind::Alarm,
-        BlockKind::Role,
-    ];
-
-    pub fn keyword(self) -> &'static str {
-        match self {
-            BlockKind::Topology => "topology",
-            BlockKind::Table => "table",
-            BlockKind::Bucket => "bucket",
-            BlockKind::Function => "function",
-            BlockKind::Api => "api",
-            BlockKind::Failover => "failover",
-            BlockKind::Alerts => "alerts",
-            BlockKind::Alarm => "alarm",
-            BlockKind::Role => "role",
-        }
-    }
-
-    pub fn from_keyword(keyword: &str) -> Option<BlockKind> {
-        BlockKind::ALL.into_iter().find(|kind| kind.keyword() == keyword)
-    }
-}
+/// Block kinds and their keywords are declared once, in the block catalog.
+pub use crate::model::blocks::{BlockKind, ResourceKind};
 
 /// `table transactions { ... }`
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@
 //! compile until it has a description a user can understand.
 
 use super::parser::Rule;
+use crate::model::blocks::declaration_keywords;
 
 /// A noun phrase for "expected …". Rules that mean the same thing to a user
 /// share a phrase, so that `expected an attribute or `}`` is not spelled out
@@ -11,19 +12,19 @@ use super::parser::Rule;
 pub(super) fn describe(rule: Rule) -> &'static str {
     match rule {
         // pest names `file` when the very first declaration fails.
-        Rule::file => DECLARATION,
+        Rule::file => declaration(),
         Rule::trivia => "a drx file",
         Rule::EOI => "end of file",
         Rule::WHITESPACE | Rule::COMMENT => "white space",
-        Rule::item => DECLARATION,
+        Rule::item => declaration(),
         Rule::let_value | Rule::value | Rule::map_key | Rule::threshold => VALUE,
         Rule::output_expr => "a reference, a string or a list",
         Rule::statement => ATTRIBUTE,
         Rule::path_segment => "a path segment",
         Rule::ident_char => "a letter, digit or `_`",
         Rule::placement_clause => "`in`",
-        Rule::let_item | Rule::kw_let | Rule::output_item | Rule::kw_output => DECLARATION,
-        Rule::block_item | Rule::block_kind => DECLARATION,
+        Rule::let_item | Rule::kw_let | Rule::output_item | Rule::kw_output => declaration(),
+        Rule::block_item | Rule::block_kind => declaration(),
         Rule::env_call | Rule::kw_env => "`env(\"NAME\")`",
         Rule::kw_default => "`default:`",
         Rule::output_list => "a list of outputs",
@@ -68,7 +69,16 @@ pub(super) fn describe(rule: Rule) -> &'static str {
     }
 }
 
-pub(super) const DECLARATION: &str = "a declaration (`topology`, `table`, `bucket`, `function`, `api`, `failover`, `alerts`, `alarm`, `role`, `let` or `output`)";
+/// "a declaration (`topology`, `table`, … `let` or `output`)", from the
+/// block catalog.
+pub(super) fn declaration() -> &'static str {
+    static PHRASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut keywords: Vec<String> = declaration_keywords().map(|k| format!("`{k}`")).collect();
+        let last = keywords.pop().unwrap_or_default();
+        format!("a declaration ({} or {last})", keywords.join(", "))
+    });
+    &PHRASE
+}
 pub(super) const ATTRIBUTE: &str = "an attribute";
 pub(super) const VALUE: &str = "a value";
 
@@ -83,3 +93,33 @@ pub(super) const VALUE_PHRASES: [&str; 8] = [
     "a list `[…]`",
     "a name or reference",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::model::blocks::BlockKind;
+
+    /// pest grammars are fixed text, so the grammar spells the block
+    /// keywords out; this keeps them the catalog's.
+    #[test]
+    fn the_grammar_knows_exactly_the_catalog_keywords() {
+        let grammar = include_str!("../../grammar/drx.pest");
+        let rule = grammar
+            .split("block_kind  = @{")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .expect("the block_kind rule");
+        let mut in_grammar: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut in_catalog: Vec<&str> = BlockKind::all().map(BlockKind::keyword).collect();
+        in_grammar.sort_unstable();
+        in_catalog.sort_unstable();
+        assert_eq!(in_grammar, in_catalog);
+    }
+
+    #[test]
+    fn the_declaration_phrase_lists_the_catalog() {
+        assert_eq!(
+            super::declaration(),
+            "a declaration (`topology`, `table`, `bucket`, `function`, `api`, `failover`, `alerts`, `alarm`, `role`, `let` or `output`)"
+        );
+    }
+}

@@ -5,8 +5,9 @@
 //! (`expected.rs`), merge phrases that mean "any value", name what was found
 //! instead, and choose a help line from the context.
 
-use super::expected::{ATTRIBUTE, DECLARATION, VALUE, VALUE_PHRASES, describe};
+use super::expected::{ATTRIBUTE, VALUE, VALUE_PHRASES, declaration, describe};
 use super::parser::Rule;
+use crate::model::blocks::declaration_keywords;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 
@@ -33,6 +34,18 @@ pub enum SyntaxErrorKind {
 }
 
 impl SyntaxError {
+    /// A word where a declaration was expected.
+    pub(super) fn unknown_declaration(span: Span, word: &str) -> SyntaxError {
+        let expected = vec![declaration().to_string()];
+        let found = format!("`{word}`");
+        let help = help_for(&expected, &found, word, Span::new(0, word.len()));
+        SyntaxError {
+            span,
+            kind: SyntaxErrorKind::Unexpected { expected, found },
+            help,
+        }
+    }
+
     pub(super) fn number_too_large(span: Span) -> SyntaxError {
         SyntaxError {
             span,
@@ -214,12 +227,8 @@ fn help_for(expected: &[String], found: &str, text: &str, span: Span) -> String 
     let has = |phrase: &str| expected.iter().any(|p| p == phrase);
     let word = text.get(span.start..span.end).unwrap_or("");
 
-    if has(DECLARATION) {
-        let keywords = [
-            "topology", "table", "bucket", "function", "api", "failover", "alerts", "alarm", "role", "let",
-            "output",
-        ];
-        if let Some(suggestion) = did_you_mean(word, keywords) {
+    if has(declaration()) {
+        if let Some(suggestion) = did_you_mean(word, declaration_keywords()) {
             return format!("did you mean `{suggestion}`?");
         }
         return "a drx file is a list of declarations such as `table transactions { … }` or `let suffix = \"dev\"`".to_string();

@@ -12,7 +12,8 @@ use crate::syntax::ast::{self, DurationUnit, SizeUnit, ValueKind};
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_alarm(&mut self, block: &'a ast::Block) -> Option<Alarm> {
-        let mut statements = Statements::new(self, "alarm", &block.body);
+        let mut statements =
+            Statements::new(self, "alarm", ResourceKind::Alarm.spec().attributes, &block.body);
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
 
@@ -118,7 +119,7 @@ impl<'a> Checker<'a> {
             self.unknown_name(head);
             return None;
         };
-        let specs = vocabulary::metrics(kind);
+        let specs = kind.spec().metrics;
         let metric_name = reference.segments[1..]
             .iter()
             .map(|s| s.name.as_str())
@@ -156,7 +157,7 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             }
-            let metric_regions = if vocabulary::metric_only_at_home(kind, spec.name) {
+            let metric_regions = if spec.only_at_home {
                 resource_regions.iter().take(1).cloned().collect::<Vec<_>>()
             } else {
                 resource_regions.clone()

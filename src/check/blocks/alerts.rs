@@ -6,11 +6,17 @@ use super::super::naming::NameRule;
 use super::super::service_name;
 use super::super::statements::Statements;
 use super::super::topology::{Region, Topic};
+use crate::model::blocks::ResourceKind;
 use crate::syntax::ast::{self, ValueKind};
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_alerts(&mut self, block: &'a ast::Block) -> Option<Topic> {
-        let mut statements = Statements::new(self, "alerts", &block.body);
+        let mut statements = Statements::new(
+            self,
+            "alerts",
+            ResourceKind::Alerts.spec().attributes,
+            &block.body,
+        );
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
         let emails = match statements.value(self, "email") {

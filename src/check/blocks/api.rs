@@ -13,7 +13,7 @@ use crate::syntax::ast;
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_api(&mut self, block: &'a ast::Block) -> Option<Api> {
-        let mut statements = Statements::new(self, "api", &block.body);
+        let mut statements = Statements::new(self, "api", ResourceKind::Api.spec().attributes, &block.body);
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
 

@@ -6,6 +6,7 @@ use super::super::service_name;
 use super::super::statements::Statements;
 use super::super::topology::{Bucket, BucketReplication, Encryption};
 use super::table::optional;
+use crate::model::blocks::ResourceKind;
 use crate::syntax::ast;
 
 /// S3 RTC's one threshold (S3 User Guide, "Meeting compliance requirements
@@ -14,7 +15,12 @@ const RTC_THRESHOLD_SECONDS: u64 = 15 * 60;
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_bucket(&mut self, block: &'a ast::Block) -> Option<Bucket> {
-        let mut statements = Statements::new(self, "bucket", &block.body);
+        let mut statements = Statements::new(
+            self,
+            "bucket",
+            ResourceKind::Bucket.spec().attributes,
+            &block.body,
+        );
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
 
@@ -87,7 +93,12 @@ impl<'a> Checker<'a> {
         let mut time_control = Some(None);
         let mut metrics = Some(false);
         if let Some(options) = &replicate.options {
-            let mut statements = Statements::new(self, "bucket replication", options);
+            let mut statements = Statements::new(
+                self,
+                "bucket replication",
+                ResourceKind::Bucket.spec().replicate,
+                options,
+            );
             let metrics_value = statements.value(self, "metrics");
             let rtc_value = statements.value(self, "time_control");
             if let Some(value) = rtc_value {

@@ -10,7 +10,12 @@ use crate::syntax::ast::{self, ValueKind};
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_failover(&mut self, block: &'a ast::Block) -> Option<Failover> {
-        let mut statements = Statements::new(self, "failover", &block.body);
+        let mut statements = Statements::new(
+            self,
+            "failover",
+            ResourceKind::Failover.spec().attributes,
+            &block.body,
+        );
 
         let domain = statements.value(self, "domain").and_then(|value| {
             let domain = self.literal_string(value)?.to_ascii_lowercase();
@@ -170,7 +175,12 @@ impl<'a> Checker<'a> {
     }
 
     fn health_check(&mut self, body: &'a ast::Body) -> Option<HealthCheck> {
-        let mut statements = Statements::new(self, "health check", body);
+        let mut statements = Statements::new(
+            self,
+            "health check",
+            ResourceKind::Failover.spec().nested("health_check"),
+            body,
+        );
         let protocol = match statements.value(self, "protocol") {
             Some(value) => self
                 .symbol(value, "health-check protocol", &["https", "http", "tcp"])

@@ -11,6 +11,7 @@ use super::super::topology::{Architecture, Function, Region, Spanned, Text, Text
 use super::super::values::Consumer;
 use super::super::vocabulary;
 use super::table::optional;
+use crate::model::blocks::ResourceKind;
 use crate::syntax::ast::{self, ValueKind};
 
 /// Lambda's limits (Lambda Developer Guide, "Lambda quotas").
@@ -20,7 +21,12 @@ const ENV_BYTES: usize = 4096;
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_function(&mut self, block: &'a ast::Block) -> Option<Function> {
-        let mut statements = Statements::new(self, "function", &block.body);
+        let mut statements = Statements::new(
+            self,
+            "function",
+            ResourceKind::Function.spec().attributes,
+            &block.body,
+        );
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
 
@@ -177,7 +183,12 @@ impl<'a> Checker<'a> {
     }
 
     fn log_settings(&mut self, body: &'a ast::Body) -> Option<Option<u64>> {
-        let mut statements = Statements::new(self, "logs block", body);
+        let mut statements = Statements::new(
+            self,
+            "logs block",
+            ResourceKind::Function.spec().nested("logs"),
+            body,
+        );
         let retention = statements.value(self, "retention").map(|value| {
             let seconds = self.duration(value)?;
             let days = seconds.value / 86_400;

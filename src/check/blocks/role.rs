@@ -6,7 +6,7 @@ use super::super::naming::NameRule;
 use super::super::service_name;
 use super::super::statements::Statements;
 use super::super::topology::{Grant, ResourceKind, Role, Trust};
-use super::super::vocabulary;
+use crate::model::blocks;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, ValueKind};
 
@@ -23,7 +23,7 @@ const ALL_KINDS: [ResourceKind; 8] = [
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_role(&mut self, block: &'a ast::Block) -> Option<Role> {
-        let mut statements = Statements::new(self, "role", &block.body);
+        let mut statements = Statements::new(self, "role", ResourceKind::Role.spec().attributes, &block.body);
         let service = service_name(&block.name.name);
         let trust = statements
             .value(self, "trust")
@@ -89,11 +89,11 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let name = reference.dotted();
-            let Some(spec) = vocabulary::ACTIONS.iter().find(|spec| spec.name == name) else {
+            let Some((action_target, spec)) = blocks::actions().find(|(_, spec)| spec.name == name) else {
                 self.error(
                     item.span,
                     CheckErrorKind::UnknownAction {
-                        suggestion: did_you_mean(&name, vocabulary::ACTIONS.iter().map(|spec| spec.name))
+                        suggestion: did_you_mean(&name, blocks::actions().map(|(_, spec)| spec.name))
                             .map(str::to_string),
                         action: name,
                     },
@@ -101,12 +101,12 @@ impl<'a> Checker<'a> {
                 ok = false;
                 continue;
             };
-            if spec.target != target_kind {
+            if action_target != target_kind {
                 self.error(
                     item.span,
                     CheckErrorKind::ActionTarget {
                         action: name,
-                        expected: spec.target.word().into(),
+                        expected: action_target.word().into(),
                         target: target.clone(),
                         found: target_kind.word().into(),
                     },

@@ -6,11 +6,13 @@ use super::super::naming::NameRule;
 use super::super::service_name;
 use super::super::statements::Statements;
 use super::super::topology::{Billing, Consistency, Key, KeyType, Setting, Table};
+use crate::model::blocks::ResourceKind;
 use crate::syntax::ast::{self, ValueKind};
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_table(&mut self, block: &'a ast::Block) -> Option<Table> {
-        let mut statements = Statements::new(self, "table", &block.body);
+        let mut statements =
+            Statements::new(self, "table", ResourceKind::Table.spec().attributes, &block.body);
         let regions = self.regions_of(&block.name.name);
         let service = service_name(&block.name.name);
 
@@ -51,7 +53,12 @@ impl<'a> Checker<'a> {
         for (replicate, span) in statements.replicates.clone() {
             let mut consistency_span = span;
             if let Some(options) = &replicate.options {
-                let mut options_statements = Statements::new(self, "table replication", options);
+                let mut options_statements = Statements::new(
+                    self,
+                    "table replication",
+                    ResourceKind::Table.spec().replicate,
+                    options,
+                );
                 if let Some(value) = options_statements.value(self, "consistency") {
                     consistency_span = value.span;
                     consistency = self
@@ -133,7 +140,12 @@ impl<'a> Checker<'a> {
     }
 
     fn capacity(&mut self, body: &'a ast::Body) -> Option<Billing> {
-        let mut statements = Statements::new(self, "capacity block", body);
+        let mut statements = Statements::new(
+            self,
+            "capacity block",
+            ResourceKind::Table.spec().nested("capacity"),
+            body,
+        );
         let read = statements.value(self, "read").and_then(|v| self.integer(v));
         let write = statements.value(self, "write").and_then(|v| self.integer(v));
         statements.finish(self, &[]);

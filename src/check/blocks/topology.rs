@@ -1,5 +1,6 @@
 //! `topology name { primary … secondary … naming … tags … objectives … }`
 
+use crate::model::blocks::BlockKind;
 use std::collections::BTreeMap;
 
 use super::super::check_error::CheckErrorKind;
@@ -11,7 +12,12 @@ use crate::syntax::ast::{self, Value, ValueKind};
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_topology_block(&mut self, block: &'a ast::Block) -> Option<Header> {
-        let mut statements = Statements::new(self, "topology", &block.body);
+        let mut statements = Statements::new(
+            self,
+            "topology",
+            BlockKind::Topology.spec().attributes,
+            &block.body,
+        );
         let primary = statements
             .value(self, "primary")
             .and_then(|value| self.region(value).map(|region| (region, value.span)));
@@ -158,7 +164,12 @@ impl<'a> Checker<'a> {
 
     /// Values AWS publishes no bound for, which the RTO model needs.
     fn assumptions(&mut self, body: &'a ast::Body) -> Option<Assumptions> {
-        let mut statements = Statements::new(self, "assumptions block", body);
+        let mut statements = Statements::new(
+            self,
+            "assumptions block",
+            BlockKind::Topology.spec().nested("assumptions"),
+            body,
+        );
         let mut assumptions = Assumptions::default();
         let mut ok = true;
         for (name, slot) in [
@@ -178,7 +189,12 @@ impl<'a> Checker<'a> {
     }
 
     fn objectives(&mut self, body: &'a ast::Body) -> Option<Objectives> {
-        let mut statements = Statements::new(self, "objectives block", body);
+        let mut statements = Statements::new(
+            self,
+            "objectives block",
+            BlockKind::Topology.spec().nested("objectives"),
+            body,
+        );
         let rto = statements.value(self, "rto").map(|value| self.duration(value));
         let rpo = statements.value(self, "rpo").map(|value| self.duration(value));
         statements.finish(self, &[]);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ pub struct ApiStage {
     pub tags: Tags,
 }
 
-impl ResourceKind for RestApi {
+impl ResourceSpec for RestApi {
     const REPLACED_BY: &'static [&'static str] = &["endpoint_type"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["id", "root_resource_id"];
@@ -76,7 +76,7 @@ impl ResourceKind for RestApi {
     }
 }
 
-impl ResourceKind for ApiResource {
+impl ResourceSpec for ApiResource {
     const REPLACED_BY: &'static [&'static str] = &["rest_api", "parent", "path_part"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["id"];
@@ -86,7 +86,7 @@ impl ResourceKind for ApiResource {
     }
 }
 
-impl ResourceKind for ApiRoute {
+impl ResourceSpec for ApiRoute {
     const REPLACED_BY: &'static [&'static str] = &["rest_api", "resource", "http_method"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];
@@ -96,7 +96,7 @@ impl ResourceKind for ApiRoute {
     }
 }
 
-impl ResourceKind for LambdaPermission {
+impl ResourceSpec for LambdaPermission {
     // Lambda has no UpdatePermission.
     const REPLACED_BY: &'static [&'static str] =
         &["function", "statement_id", "action", "principal", "source_arn"];
@@ -108,7 +108,7 @@ impl ResourceKind for LambdaPermission {
     }
 }
 
-impl ResourceKind for ApiDeployment {
+impl ResourceSpec for ApiDeployment {
     // A deployment is a snapshot: a new one is the only way to change it.
     const REPLACED_BY: &'static [&'static str] = &["rest_api", "trigger"];
     const HOLDS_DATA: bool = false;
@@ -119,7 +119,7 @@ impl ResourceKind for ApiDeployment {
     }
 }
 
-impl ResourceKind for ApiStage {
+impl ResourceSpec for ApiStage {
     const REPLACED_BY: &'static [&'static str] = &["rest_api", "stage_name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

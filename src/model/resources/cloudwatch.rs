@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct MetricAlarm {
     pub tags: Tags,
 }
 
-impl ResourceKind for MetricAlarm {
+impl ResourceSpec for MetricAlarm {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ pub struct DynamoReplica {
     pub point_in_time_recovery: bool,
 }
 
-impl ResourceKind for DynamoTable {
+impl ResourceSpec for DynamoTable {
     const REPLACED_BY: &'static [&'static str] = &["name", "partition_key", "sort_key"];
     const HOLDS_DATA: bool = true;
     const OUTPUTS: &'static [&'static str] = &["arn", "stream_arn"];
@@ -47,7 +47,7 @@ impl ResourceKind for DynamoTable {
     }
 }
 
-impl ResourceKind for DynamoReplica {
+impl ResourceSpec for DynamoReplica {
     // Adding a replica takes minutes on AWS.
     const REPLACED_BY: &'static [&'static str] = &["table", "region_name"];
     const HOLDS_DATA: bool = true;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ impl PolicyDocument {
     }
 }
 
-impl ResourceKind for IamRole {
+impl ResourceSpec for IamRole {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["arn", "id"];
@@ -96,7 +96,7 @@ impl ResourceKind for IamRole {
     }
 }
 
-impl ResourceKind for IamRolePolicy {
+impl ResourceSpec for IamRolePolicy {
     const REPLACED_BY: &'static [&'static str] = &["role", "name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogGroup {
@@ -11,7 +11,7 @@ pub struct LogGroup {
     pub tags: Tags,
 }
 
-impl ResourceKind for LogGroup {
+impl ResourceSpec for LogGroup {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

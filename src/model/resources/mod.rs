@@ -33,7 +33,7 @@ use crate::source::Span;
 /// every type once, and everything else (the `Attributes` and `ResourceType`
 /// enums, their names, the per-type rules, the provider's dispatch) is
 /// derived from the two, so a type that forgets a piece does not compile.
-pub trait ResourceKind:
+pub trait ResourceSpec:
     Clone + PartialEq + std::fmt::Debug + Serialize + DeserializeOwned + Send + Sync + 'static
 {
     /// Attributes AWS cannot change on an existing resource: changing one
@@ -120,28 +120,28 @@ macro_rules! define_catalog {
             /// Attributes AWS cannot change on an existing resource.
             fn replaced_by(self) -> &'static [&'static str] {
                 match self {
-                    $(ResourceType::$variant => <$kind as ResourceKind>::REPLACED_BY,)*
+                    $(ResourceType::$variant => <$kind as ResourceSpec>::REPLACED_BY,)*
                 }
             }
 
             /// Resources that hold data: deleting or replacing one destroys it.
             pub fn holds_data(self) -> bool {
                 match self {
-                    $(ResourceType::$variant => <$kind as ResourceKind>::HOLDS_DATA,)*
+                    $(ResourceType::$variant => <$kind as ResourceSpec>::HOLDS_DATA,)*
                 }
             }
 
             /// What apply records about a created resource, for others to read.
             pub fn outputs(self) -> &'static [&'static str] {
                 match self {
-                    $(ResourceType::$variant => <$kind as ResourceKind>::OUTPUTS,)*
+                    $(ResourceType::$variant => <$kind as ResourceSpec>::OUTPUTS,)*
                 }
             }
 
             /// Expected AWS round trips of an operation, for scheduling.
             pub fn weight(self) -> u32 {
                 match self {
-                    $(ResourceType::$variant => <$kind as ResourceKind>::WEIGHT,)*
+                    $(ResourceType::$variant => <$kind as ResourceSpec>::WEIGHT,)*
                 }
             }
         }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct DnsRecord {
     pub value: Val,
 }
 
-impl ResourceKind for HostedZone {
+impl ResourceSpec for HostedZone {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["id", "name_servers"];
@@ -49,7 +49,7 @@ impl ResourceKind for HostedZone {
     }
 }
 
-impl ResourceKind for HealthCheck {
+impl ResourceSpec for HealthCheck {
     // Route 53 cannot change a health check's type or request interval.
     const REPLACED_BY: &'static [&'static str] = &["type", "request_interval"];
     const HOLDS_DATA: bool = false;
@@ -60,7 +60,7 @@ impl ResourceKind for HealthCheck {
     }
 }
 
-impl ResourceKind for DnsRecord {
+impl ResourceSpec for DnsRecord {
     const REPLACED_BY: &'static [&'static str] = &["zone", "name", "record_type", "set_identifier"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub struct ReplicationRule {
     pub delete_marker_replication: bool,
 }
 
-impl ResourceKind for S3Bucket {
+impl ResourceSpec for S3Bucket {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = true;
     const OUTPUTS: &'static [&'static str] = &["arn"];
@@ -45,7 +45,7 @@ impl ResourceKind for S3Bucket {
     }
 }
 
-impl ResourceKind for S3Replication {
+impl ResourceSpec for S3Replication {
     const REPLACED_BY: &'static [&'static str] = &["bucket"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &[];

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResourceKind, Tags};
+use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +18,7 @@ pub struct SnsSubscription {
     pub endpoint: String,
 }
 
-impl ResourceKind for SnsTopic {
+impl ResourceSpec for SnsTopic {
     const REPLACED_BY: &'static [&'static str] = &["name"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["arn"];
@@ -28,7 +28,7 @@ impl ResourceKind for SnsTopic {
     }
 }
 
-impl ResourceKind for SnsSubscription {
+impl ResourceSpec for SnsSubscription {
     const REPLACED_BY: &'static [&'static str] = &["topic", "protocol", "endpoint"];
     const HOLDS_DATA: bool = false;
     const OUTPUTS: &'static [&'static str] = &["arn"];
