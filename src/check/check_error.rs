@@ -36,7 +36,14 @@ impl CheckError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Each variant's code is its name in snake case (`UnknownAttribute` is
+/// `drx::check::unknown_attribute`); `CheckCode` lists them all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(CheckCode),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "snake_case")
+)]
 pub enum CheckErrorKind {
     // ------------------------------------------------------------ names
     #[error("`{name}` is declared twice")]
@@ -102,7 +109,7 @@ pub enum CheckErrorKind {
         hint: Option<String>,
     },
     #[error("`{found}` is not a valid {what}")]
-    UnknownSymbol {
+    UnknownValue {
         found: String,
         what: String,
         suggestion: Option<String>,
@@ -324,4 +331,11 @@ pub enum CheckErrorKind {
     },
     #[error("`{value}` is not a principal drx can trust")]
     InvalidPrincipal { value: String },
+}
+
+impl CheckErrorKind {
+    /// The stable code, without its `drx::check::` prefix.
+    pub fn code(&self) -> &'static str {
+        CheckCode::from(self).into()
+    }
 }

@@ -18,7 +18,7 @@ mod vocabulary;
 #[cfg(test)]
 mod catalog_tests;
 
-pub use check_error::{CheckError, CheckErrorKind, Severity};
+pub use check_error::{CheckCode, CheckError, CheckErrorKind, Severity};
 pub use topology::Topology;
 
 use scope::{Declaration, Scope};

@@ -241,7 +241,7 @@ impl Checker<'_> {
         }
         self.error(
             value.span,
-            CheckErrorKind::UnknownSymbol {
+            CheckErrorKind::UnknownValue {
                 found: word.clone(),
                 what: what.to_string(),
                 suggestion: did_you_mean(&word, allowed.iter().copied()).map(str::to_string),

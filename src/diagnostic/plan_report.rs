@@ -5,9 +5,10 @@ use crate::plan::PlanError;
 
 impl From<&PlanError> for Diagnostic {
     fn from(error: &PlanError) -> Diagnostic {
+        let code = format!("drx::plan::{}", error.code());
         match error {
             PlanError::CodeNotFound { span, .. } => Diagnostic::error(
-                "drx::plan::code_not_found",
+                &code,
                 error.to_string(),
                 *span,
                 "no code here",
@@ -15,7 +16,7 @@ impl From<&PlanError> for Diagnostic {
             ),
             PlanError::DependencyCycle { spans, cycle } => {
                 let mut diagnostic = Diagnostic::error(
-                    "drx::plan::dependency_cycle",
+                    &code,
                     error.to_string(),
                     spans.first().copied().unwrap_or_default(),
                     format!(

@@ -13,7 +13,7 @@ mod saved_plan;
 use crate::model::Graph;
 pub use change::{Action, AttributeChange, Change, Summary};
 pub use lower::{Desired, StackOutput, StackOutputValue, address, lower};
-pub use plan_error::PlanError;
+pub use plan_error::{PlanCode, PlanError};
 pub use saved_plan::{SavedPlan, StalePlan};
 
 use std::path::Path;

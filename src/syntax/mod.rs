@@ -9,7 +9,7 @@ mod parser;
 mod syntax_error;
 
 pub use format::format;
-pub use syntax_error::{SyntaxError, SyntaxErrorKind};
+pub use syntax_error::{SyntaxCode, SyntaxError, SyntaxErrorKind};
 
 /// Deeper nesting than this is refused before parsing: the parser and the
 /// tree builder recurse, and no real file nests more than a handful of levels.

@@ -19,10 +19,18 @@ pub struct SyntaxError {
     pub help: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Each variant's code is its name in snake case (`drx::syntax::too_deep`).
+#[derive(Debug, Clone, PartialEq, Eq, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(SyntaxCode),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "snake_case")
+)]
 pub enum SyntaxErrorKind {
-    /// Something else was expected here.
-    Unexpected { expected: Vec<String>, found: String },
+    /// Something else was expected here, and the file went on.
+    UnexpectedToken { expected: Vec<String>, found: String },
+    /// Something was expected here, and the file ended.
+    UnexpectedEnd { expected: Vec<String> },
     /// A string runs to the end of its line.
     UnterminatedString,
     /// A backslash that starts no known escape.
@@ -33,6 +41,25 @@ pub enum SyntaxErrorKind {
     TooDeep,
 }
 
+impl SyntaxErrorKind {
+    /// What was expected, and what was found instead: a token or the end.
+    pub(super) fn unexpected(expected: Vec<String>, found: String) -> SyntaxErrorKind {
+        if found == END_OF_FILE {
+            SyntaxErrorKind::UnexpectedEnd { expected }
+        } else {
+            SyntaxErrorKind::UnexpectedToken { expected, found }
+        }
+    }
+
+    /// The stable code, without its `drx::syntax::` prefix.
+    pub fn code(&self) -> &'static str {
+        SyntaxCode::from(self).into()
+    }
+}
+
+/// How the end of the file is named where a token would be.
+pub(super) const END_OF_FILE: &str = "end of file";
+
 impl SyntaxError {
     /// A word where a declaration was expected.
     pub(super) fn unknown_declaration(span: Span, word: &str) -> SyntaxError {
@@ -41,7 +68,7 @@ impl SyntaxError {
         let help = help_for(&expected, &found, word, Span::new(0, word.len()));
         SyntaxError {
             span,
-            kind: SyntaxErrorKind::Unexpected { expected, found },
+            kind: SyntaxErrorKind::unexpected(expected, found),
             help,
         }
     }
@@ -146,7 +173,7 @@ impl SyntaxError {
         let help = help_for(&expected, &found, text, found_span);
         SyntaxError {
             span: found_span,
-            kind: SyntaxErrorKind::Unexpected { expected, found },
+            kind: SyntaxErrorKind::unexpected(expected, found),
             help,
         }
     }
@@ -195,7 +222,7 @@ fn found_at(text: &str, position: usize) -> (Span, String) {
     let Some(first) = rest.chars().next() else {
         // Point just after the last thing written, not at a blank last line.
         let end = text.trim_end().len();
-        return (Span::new(end, end), "end of file".to_string());
+        return (Span::new(end, end), END_OF_FILE.to_string());
     };
     if first == '\n' || first == '\r' {
         return (Span::new(position, position), "end of line".to_string());
@@ -272,7 +299,7 @@ fn help_for(expected: &[String], found: &str, text: &str, span: Span) -> String 
         return "a variable or output is `name = value`".to_string();
     }
     if has(ATTRIBUTE) && has("`}`") {
-        if found == "end of file" {
+        if found == END_OF_FILE {
             return "a block was opened with `{` and never closed: add `}`".to_string();
         }
         if let Some(keyword) = ["in", "route", "replicate", "when", "allow"]

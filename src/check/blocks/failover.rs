@@ -162,7 +162,7 @@ impl<'a> Checker<'a> {
         if !self.secondaries.contains(&region) {
             self.error(
                 value.span,
-                CheckErrorKind::UnknownSymbol {
+                CheckErrorKind::UnknownValue {
                     found: region.0.clone(),
                     what: "standby region: it must be a secondary of the topology".into(),
                     suggestion: self.secondaries.first().map(|r| r.0.clone()),
