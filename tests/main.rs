@@ -4,14 +4,23 @@
 #![allow(unreachable_pub)]
 
 mod apply;
+mod apply_drift;
+mod apply_faults;
+mod apply_read_back;
+mod architecture;
 mod aws;
+mod catalog;
 mod cli;
 mod diagnostics;
 mod emulator;
+mod emulator_faults;
+mod emulator_s3;
 mod examples;
 mod explain;
 mod fuzz;
 mod package;
 mod plan;
+mod plan_wiring;
 mod readme;
+mod state;
 mod test;

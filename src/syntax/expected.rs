@@ -3,7 +3,7 @@
 //! The match is exhaustive on purpose: a new rule in `grammar/drx.pest` does not
 //! compile until it has a description a user can understand.
 
-use super::parser::Rule;
+use super::grammar::Rule;
 use crate::model::blocks::declaration_keywords;
 
 /// A noun phrase for "expected …". Rules that mean the same thing to a user

@@ -5,6 +5,7 @@
 pub mod ast;
 mod expected;
 mod format;
+mod grammar;
 mod parser;
 mod syntax_error;
 

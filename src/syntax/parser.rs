@@ -8,12 +8,9 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
+use super::grammar::{DrxParser, Rule};
 use super::syntax_error::SyntaxError;
 use crate::source::Span;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/drx.pest"]
-pub(super) struct DrxParser;
 
 type Pairs<'a> = pest::iterators::Pairs<'a, Rule>;
 

@@ -6,7 +6,7 @@
 //! instead, and choose a help line from the context.
 
 use super::expected::{ATTRIBUTE, VALUE, VALUE_PHRASES, declaration, describe};
-use super::parser::Rule;
+use super::grammar::Rule;
 use crate::model::blocks::declaration_keywords;
 use crate::source::Span;
 use crate::suggest::did_you_mean;

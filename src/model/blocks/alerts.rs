@@ -1,0 +1,23 @@
+//! `alerts`: an SNS topic per region.
+
+use super::super::resources::ResourceType;
+use super::{BlockSpec, Global, StatementKind, action, attribute};
+
+pub(super) static SPEC: BlockSpec = BlockSpec {
+    keyword: "alerts",
+    counted_as: "alert topic",
+    about: "An SNS topic in each region it is placed in, with its subscriptions.",
+    attributes: &[attribute(
+        "email",
+        "a list of addresses",
+        None,
+        "Email subscriptions.",
+    )],
+    replicate: &[],
+    statements: &[StatementKind::Placement],
+    references: &["name", "arn"],
+    global_references: Global::None,
+    metrics: &[],
+    actions: &[action("sns.publish", &["sns:Publish"])],
+    lowers_to: &[ResourceType::SnsTopic, ResourceType::SnsSubscription],
+};

@@ -1,0 +1,22 @@
+//! `role`: an IAM role others assume.
+
+use super::super::resources::ResourceType;
+use super::{BlockSpec, Global, StatementKind, required};
+
+pub(super) static SPEC: BlockSpec = BlockSpec {
+    keyword: "role",
+    counted_as: "role",
+    about: "An IAM role others assume, with least-privilege grants on drx resources.",
+    attributes: &[required(
+        "trust",
+        "`account_root` or a 12-digit account id",
+        "Who may assume the role.",
+    )],
+    replicate: &[],
+    statements: &[StatementKind::Allow],
+    references: &["name", "arn"],
+    global_references: Global::All,
+    metrics: &[],
+    actions: &[],
+    lowers_to: &[ResourceType::IamRole, ResourceType::IamRolePolicy],
+};

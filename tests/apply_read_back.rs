@@ -1,0 +1,413 @@
+//! Every resource of the example read back through the SDK after an apply,
+//! and nothing left after a destroy — listed through the SDK, not through
+//! drx's state.
+
+use crate::aws::Aws;
+
+/// Every resource of the example, as AWS reports it.
+pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
+    let table = format!("payment-transactions-{suffix}");
+    let dynamodb = aws_sdk_dynamodb::Client::new(&aws.config("us-east-1").await);
+    let described = dynamodb
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .expect("table")
+        .table
+        .expect("table");
+    assert_eq!(
+        described
+            .stream_specification()
+            .and_then(|s| s.stream_view_type())
+            .map(|v| v.as_str()),
+        Some("NEW_AND_OLD_IMAGES")
+    );
+    assert_eq!(
+        described
+            .billing_mode_summary()
+            .and_then(|b| b.billing_mode())
+            .map(|m| m.as_str()),
+        Some("PAY_PER_REQUEST")
+    );
+    let replica = described
+        .replicas()
+        .iter()
+        .find(|r| r.region_name() == Some("us-east-2"))
+        .expect("replica");
+    assert_eq!(replica.replica_status().map(|s| s.as_str()), Some("ACTIVE"));
+    let backups = dynamodb
+        .describe_continuous_backups()
+        .table_name(&table)
+        .send()
+        .await
+        .expect("backups");
+    let pitr = backups
+        .continuous_backups_description()
+        .and_then(|d| d.point_in_time_recovery_description());
+    assert_eq!(
+        pitr.and_then(|p| p.point_in_time_recovery_status())
+            .map(|s| s.as_str()),
+        Some("ENABLED")
+    );
+
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws.config("us-east-1").await)
+            .force_path_style(true)
+            .build(),
+    );
+    for region in ["us-east-1", "us-east-2"] {
+        let bucket = format!("payment-docs-{region}-{suffix}");
+        let versioning = s3
+            .get_bucket_versioning()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("versioning");
+        assert_eq!(
+            versioning.status().map(|s| s.as_str()),
+            Some("Enabled"),
+            "{bucket}"
+        );
+        let encryption = s3
+            .get_bucket_encryption()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("encryption");
+        let rule = &encryption
+            .server_side_encryption_configuration()
+            .expect("configuration")
+            .rules()[0];
+        assert_eq!(
+            rule.apply_server_side_encryption_by_default()
+                .map(|d| d.sse_algorithm().as_str()),
+            Some("AES256")
+        );
+        let block = s3
+            .get_public_access_block()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("public access block");
+        let block = block.public_access_block_configuration().expect("configuration");
+        assert_eq!(
+            (block.block_public_acls(), block.restrict_public_buckets()),
+            (Some(true), Some(true))
+        );
+    }
+    let replication = s3
+        .get_bucket_replication()
+        .bucket(format!("payment-docs-us-east-1-{suffix}"))
+        .send()
+        .await
+        .expect("replication");
+    let rule = &replication
+        .replication_configuration()
+        .expect("configuration")
+        .rules()[0];
+    let destination = rule.destination().expect("destination");
+    assert_eq!(
+        destination.bucket(),
+        format!("arn:aws:s3:::payment-docs-us-east-2-{suffix}")
+    );
+    assert_eq!(
+        destination
+            .replication_time()
+            .and_then(|t| t.time())
+            .and_then(|t| t.minutes()),
+        Some(15)
+    );
+    assert_eq!(
+        destination.metrics().map(|m| m.status().as_str()),
+        Some("Enabled")
+    );
+
+    let mut configurations = Vec::new();
+    for region in ["us-east-1", "us-east-2"] {
+        let config = aws.config(region).await;
+        let name = format!("payment-processor-{region}-{suffix}");
+        let lambda = aws_sdk_lambda::Client::new(&config);
+        let function = lambda
+            .get_function_configuration()
+            .function_name(&name)
+            .send()
+            .await
+            .expect("function");
+        let variables = function
+            .environment()
+            .and_then(|e| e.variables())
+            .cloned()
+            .unwrap_or_default();
+        assert!(!variables.contains_key("AWS_REGION"), "no reserved keys");
+        assert_eq!(
+            variables.get("BUCKET_NAME"),
+            Some(&format!("payment-docs-{region}-{suffix}"))
+        );
+        assert_eq!(variables.get("TABLE_NAME"), Some(&table));
+        configurations.push((
+            function.memory_size(),
+            function.timeout(),
+            function.runtime().map(|r| r.as_str().to_string()),
+            function.handler().map(str::to_string),
+        ));
+        let policy = lambda
+            .get_policy()
+            .function_name(&name)
+            .send()
+            .await
+            .expect("invoke permission");
+        assert!(
+            policy
+                .policy()
+                .unwrap_or_default()
+                .contains("apigateway.amazonaws.com")
+        );
+
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+        let groups = logs
+            .describe_log_groups()
+            .log_group_name_prefix(format!("/aws/lambda/{name}"))
+            .send()
+            .await
+            .expect("log groups");
+        assert_eq!(groups.log_groups()[0].retention_in_days(), Some(14));
+
+        let apigateway = aws_sdk_apigateway::Client::new(&config);
+        let apis = apigateway.get_rest_apis().send().await.expect("apis");
+        let api = apis
+            .items()
+            .iter()
+            .find(|a| a.name() == Some(format!("payment-api-{region}-{suffix}").as_str()))
+            .expect("api");
+        let api_id = api.id().expect("id");
+        apigateway
+            .get_stage()
+            .rest_api_id(api_id)
+            .stage_name("prod")
+            .send()
+            .await
+            .expect("stage prod");
+        let resources = apigateway
+            .get_resources()
+            .rest_api_id(api_id)
+            .send()
+            .await
+            .expect("resources");
+        for (method, path) in [
+            ("POST", "/payments"),
+            ("GET", "/payments/{id}"),
+            ("GET", "/health"),
+        ] {
+            let resource = resources
+                .items()
+                .iter()
+                .find(|r| r.path() == Some(path))
+                .unwrap_or_else(|| panic!("no {path}"));
+            let integration = apigateway
+                .get_integration()
+                .rest_api_id(api_id)
+                .resource_id(resource.id().expect("id"))
+                .http_method(method)
+                .send()
+                .await
+                .expect("integration");
+            assert_eq!(integration.r#type().map(|t| t.as_str()), Some("AWS_PROXY"));
+            assert_eq!(integration.http_method(), Some("POST"));
+        }
+
+        let sns = aws_sdk_sns::Client::new(&config);
+        sns.get_topic_attributes()
+            .topic_arn(format!(
+                "arn:aws:sns:{region}:123456789012:failover-alerts-{region}-{suffix}"
+            ))
+            .send()
+            .await
+            .expect("topic");
+
+        let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+        let alarms = cloudwatch
+            .describe_alarms()
+            .alarm_name_prefix("")
+            .send()
+            .await
+            .expect("alarms");
+        let ours: Vec<_> = alarms
+            .metric_alarms()
+            .iter()
+            .filter(|a| a.alarm_name().is_some_and(|n| n.ends_with(suffix)))
+            .collect();
+        assert!(!ours.is_empty(), "no alarms in {region}");
+        for alarm in ours {
+            for action in alarm.alarm_actions() {
+                assert!(
+                    action.starts_with(&format!("arn:aws:sns:{region}:")),
+                    "{action} is not in {region}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        configurations[0], configurations[1],
+        "identical configuration in both regions"
+    );
+
+    let route53 = aws_sdk_route53::Client::new(&aws.config("us-east-1").await);
+    let zones = route53.list_hosted_zones().send().await.expect("zones");
+    let zone = zones
+        .hosted_zones()
+        .iter()
+        .find(|z| z.name().trim_end_matches('.') == format!("payment-{suffix}.test.local"))
+        .expect("zone");
+    let records = route53
+        .list_resource_record_sets()
+        .hosted_zone_id(zone.id())
+        .send()
+        .await
+        .expect("records");
+    let failover: Vec<&str> = records
+        .resource_record_sets()
+        .iter()
+        .filter_map(|r| r.failover().map(|f| f.as_str()))
+        .collect();
+    assert!(
+        failover.contains(&"PRIMARY") && failover.contains(&"SECONDARY"),
+        "{failover:?}"
+    );
+    let primary = records
+        .resource_record_sets()
+        .iter()
+        .find(|r| r.failover().map(|f| f.as_str()) == Some("PRIMARY"))
+        .expect("primary");
+    let check_id = primary
+        .health_check_id()
+        .expect("the primary record is health-checked");
+    let check = route53
+        .get_health_check()
+        .health_check_id(check_id)
+        .send()
+        .await
+        .expect("health check");
+    let config = check
+        .health_check()
+        .map(|c| c.health_check_config())
+        .expect("config")
+        .expect("config");
+    assert_eq!(config.r#type().as_str(), "HTTPS");
+    assert_eq!(
+        (config.request_interval(), config.failure_threshold()),
+        (Some(30), Some(3))
+    );
+    assert!(
+        config
+            .fully_qualified_domain_name()
+            .unwrap_or_default()
+            .ends_with(".execute-api.us-east-1.amazonaws.com")
+    );
+    assert_eq!(config.resource_path(), Some("/prod/health"));
+
+    let iam = aws_sdk_iam::Client::new(&aws.config("us-east-1").await);
+    for role in [
+        format!("payment-processor-role-{suffix}"),
+        format!("payment-docs-replication-{suffix}"),
+        format!("dr-operator-{suffix}"),
+    ] {
+        iam.get_role()
+            .role_name(&role)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("role {role}: {e:?}"));
+    }
+}
+
+pub(crate) async fn assert_nothing_left(aws: &Aws, suffix: &str) {
+    for region in ["us-east-1", "us-east-2"] {
+        let config = aws.config(region).await;
+        let tables = aws_sdk_dynamodb::Client::new(&config)
+            .list_tables()
+            .send()
+            .await
+            .expect("tables");
+        assert!(
+            !tables.table_names().iter().any(|t| t.contains(suffix)),
+            "tables left in {region}"
+        );
+        let functions = aws_sdk_lambda::Client::new(&config)
+            .list_functions()
+            .send()
+            .await
+            .expect("functions");
+        assert!(
+            !functions
+                .functions()
+                .iter()
+                .any(|f| f.function_name().unwrap_or_default().contains(suffix))
+        );
+        let apis = aws_sdk_apigateway::Client::new(&config)
+            .get_rest_apis()
+            .send()
+            .await
+            .expect("apis");
+        assert!(
+            !apis
+                .items()
+                .iter()
+                .any(|a| a.name().unwrap_or_default().contains(suffix))
+        );
+        let topics = aws_sdk_sns::Client::new(&config)
+            .list_topics()
+            .send()
+            .await
+            .expect("topics");
+        assert!(
+            !topics
+                .topics()
+                .iter()
+                .any(|t| t.topic_arn().unwrap_or_default().contains(suffix))
+        );
+        let alarms = aws_sdk_cloudwatch::Client::new(&config)
+            .describe_alarms()
+            .send()
+            .await
+            .expect("alarms");
+        assert!(
+            !alarms
+                .metric_alarms()
+                .iter()
+                .any(|a| a.alarm_name().unwrap_or_default().contains(suffix))
+        );
+        let groups = aws_sdk_cloudwatchlogs::Client::new(&config)
+            .describe_log_groups()
+            .send()
+            .await
+            .expect("log groups");
+        assert!(
+            !groups
+                .log_groups()
+                .iter()
+                .any(|g| g.log_group_name().unwrap_or_default().contains(suffix))
+        );
+    }
+    let config = aws.config("us-east-1").await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let buckets = s3.list_buckets().send().await.expect("buckets");
+    assert!(
+        !buckets
+            .buckets()
+            .iter()
+            .any(|b| b.name().unwrap_or_default().contains(suffix))
+    );
+    let roles = aws_sdk_iam::Client::new(&config)
+        .list_roles()
+        .send()
+        .await
+        .expect("roles");
+    assert!(!roles.roles().iter().any(|r| r.role_name().contains(suffix)));
+    let route53 = aws_sdk_route53::Client::new(&config);
+    let zones = route53.list_hosted_zones().send().await.expect("zones");
+    assert!(!zones.hosted_zones().iter().any(|z| z.name().contains(suffix)));
+}
