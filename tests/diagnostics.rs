@@ -21,10 +21,7 @@ fn run(command: &str, relative: &str) -> (i32, String) {
     if command == "plan" {
         args.extend(["--lock", "false"]);
     }
-    let output = drx_command(&root())
-        .args(args)
-        .output()
-        .expect("run drx check");
+    let output = drx_command(&root()).args(args).output().expect("run drx check");
     let status = output.status.code().unwrap_or(-1);
     let text = format!(
         "{}{}",

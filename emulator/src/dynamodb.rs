@@ -3,6 +3,10 @@
 //! in the replica region (CREATING → ACTIVE, DELETING → gone), `DescribeTable`
 //! lists `Replicas`, and every write is copied to the other regions after a
 //! delay, the last writer winning.
+//!
+//! Longer than most files (about 480 lines): the replication state machine,
+//! the request rewriting and the copying are one behaviour of AWS and are
+//! kept together so the emulator stays faithful to it as a whole.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

@@ -4,6 +4,10 @@
 //! object's `x-amz-replication-status` goes PENDING → COMPLETED (or FAILED)
 //! and the copy's is REPLICA. Putting a replication configuration requires
 //! versioning on both buckets, as in AWS.
+//!
+//! Longer than most files (about 530 lines): the replication rules, the
+//! copying and the status headers are one behaviour of AWS, kept together
+//! so the emulator stays faithful to it as a whole.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

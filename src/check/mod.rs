@@ -8,6 +8,7 @@ mod dr_rules;
 mod naming;
 mod placement;
 pub mod recovery;
+mod references;
 mod scope;
 mod statements;
 pub mod topology;

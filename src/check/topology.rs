@@ -4,6 +4,10 @@
 //! converted (seconds, megabytes), placements are concrete regions. Spans are
 //! kept for later diagnostics but never serialized, so two files that mean the
 //! same thing produce equal JSON.
+//!
+//! Longer than most files (about 500 lines) because it is the one
+//! definition of the checked types, every block's beside the others, read
+//! as a whole by the planner; it holds data types, not logic.
 
 use std::collections::BTreeMap;
 

@@ -6,6 +6,10 @@
 //! source text), so formatting cannot change what a value means. Comments are
 //! kept: each one stays before the statement it preceded, or at the end of the
 //! line it ended.
+//!
+//! Longer than most files (about 480 lines) because it is one printer: the
+//! layout rules for every construct and for comments between them must
+//! agree, and split across files they would drift apart.
 
 use super::ast::*;
 use crate::source::Span;

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::super::Checker;
 use super::super::check_error::CheckErrorKind;
+use super::super::references::Consumer;
 use super::super::topology::{Output, OutputValue, Text};
-use super::super::values::Consumer;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, OutputExpr};
 
