@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::model::resources::{Attributes, Resource};
+use crate::model::resources::{Attributes, Resolved, Resource};
 use crate::model::{Applied, ErrorKind, Provider, ProviderError, ResourceState};
 
 /// One call the fake received.
@@ -139,7 +139,7 @@ fn applied(resource: &Resource) -> Applied {
 }
 
 impl Provider for FakeProvider {
-    async fn create(&self, resource: &Resource, _code: Option<&[u8]>) -> Result<Applied, ProviderError> {
+    async fn create(&self, resource: &Resolved, _code: Option<&[u8]>) -> Result<Applied, ProviderError> {
         self.call(&resource.address, "create", |inner| {
             inner
                 .live
@@ -151,7 +151,7 @@ impl Provider for FakeProvider {
 
     async fn update(
         &self,
-        resource: &Resource,
+        resource: &Resolved,
         _old: &ResourceState,
         _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::resources::Attributes;
-use crate::model::template::{Part, Val};
+use crate::model::template::{Part, Val, fill_templates};
 use crate::state::State;
 
 /// Known outputs, by address.
@@ -49,31 +49,8 @@ impl Outputs {
     /// The attributes with every value known.
     pub fn attributes(&self, attributes: &Attributes) -> Result<Attributes, String> {
         let json = serde_json::to_value(attributes).map_err(|e| e.to_string())?;
-        let resolved = self.json(&json)?;
+        let resolved = fill_templates(&json, &mut |template| self.value(template).map(Some))?;
         serde_json::from_value(resolved).map_err(|e| e.to_string())
-    }
-
-    fn json(&self, value: &serde_json::Value) -> Result<serde_json::Value, String> {
-        Ok(match value {
-            serde_json::Value::Object(map) if map.contains_key("template") => {
-                let val: Val = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-                serde_json::Value::String(self.value(&val)?)
-            }
-            serde_json::Value::Object(map) => {
-                let mut resolved = serde_json::Map::new();
-                for (key, item) in map {
-                    resolved.insert(key.clone(), self.json(item)?);
-                }
-                serde_json::Value::Object(resolved)
-            }
-            serde_json::Value::Array(items) => serde_json::Value::Array(
-                items
-                    .iter()
-                    .map(|item| self.json(item))
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => other.clone(),
-        })
     }
 }
 

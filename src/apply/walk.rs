@@ -17,7 +17,8 @@ use super::resolve::Outputs;
 use super::retry::retry;
 use super::schedule::priorities;
 use super::steps::{Step, StepKind, steps};
-use crate::model::resources::Resource;
+use crate::model::ResourceState;
+use crate::model::resources::{Resolved, Resource};
 use crate::model::template::names_account;
 use crate::model::{Applied, Provider, ProviderError};
 use crate::plan::Plan;
@@ -228,11 +229,19 @@ fn skip_blocked(steps: &[Step], status: &mut [Status], report: &mut ApplyReport,
     }
 }
 
+/// A step ready for the provider: what it creates or updates resolved.
+#[derive(Debug)]
+enum Prepared {
+    Create(Resolved),
+    Update(Resolved, ResourceState),
+    Delete(ResourceState),
+}
+
 /// One step's operation: its package awaited if it uploads code, then the
 /// provider called until it succeeds or fails for good.
 async fn run<P: Provider>(
     provider: Arc<P>,
-    prepared: Result<StepKind, String>,
+    prepared: Result<Prepared, String>,
     package: Option<super::packages::PackageClaim>,
     listener: Listener,
     address: String,
@@ -246,9 +255,9 @@ async fn run<P: Provider>(
     retry(
         || async {
             match &kind {
-                StepKind::Create(resource) => provider.create(resource, code).await,
-                StepKind::Update(resource, old) => provider.update(resource, old, code).await,
-                StepKind::Delete(old) => provider.delete(old).await.map(|()| Applied::default()),
+                Prepared::Create(resource) => provider.create(resource, code).await,
+                Prepared::Update(resource, old) => provider.update(resource, old, code).await,
+                Prepared::Delete(old) => provider.delete(old).await.map(|()| Applied::default()),
             }
         },
         |attempt, error| {
@@ -265,16 +274,16 @@ async fn run<P: Provider>(
 }
 
 /// The step with its values filled in.
-fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<StepKind, String> {
-    let resolve = |resource: &Resource| -> Result<Resource, String> {
-        Ok(Resource {
+fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<Prepared, String> {
+    let resolve = |resource: &Resource| -> Result<Resolved, String> {
+        Resolved::new(Resource {
             attributes: outputs.attributes(&resource.attributes)?,
             ..resource.clone()
         })
     };
     match kind {
-        StepKind::Create(resource) => Ok(StepKind::Create(resolve(resource)?)),
-        StepKind::Update(resource, old) => Ok(StepKind::Update(resolve(resource)?, old.clone())),
-        StepKind::Delete(old) => Ok(StepKind::Delete(old.clone())),
+        StepKind::Create(resource) => Ok(Prepared::Create(resolve(resource)?)),
+        StepKind::Update(resource, old) => Ok(Prepared::Update(resolve(resource)?, old.clone())),
+        StepKind::Delete(old) => Ok(Prepared::Delete(old.clone())),
     }
 }

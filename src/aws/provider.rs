@@ -66,7 +66,8 @@ pub(super) trait Operations<K: ResourceSpec> {
     ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 }
 
-/// The text of a resolved value.
+/// The text of a value of a `Resolved` resource, where every value is
+/// known (a template cannot reach a provider).
 pub(super) fn text(value: &Val) -> String {
     match value {
         Val::Known(text) => text.clone(),
@@ -176,7 +177,7 @@ impl Aws {
 macro_rules! define_provider {
     ($($variant:ident($kind:ty) = $name:literal $(| $old:literal)?),* $(,)?) => {
         impl Provider for Aws {
-            async fn create(&self, resource: &Resource, code: Option<&[u8]>) -> Result<Applied, ProviderError> {
+            async fn create(&self, resource: &Resolved, code: Option<&[u8]>) -> Result<Applied, ProviderError> {
                 let region = region_of(resource.region.as_ref());
                 match &resource.attributes {
                     $(Attributes::$variant(desired) => Operations::<$kind>::create(self, region, desired, code)
@@ -187,7 +188,7 @@ macro_rules! define_provider {
 
             async fn update(
                 &self,
-                resource: &Resource,
+                resource: &Resolved,
                 old: &ResourceState,
                 code: Option<&[u8]>,
             ) -> Result<Applied, ProviderError> {

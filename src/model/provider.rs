@@ -8,7 +8,7 @@ use std::fmt;
 use std::future::Future;
 
 use super::ResourceState;
-use super::resources::{Attributes, Resource};
+use super::resources::{Attributes, Resolved};
 
 /// What the provider said about a resource it created or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -32,17 +32,17 @@ impl Applied {
     }
 }
 
-/// Creates, updates, deletes and reads resources. Attributes arrive
-/// resolved: every template value is known.
+/// Creates, updates, deletes and reads resources. What is created or
+/// updated arrives `Resolved`: every template value is known.
 pub trait Provider: Send + Sync + 'static {
     fn create(
         &self,
-        resource: &Resource,
+        resource: &Resolved,
         code: Option<&[u8]>,
     ) -> impl Future<Output = Result<Applied, ProviderError>> + Send;
     fn update(
         &self,
-        resource: &Resource,
+        resource: &Resolved,
         old: &ResourceState,
         code: Option<&[u8]>,
     ) -> impl Future<Output = Result<Applied, ProviderError>> + Send;

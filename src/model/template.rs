@@ -104,42 +104,87 @@ impl From<String> for Val {
     }
 }
 
-/// Calls `visit` with every part of every template inside a JSON value
-/// holding `Val`s (as serialized).
-fn template_parts(json: &serde_json::Value, visit: &mut dyn FnMut(&serde_json::Value)) {
+/// The template a JSON object holds, if it is one (`{"template": [...]}`, as
+/// `Val` serializes).
+fn template_of(map: &serde_json::Map<String, serde_json::Value>) -> Option<Val> {
+    if !map.contains_key("template") {
+        return None;
+    }
+    serde_json::from_value(serde_json::Value::Object(map.clone())).ok()
+}
+
+/// The one walk over attributes as JSON (as they are in plans and state):
+/// `visit` sees every template value inside `json`.
+pub fn visit_templates(json: &serde_json::Value, visit: &mut dyn FnMut(&Val)) {
     match json {
-        serde_json::Value::Object(map) => {
-            if let Some(serde_json::Value::Array(template)) = map.get("template") {
-                template.iter().for_each(&mut *visit);
-            }
-            for value in map.values() {
-                template_parts(value, visit);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for item in items {
-                template_parts(item, visit);
-            }
-        }
+        serde_json::Value::Object(map) => match template_of(map) {
+            Some(template) => visit(&template),
+            None => map.values().for_each(|value| visit_templates(value, visit)),
+        },
+        serde_json::Value::Array(items) => items.iter().for_each(|item| visit_templates(item, visit)),
         _ => {}
     }
+}
+
+/// `json` with every template value replaced by the text `fill` gives it;
+/// one `fill` leaves as it is (`Ok(None)`) stays a template.
+pub fn fill_templates<E>(
+    json: &serde_json::Value,
+    fill: &mut dyn FnMut(&Val) -> Result<Option<String>, E>,
+) -> Result<serde_json::Value, E> {
+    Ok(match json {
+        serde_json::Value::Object(map) => match template_of(map) {
+            Some(template) => match fill(&template)? {
+                Some(text) => serde_json::Value::String(text),
+                None => json.clone(),
+            },
+            None => serde_json::Value::Object(
+                map.iter()
+                    .map(|(key, value)| Ok((key.clone(), fill_templates(value, fill)?)))
+                    .collect::<Result<_, E>>()?,
+            ),
+        },
+        serde_json::Value::Array(items) => serde_json::Value::Array(
+            items
+                .iter()
+                .map(|item| fill_templates(item, fill))
+                .collect::<Result<_, E>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// `fill_templates` for a `fill` that cannot fail.
+pub fn fill_templates_with(
+    json: &serde_json::Value,
+    fill: &mut dyn FnMut(&Val) -> Option<String>,
+) -> serde_json::Value {
+    match fill_templates::<std::convert::Infallible>(json, &mut |template| Ok(fill(template))) {
+        Ok(value) => value,
+        Err(never) => match never {},
+    }
+}
+
+/// Whether a JSON value holding `Val`s has any part not yet known.
+pub fn contains_template(json: &serde_json::Value) -> bool {
+    let mut found = false;
+    visit_templates(json, &mut |_| found = true);
+    found
 }
 
 /// Whether a JSON value holding `Val`s (as serialized) names the account.
 pub fn names_account(json: &serde_json::Value) -> bool {
     let mut named = false;
-    template_parts(json, &mut |part| named |= part == "account_id");
+    visit_templates(json, &mut |template| {
+        named |= template.parts().contains(&Part::AccountId)
+    });
     named
 }
 
 /// Every reference inside a JSON value holding `Val`s (as serialized).
 pub fn references_in(json: &serde_json::Value, out: &mut Vec<String>) {
-    template_parts(json, &mut |part| {
-        if let Some(serde_json::Value::Array(reference)) = part.get("ref")
-            && let Some(serde_json::Value::String(address)) = reference.first()
-        {
-            out.push(address.clone());
-        }
+    visit_templates(json, &mut |template| {
+        out.extend(template.references().map(str::to_string))
     });
 }
 

@@ -10,7 +10,7 @@ use super::change::{Action, AttributeChange, Change};
 use crate::model::Graph;
 use crate::model::ResourceState;
 use crate::model::resources::Resource;
-use crate::model::template::references_in;
+use crate::model::template::{Part, contains_template, fill_templates_with, references_in};
 use crate::state::State;
 
 /// `attributes` and `dependencies` are those of `resources`, by index.
@@ -160,55 +160,19 @@ fn resolve(
     state: Option<&State>,
     changing: &HashSet<String>,
 ) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => {
-            if let Some(serde_json::Value::Array(template)) = map.get("template") {
-                let mut text = String::new();
-                for part in template {
-                    let piece = match part {
-                        serde_json::Value::Object(part) => {
-                            if let Some(serde_json::Value::String(t)) = part.get("text") {
-                                Some(t.clone())
-                            } else if let Some(serde_json::Value::Array(reference)) = part.get("ref") {
-                                let address = reference.first().and_then(|a| a.as_str()).unwrap_or_default();
-                                let output = reference.get(1).and_then(|o| o.as_str()).unwrap_or_default();
-                                state
-                                    .filter(|_| !changing.contains(address))
-                                    .and_then(|state| state.resource(address))
-                                    .and_then(|resource| resource.outputs.get(output).cloned())
-                            } else {
-                                None
-                            }
-                        }
-                        serde_json::Value::String(tag) if tag == "account_id" => {
-                            state.and_then(|state| state.account_id.clone())
-                        }
-                        _ => None,
-                    };
-                    match piece {
-                        Some(piece) => text.push_str(&piece),
-                        None => return value.clone(),
-                    }
-                }
-                return serde_json::Value::String(text);
-            }
-            serde_json::Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), resolve(v, state, changing)))
-                    .collect(),
-            )
+    fill_templates_with(value, &mut |template| {
+        let mut text = String::new();
+        for part in template.parts() {
+            let piece = match part {
+                Part::Text(piece) => Some(piece),
+                Part::Ref(address, output) => state
+                    .filter(|_| !changing.contains(&address))
+                    .and_then(|state| state.resource(&address))
+                    .and_then(|resource| resource.outputs.get(&output).cloned()),
+                Part::AccountId => state.and_then(|state| state.account_id.clone()),
+            };
+            text.push_str(&piece?);
         }
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.iter().map(|item| resolve(item, state, changing)).collect())
-        }
-        other => other.clone(),
-    }
-}
-
-fn contains_template(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Object(map) => map.contains_key("template") || map.values().any(contains_template),
-        serde_json::Value::Array(items) => items.iter().any(contains_template),
-        _ => false,
-    }
+        Some(text)
+    })
 }

@@ -235,6 +235,30 @@ impl Resource {
     }
 }
 
+/// A resource whose every value is known: what a provider is given to
+/// create or update. Only `Resolved::new` makes one, and it refuses a
+/// resource with a value still to be filled in, so no provider can send AWS a
+/// half-made name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved(Resource);
+
+impl Resolved {
+    pub fn new(resource: Resource) -> Result<Resolved, String> {
+        if crate::model::template::contains_template(&resource.attributes.to_json()) {
+            return Err(format!("{} has values that are not known yet", resource.address));
+        }
+        Ok(Resolved(resource))
+    }
+}
+
+impl std::ops::Deref for Resolved {
+    type Target = Resource;
+
+    fn deref(&self) -> &Resource {
+        &self.0
+    }
+}
+
 /// AWS tags: sorted, so plans and state are stable.
 pub type Tags = std::collections::BTreeMap<String, String>;
 
@@ -252,6 +276,30 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ResourceType::ALL.len(), "names are unique");
+    }
+
+    #[test]
+    fn only_a_resource_with_every_value_known_is_resolved() {
+        let subscription = |topic: crate::model::template::Val| Resource {
+            address: "a.subscription".into(),
+            region: None,
+            attributes: Attributes::SnsSubscription(SnsSubscription {
+                topic,
+                protocol: "email".into(),
+                endpoint: "a@example.com".into(),
+            }),
+            depends_on: Vec::new(),
+            replaced_with: Vec::new(),
+            block: "a".into(),
+            span: Span::default(),
+        };
+        let pending = subscription(crate::model::template::Val::output("a.topic", "arn"));
+        assert!(Resolved::new(pending).is_err());
+        let known = subscription(crate::model::template::Val::known("arn:aws:sns:us-east-1:1:a"));
+        assert_eq!(
+            Resolved::new(known.clone()).map(|r| r.address.clone()),
+            Ok(known.address)
+        );
     }
 
     #[test]
