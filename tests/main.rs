@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod apply;
+mod apply_account;
 mod apply_drift;
 mod apply_faults;
 mod apply_read_back;

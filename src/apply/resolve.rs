@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::resources::Attributes;
-use crate::model::template::{Part, Val, fill_templates};
+use crate::model::template::{Part, Val, fill_templates, fill_templates_with};
 use crate::state::State;
 
 /// Known outputs, by address.
@@ -44,6 +44,13 @@ impl Outputs {
             }
         }
         Ok(text)
+    }
+
+    /// Recorded attributes (as JSON, references unresolved) with every value
+    /// that can be known filled in: what a delete needs to name what it
+    /// deletes.
+    pub fn recorded(&self, attributes: &serde_json::Value) -> serde_json::Value {
+        fill_templates_with(attributes, &mut |template| self.value(template).ok())
     }
 
     /// The attributes with every value known.

@@ -234,6 +234,7 @@ fn skip_blocked(steps: &[Step], status: &mut [Status], report: &mut ApplyReport,
 enum Prepared {
     Create(Resolved),
     Update(Resolved, ResourceState),
+    /// The record, its references filled in.
     Delete(ResourceState),
 }
 
@@ -284,6 +285,12 @@ fn prepare(kind: &StepKind, outputs: &Outputs) -> Result<Prepared, String> {
     match kind {
         StepKind::Create(resource) => Ok(Prepared::Create(resolve(resource)?)),
         StepKind::Update(resource, old) => Ok(Prepared::Update(resolve(resource)?, old.clone())),
-        StepKind::Delete(old) => Ok(Prepared::Delete(old.clone())),
+        // The record keeps references as templates; the delete gets them
+        // filled in from what is still recorded (what a resource reads is
+        // deleted after it).
+        StepKind::Delete(old) => Ok(Prepared::Delete(ResourceState {
+            attributes: outputs.recorded(&old.attributes),
+            ..old.clone()
+        })),
     }
 }

@@ -79,6 +79,22 @@ impl Aws {
     }
 }
 
+impl Aws {
+    /// AWS as `base` configures it (credentials, endpoint, HTTP client), for
+    /// callers that have their own configuration rather than the standard
+    /// chain: an embedding program, or a test with its own credentials.
+    pub fn with_config(base: aws_config::SdkConfig) -> Aws {
+        let path_style = base.endpoint_url().is_some();
+        let cell = tokio::sync::OnceCell::new();
+        let _ = cell.set(base);
+        Aws {
+            base: cell,
+            configs: Mutex::new(HashMap::new()),
+            path_style,
+        }
+    }
+}
+
 impl Default for Aws {
     fn default() -> Self {
         Aws::new()

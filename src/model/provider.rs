@@ -46,6 +46,8 @@ pub trait Provider: Send + Sync + 'static {
         old: &ResourceState,
         code: Option<&[u8]>,
     ) -> impl Future<Output = Result<Applied, ProviderError>> + Send;
+    /// `old` is the record, with its references filled in where they can
+    /// be.
     fn delete(&self, old: &ResourceState) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// The resource as it exists now: `recorded` (its attributes as last
     /// applied, resolved) with every setting that can be read back replaced

@@ -1,6 +1,7 @@
 //! API Gateway REST APIs: the API, its resources, methods with Lambda proxy
 //! integrations, deployments and stages.
 
+mod account;
 mod deployment;
 mod method;
 mod resource;

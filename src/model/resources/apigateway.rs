@@ -66,6 +66,27 @@ pub struct ApiStage {
     pub tags: Tags,
 }
 
+/// API Gateway's settings for the whole account in one region: the role it
+/// writes CloudWatch Logs with (`UpdateAccount` `/cloudwatchRoleArn`). A
+/// stage cannot log until it is set (API Gateway Developer Guide, "Set up
+/// CloudWatch logging for REST APIs in API Gateway").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiAccount {
+    /// The role's ARN, from the role resource.
+    pub cloudwatch_role: Val,
+}
+
+impl ResourceSpec for ApiAccount {
+    // One per account and region: there is nothing to replace it with.
+    const REPLACED_BY: &'static [&'static str] = &[];
+    const HOLDS_DATA: bool = false;
+    const OUTPUTS: &'static [&'static str] = &[];
+    const WEIGHT: u32 = 1;
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
 impl ResourceSpec for RestApi {
     const REPLACED_BY: &'static [&'static str] = &["endpoint_type"];
     const HOLDS_DATA: bool = false;

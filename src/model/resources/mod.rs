@@ -12,7 +12,7 @@ mod route53;
 mod s3;
 mod sns;
 
-pub use apigateway::{ApiDeployment, ApiResource, ApiRoute, ApiStage, LambdaPermission, RestApi};
+pub use apigateway::{ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, LambdaPermission, RestApi};
 pub use cloudwatch::MetricAlarm;
 pub use dynamodb::{DynamoReplica, DynamoTable, KeyAttribute};
 pub use iam::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
@@ -73,6 +73,7 @@ macro_rules! resource_catalog {
             LambdaPermission(LambdaPermission) = "lambda_permission",
             ApiDeployment(ApiDeployment) = "api_gateway_deployment" | "api_deployment",
             ApiStage(ApiStage) = "api_gateway_stage" | "api_stage",
+            ApiAccount(ApiAccount) = "api_gateway_account",
             HostedZone(HostedZone) = "route53_zone" | "hosted_zone",
             HealthCheck(HealthCheck) = "route53_health_check" | "health_check",
             DnsRecord(DnsRecord) = "route53_record" | "dns_record",
