@@ -26,7 +26,10 @@ fn the_plan_carries_the_wiring_aws_needs() {
     let Attributes::DynamodbTable(table) = &find("payment_transactions.table@us-east-1").attributes else {
         panic!()
     };
-    assert_eq!(table.stream_view_type.as_deref(), Some("NEW_AND_OLD_IMAGES"));
+    assert_eq!(
+        table.stream_view_type.as_ref().map(|v| v.as_str()),
+        Some("NEW_AND_OLD_IMAGES")
+    );
     assert_eq!(table.billing_mode, "PAY_PER_REQUEST");
     assert!(table.point_in_time_recovery);
     assert_eq!(

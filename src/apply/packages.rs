@@ -81,7 +81,7 @@ impl Packages {
             cell,
             path: self.base.join(&function.code.source),
             profile: self.profile.clone(),
-            architecture: function.architecture.clone(),
+            architecture: function.architecture.as_str().to_string(),
         }
     }
 }

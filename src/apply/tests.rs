@@ -41,7 +41,7 @@ fn subscription(name: &str, topic: &str) -> Resource {
         &format!("{name}.subscription"),
         Attributes::SnsSubscription(SnsSubscription {
             topic: Val::output(&format!("{topic}.topic"), "arn"),
-            protocol: "email".into(),
+            protocol: crate::model::resources::SnsProtocol::Email,
             endpoint: format!("{name}@example.com"),
         }),
     )

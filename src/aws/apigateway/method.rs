@@ -8,7 +8,7 @@ use crate::aws::provider::text;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{ApiRoute, Tags};
+use crate::model::resources::{self, ApiRoute, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -21,7 +21,7 @@ impl Aws {
             .rest_api_id(&api)
             .resource_id(&resource)
             .http_method(&route.http_method)
-            .authorization_type(&route.authorization)
+            .authorization_type(route.authorization.as_str())
             .send()
             .await;
         if let Err(error) = method {
@@ -77,12 +77,12 @@ impl Aws {
             .await
             .map_err(sdk_error)?;
         if let Some(authorization) = found.authorization_type() {
-            route.authorization = authorization.to_string();
+            route.authorization = resources::Authorization::from_aws(authorization);
         }
         match found.method_integration() {
             Some(integration) => {
                 if let Some(kind) = integration.r#type() {
-                    route.integration_type = kind.as_str().to_string();
+                    route.integration_type = resources::IntegrationType::from_aws(kind.as_str());
                 }
                 if let Some(method) = integration.http_method() {
                     route.integration_http_method = method.to_string();
@@ -90,7 +90,7 @@ impl Aws {
                 route.integration_uri = Val::known(integration.uri().unwrap_or_default());
             }
             None => {
-                route.integration_type = String::new();
+                route.integration_type = resources::IntegrationType::Other(String::new());
                 route.integration_uri = Val::known("");
             }
         }

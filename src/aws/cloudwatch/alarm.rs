@@ -7,7 +7,7 @@ use crate::aws::provider::text;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{MetricAlarm, Tags};
+use crate::model::resources::{self, MetricAlarm, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -29,7 +29,7 @@ impl Aws {
             .threshold(alarm.threshold)
             .period(alarm.period as i32)
             .evaluation_periods(alarm.evaluation_periods as i32)
-            .treat_missing_data(&alarm.treat_missing_data);
+            .treat_missing_data(alarm.treat_missing_data.as_str());
         for (name, value) in &alarm.dimensions {
             request = request.dimensions(Dimension::builder().name(name).value(text(value)).build());
         }
@@ -78,10 +78,7 @@ impl Aws {
         alarm.description = live.alarm_description().unwrap_or_default().to_string();
         alarm.namespace = live.namespace().unwrap_or_default().to_string();
         alarm.metric_name = live.metric_name().unwrap_or_default().to_string();
-        alarm.statistic = live
-            .statistic()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default();
+        alarm.statistic = resources::Statistic::from_aws(live.statistic().map_or("", |s| s.as_str()));
         alarm.dimensions = live
             .dimensions()
             .iter()
@@ -92,14 +89,13 @@ impl Aws {
                 )
             })
             .collect();
-        alarm.comparison_operator = live
-            .comparison_operator()
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default();
+        alarm.comparison_operator =
+            resources::ComparisonOperator::from_aws(live.comparison_operator().map_or("", |c| c.as_str()));
         alarm.threshold = live.threshold().unwrap_or_default();
         alarm.period = live.period().unwrap_or_default() as u64;
         alarm.evaluation_periods = live.evaluation_periods().unwrap_or_default() as u64;
-        alarm.treat_missing_data = live.treat_missing_data().unwrap_or_default().to_string();
+        alarm.treat_missing_data =
+            resources::TreatMissingData::from_aws(live.treat_missing_data().unwrap_or_default());
         alarm.alarm_actions = live.alarm_actions().iter().map(Val::known).collect();
         alarm.ok_actions = live.ok_actions().iter().map(Val::known).collect();
         Ok(Some(alarm))

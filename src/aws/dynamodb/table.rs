@@ -13,7 +13,7 @@ use crate::aws::provider::Operations;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{DynamoTable, KeyAttribute, Tags};
+use crate::model::resources::{self, DynamoTable, KeyAttribute, Tags};
 
 impl Aws {
     pub(super) async fn create_table(
@@ -36,7 +36,7 @@ impl Aws {
                 )
                 .attribute_definitions(definition(key)?);
         }
-        request = if table.billing_mode == "PROVISIONED" {
+        request = if table.billing_mode == resources::BillingMode::Provisioned {
             request
                 .billing_mode(BillingMode::Provisioned)
                 .provisioned_throughput(throughput(table)?)
@@ -151,7 +151,7 @@ impl Aws {
             || table.write_capacity != before.write_capacity
         {
             let mut request = client.update_table().table_name(&table.name);
-            request = if table.billing_mode == "PROVISIONED" {
+            request = if table.billing_mode == resources::BillingMode::Provisioned {
                 request
                     .billing_mode(BillingMode::Provisioned)
                     .provisioned_throughput(throughput(table)?)
@@ -217,9 +217,10 @@ impl Aws {
         table.billing_mode = live
             .billing_mode_summary()
             .and_then(|summary| summary.billing_mode())
-            .map_or("PROVISIONED", |mode| mode.as_str())
-            .to_string();
-        if table.billing_mode == "PROVISIONED" {
+            .map_or(resources::BillingMode::Provisioned, |mode| {
+                resources::BillingMode::from_aws(mode.as_str())
+            });
+        if table.billing_mode == resources::BillingMode::Provisioned {
             let throughput = live.provisioned_throughput();
             let units = |live: Option<i64>, recorded: Option<u64>| match live {
                 // drx provisions 5 units when none are given.
@@ -243,7 +244,7 @@ impl Aws {
             .stream_specification()
             .filter(|stream| stream.stream_enabled())
             .and_then(|stream| stream.stream_view_type())
-            .map(|view| view.as_str().to_string());
+            .map(|view| resources::StreamViewType::from_aws(view.as_str()));
         table.point_in_time_recovery = self.recovery_enabled(&client, &table.name).await?;
         Ok(Some(table))
     }

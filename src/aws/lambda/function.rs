@@ -11,7 +11,7 @@ use crate::aws::provider::text;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{LambdaFunction, Tags};
+use crate::model::resources::{self, LambdaFunction, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -102,7 +102,7 @@ impl Aws {
             function.handler = handler.to_string();
         }
         if let Some(architecture) = found.architectures().first() {
-            function.architecture = architecture.as_str().to_string();
+            function.architecture = resources::Architecture::from_aws(architecture.as_str());
         }
         if let Some(memory) = found.memory_size() {
             function.memory_size = memory as u64;

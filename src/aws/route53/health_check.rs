@@ -9,7 +9,7 @@ use crate::aws::provider::text;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{HealthCheck, Tags};
+use crate::model::resources::{self, HealthCheck, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -89,7 +89,7 @@ impl Aws {
         let Some(config) = found.health_check().and_then(|c| c.health_check_config()) else {
             return Ok(None);
         };
-        check.check_type = config.r#type().as_str().to_string();
+        check.check_type = resources::HealthCheckType::from_aws(config.r#type().as_str());
         if let Some(fqdn) = config.fully_qualified_domain_name() {
             check.fqdn = Val::known(fqdn);
         }

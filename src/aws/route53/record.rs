@@ -10,7 +10,7 @@ use crate::aws::provider::text;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{DnsRecord, Tags};
+use crate::model::resources::{self, DnsRecord, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -130,7 +130,7 @@ impl Aws {
             record.ttl = ttl as u64;
         }
         if let Some(failover) = set.failover() {
-            record.failover = failover.as_str().to_string();
+            record.failover = resources::FailoverRole::from_aws(failover.as_str());
         }
         record.health_check = set.health_check_id().map(Val::known);
         // Route 53 may answer a name with its trailing dot.

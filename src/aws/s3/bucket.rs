@@ -12,7 +12,7 @@ use crate::aws::provider::Operations;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{S3Bucket, Tags};
+use crate::model::resources::{self, S3Bucket, Tags};
 
 impl Aws {
     pub(super) async fn create_bucket(
@@ -193,15 +193,16 @@ impl Aws {
                     .server_side_encryption_configuration()
                     .and_then(|c| c.rules().first())
                     .and_then(|rule| rule.apply_server_side_encryption_by_default())
-                    .map(|default| default.sse_algorithm().as_str().to_string())
-                    .unwrap_or_default();
+                    .map_or(resources::Encryption::Other(String::new()), |default| {
+                        resources::Encryption::from_aws(default.sse_algorithm().as_str())
+                    });
             }
             Err(error) => {
                 let error = sdk_error(error);
                 if error.code.as_deref() != Some("ServerSideEncryptionConfigurationNotFoundError") {
                     return Err(error);
                 }
-                bucket.encryption = String::new();
+                bucket.encryption = resources::Encryption::Other(String::new());
             }
         }
         bucket.block_public_access = match client.get_public_access_block().bucket(&bucket.name).send().await

@@ -18,7 +18,7 @@ impl Aws {
             .await
             .subscribe()
             .topic_arn(text(&subscription.topic))
-            .protocol(&subscription.protocol)
+            .protocol(subscription.protocol.as_str())
             .endpoint(&subscription.endpoint)
             .return_subscription_arn(true)
             .send()

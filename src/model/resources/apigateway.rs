@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RestApi {
     pub name: String,
-    /// `REGIONAL`.
-    pub endpoint_type: String,
+    pub endpoint_type: EndpointType,
     pub tags: Tags,
 }
 
@@ -30,9 +30,8 @@ pub struct ApiRoute {
     pub rest_api: Val,
     pub resource: Val,
     pub http_method: String,
-    pub authorization: String,
-    /// `AWS_PROXY`.
-    pub integration_type: String,
+    pub authorization: Authorization,
+    pub integration_type: IntegrationType,
     /// Lambda integrations are always invoked with POST, whatever the route.
     pub integration_http_method: String,
     pub integration_uri: Val,
@@ -147,5 +146,28 @@ impl ResourceSpec for ApiStage {
     const WEIGHT: u32 = 1;
     fn tags(&self) -> Option<&Tags> {
         Some(&self.tags)
+    }
+}
+
+aws_enum! {
+    EndpointType {
+        Regional = "REGIONAL",
+        Edge = "EDGE",
+        Private = "PRIVATE",
+    }
+}
+
+aws_enum! {
+    /// Who may call a method.
+    Authorization {
+        None = "NONE",
+        AwsIam = "AWS_IAM",
+    }
+}
+
+aws_enum! {
+    IntegrationType {
+        /// Lambda proxy integration: the function gets the whole request.
+        AwsProxy = "AWS_PROXY",
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -13,14 +14,14 @@ pub struct MetricAlarm {
     pub description: String,
     pub namespace: String,
     pub metric_name: String,
-    pub statistic: String,
+    pub statistic: Statistic,
     pub dimensions: BTreeMap<String, Val>,
-    pub comparison_operator: String,
+    pub comparison_operator: ComparisonOperator,
     pub threshold: f64,
     pub period: u64,
     pub evaluation_periods: u64,
     /// `notBreaching`: no data (a quiet function) is not an alarm.
-    pub treat_missing_data: String,
+    pub treat_missing_data: TreatMissingData,
     /// Topics in the alarm's own region.
     pub alarm_actions: Vec<Val>,
     pub ok_actions: Vec<Val>,
@@ -34,5 +35,34 @@ impl ResourceSpec for MetricAlarm {
     const WEIGHT: u32 = 1;
     fn tags(&self) -> Option<&Tags> {
         Some(&self.tags)
+    }
+}
+
+aws_enum! {
+    Statistic {
+        SampleCount = "SampleCount",
+        Average = "Average",
+        Sum = "Sum",
+        Minimum = "Minimum",
+        Maximum = "Maximum",
+    }
+}
+
+aws_enum! {
+    ComparisonOperator {
+        GreaterThanThreshold = "GreaterThanThreshold",
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        LessThanThreshold = "LessThanThreshold",
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+    }
+}
+
+aws_enum! {
+    /// How an alarm treats a period with no data.
+    TreatMissingData {
+        Breaching = "breaching",
+        NotBreaching = "notBreaching",
+        Ignore = "ignore",
+        Missing = "missing",
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -10,12 +11,11 @@ pub struct DynamoTable {
     pub name: String,
     pub partition_key: KeyAttribute,
     pub sort_key: Option<KeyAttribute>,
-    /// `PAY_PER_REQUEST` or `PROVISIONED`.
-    pub billing_mode: String,
+    pub billing_mode: BillingMode,
     pub read_capacity: Option<u64>,
     pub write_capacity: Option<u64>,
     /// `NEW_AND_OLD_IMAGES` when the table has replicas (AWS requires it).
-    pub stream_view_type: Option<String>,
+    pub stream_view_type: Option<StreamViewType>,
     pub point_in_time_recovery: bool,
     pub tags: Tags,
 }
@@ -23,8 +23,7 @@ pub struct DynamoTable {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyAttribute {
     pub name: String,
-    /// `S`, `N` or `B`.
-    pub attribute_type: String,
+    pub attribute_type: AttributeType,
 }
 
 /// A replica added with `UpdateTable` `ReplicaUpdates`, in `region_name`.
@@ -55,5 +54,31 @@ impl ResourceSpec for DynamoReplica {
     const WEIGHT: u32 = 12;
     fn tags(&self) -> Option<&Tags> {
         None
+    }
+}
+
+aws_enum! {
+    BillingMode {
+        PayPerRequest = "PAY_PER_REQUEST",
+        Provisioned = "PROVISIONED",
+    }
+}
+
+aws_enum! {
+    /// A key attribute's scalar type.
+    AttributeType {
+        String = "S",
+        Number = "N",
+        Binary = "B",
+    }
+}
+
+aws_enum! {
+    /// What a table's stream carries.
+    StreamViewType {
+        KeysOnly = "KEYS_ONLY",
+        NewImage = "NEW_IMAGE",
+        OldImage = "OLD_IMAGE",
+        NewAndOldImages = "NEW_AND_OLD_IMAGES",
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -12,8 +13,7 @@ pub struct LambdaFunction {
     pub name: String,
     pub runtime: String,
     pub handler: String,
-    /// `arm64` or `x86_64`.
-    pub architecture: String,
+    pub architecture: Architecture,
     pub memory_size: u64,
     pub timeout: u64,
     pub role: Val,
@@ -39,5 +39,13 @@ impl ResourceSpec for LambdaFunction {
     const WEIGHT: u32 = 4;
     fn tags(&self) -> Option<&Tags> {
         Some(&self.tags)
+    }
+}
+
+aws_enum! {
+    /// The instruction set a function runs on.
+    Architecture {
+        Arm64 = "arm64",
+        X86_64 = "x86_64",
     }
 }

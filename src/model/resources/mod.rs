@@ -3,6 +3,7 @@
 //! which outputs apply records.
 
 mod apigateway;
+mod aws_enum;
 mod cloudwatch;
 mod dynamodb;
 mod iam;
@@ -12,15 +13,18 @@ mod route53;
 mod s3;
 mod sns;
 
-pub use apigateway::{ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, LambdaPermission, RestApi};
-pub use cloudwatch::MetricAlarm;
-pub use dynamodb::{DynamoReplica, DynamoTable, KeyAttribute};
+pub use apigateway::{
+    ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, Authorization, EndpointType, IntegrationType,
+    LambdaPermission, RestApi,
+};
+pub use cloudwatch::{ComparisonOperator, MetricAlarm, Statistic, TreatMissingData};
+pub use dynamodb::{AttributeType, BillingMode, DynamoReplica, DynamoTable, KeyAttribute, StreamViewType};
 pub use iam::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
-pub use lambda::{LambdaCode, LambdaFunction};
+pub use lambda::{Architecture, LambdaCode, LambdaFunction};
 pub use logs::LogGroup;
-pub use route53::{DnsRecord, HealthCheck, HostedZone};
-pub use s3::{ReplicationRule, S3Bucket, S3Replication};
-pub use sns::{SnsSubscription, SnsTopic};
+pub use route53::{DnsRecord, FailoverRole, HealthCheck, HealthCheckType, HostedZone, RecordType};
+pub use s3::{Encryption, ReplicationRule, S3Bucket, S3Replication};
+pub use sns::{SnsProtocol, SnsSubscription, SnsTopic};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -286,7 +290,7 @@ mod tests {
             region: None,
             attributes: Attributes::SnsSubscription(SnsSubscription {
                 topic,
-                protocol: "email".into(),
+                protocol: crate::model::resources::SnsProtocol::Email,
                 endpoint: "a@example.com".into(),
             }),
             depends_on: Vec::new(),

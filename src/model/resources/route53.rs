@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -14,9 +15,8 @@ pub struct HostedZone {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthCheck {
-    /// `HTTPS`, `HTTP` or `TCP`.
     #[serde(rename = "type")]
-    pub check_type: String,
+    pub check_type: HealthCheckType,
     pub fqdn: Val,
     pub port: u64,
     pub resource_path: Option<String>,
@@ -30,11 +30,10 @@ pub struct HealthCheck {
 pub struct DnsRecord {
     pub zone: Val,
     pub name: String,
-    pub record_type: String,
+    pub record_type: RecordType,
     pub ttl: u64,
     pub set_identifier: String,
-    /// `PRIMARY` or `SECONDARY`.
-    pub failover: String,
+    pub failover: FailoverRole,
     pub health_check: Option<Val>,
     pub value: Val,
 }
@@ -67,5 +66,29 @@ impl ResourceSpec for DnsRecord {
     const WEIGHT: u32 = 1;
     fn tags(&self) -> Option<&Tags> {
         None
+    }
+}
+
+aws_enum! {
+    HealthCheckType {
+        Https = "HTTPS",
+        Http = "HTTP",
+        Tcp = "TCP",
+    }
+}
+
+aws_enum! {
+    RecordType {
+        A = "A",
+        Aaaa = "AAAA",
+        Cname = "CNAME",
+    }
+}
+
+aws_enum! {
+    /// Which side of a failover pair a record is.
+    FailoverRole {
+        Primary = "PRIMARY",
+        Secondary = "SECONDARY",
     }
 }

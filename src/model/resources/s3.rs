@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -10,8 +11,7 @@ use crate::model::template::Val;
 pub struct S3Bucket {
     pub name: String,
     pub versioning: bool,
-    /// `AES256` or `aws:kms`.
-    pub encryption: String,
+    pub encryption: Encryption,
     pub block_public_access: bool,
     pub tags: Tags,
 }
@@ -52,5 +52,13 @@ impl ResourceSpec for S3Replication {
     const WEIGHT: u32 = 1;
     fn tags(&self) -> Option<&Tags> {
         None
+    }
+}
+
+aws_enum! {
+    /// A bucket's default encryption (its SSE algorithm).
+    Encryption {
+        Aes256 = "AES256",
+        Kms = "aws:kms",
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::aws_enum::aws_enum;
 use super::{ResourceSpec, Tags};
 use crate::model::template::Val;
 
@@ -14,7 +15,7 @@ pub struct SnsTopic {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnsSubscription {
     pub topic: Val,
-    pub protocol: String,
+    pub protocol: SnsProtocol,
     pub endpoint: String,
 }
 
@@ -35,5 +36,15 @@ impl ResourceSpec for SnsSubscription {
     const WEIGHT: u32 = 1;
     fn tags(&self) -> Option<&Tags> {
         None
+    }
+}
+
+aws_enum! {
+    /// How a subscription delivers.
+    SnsProtocol {
+        Email = "email",
+        Https = "https",
+        Sqs = "sqs",
+        Lambda = "lambda",
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Lowering, address};
 use crate::check::topology::{Alarm, Comparison, Region, ResourceKind};
-use crate::model::resources::{Attributes, MetricAlarm};
+use crate::model::resources::{Attributes, ComparisonOperator, MetricAlarm, Statistic, TreatMissingData};
 use crate::model::template::Val;
 
 impl Lowering<'_> {
@@ -27,25 +27,25 @@ impl Lowering<'_> {
                 ),
                 namespace: alarm.metric.namespace.clone(),
                 metric_name: alarm.metric.metric_name.clone(),
-                statistic: alarm.metric.statistic.clone(),
+                statistic: Statistic::from_aws(&alarm.metric.statistic),
                 dimensions: self.dimensions(alarm, region),
                 comparison_operator: match alarm.comparison {
-                    Comparison::GreaterThanThreshold => "GreaterThanThreshold",
-                    Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                    Comparison::LessThanThreshold => "LessThanThreshold",
-                    Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-                }
-                .to_string(),
+                    Comparison::GreaterThanThreshold => ComparisonOperator::GreaterThanThreshold,
+                    Comparison::GreaterThanOrEqualToThreshold => {
+                        ComparisonOperator::GreaterThanOrEqualToThreshold
+                    }
+                    Comparison::LessThanThreshold => ComparisonOperator::LessThanThreshold,
+                    Comparison::LessThanOrEqualToThreshold => ComparisonOperator::LessThanOrEqualToThreshold,
+                },
                 threshold: alarm.threshold,
                 period: alarm.period_seconds,
                 evaluation_periods: alarm.evaluation_periods,
                 // A health check with no data is broken, not healthy.
                 treat_missing_data: if alarm.resource_kind == ResourceKind::Failover {
-                    "breaching"
+                    TreatMissingData::Breaching
                 } else {
-                    "notBreaching"
-                }
-                .to_string(),
+                    TreatMissingData::NotBreaching
+                },
                 alarm_actions: vec![topic_arn.clone()],
                 ok_actions: vec![topic_arn],
                 tags: self.tags(&alarm.name),

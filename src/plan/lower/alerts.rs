@@ -2,7 +2,7 @@
 
 use super::{Lowering, address};
 use crate::check::topology::Topic;
-use crate::model::resources::{Attributes, SnsSubscription, SnsTopic};
+use crate::model::resources::{Attributes, SnsProtocol, SnsSubscription, SnsTopic};
 use crate::model::template::Val;
 
 impl Lowering<'_> {
@@ -24,7 +24,7 @@ impl Lowering<'_> {
             for email in &topic.emails {
                 let attributes = Attributes::SnsSubscription(SnsSubscription {
                     topic: Val::output(&topic_address, "arn"),
-                    protocol: "email".into(),
+                    protocol: SnsProtocol::Email,
                     endpoint: email.clone(),
                 });
                 self.add(

@@ -7,7 +7,8 @@ use sha2::{Digest, Sha256};
 use super::{Lowering, address};
 use crate::check::topology::{Api, Region};
 use crate::model::resources::{
-    ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, LambdaPermission, RestApi,
+    ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, Authorization, EndpointType, IntegrationType,
+    LambdaPermission, RestApi,
 };
 use crate::model::template::{Part, Val};
 
@@ -22,7 +23,7 @@ impl Lowering<'_> {
         let rest_api_address = address(&api.name, "rest_api", None, Some(region));
         let attributes = Attributes::RestApi(RestApi {
             name: self.service_name(&api.name, Some(region)),
-            endpoint_type: "REGIONAL".into(),
+            endpoint_type: EndpointType::Regional,
             tags: self.tags(&api.name),
         });
         self.add(
@@ -95,8 +96,8 @@ impl Lowering<'_> {
                 rest_api: api_id(),
                 resource: resource_id(&route.path),
                 http_method: route.method.clone(),
-                authorization: "NONE".into(),
-                integration_type: "AWS_PROXY".into(),
+                authorization: Authorization::None,
+                integration_type: IntegrationType::AwsProxy,
                 integration_http_method: "POST".into(),
                 integration_uri: uri,
             });

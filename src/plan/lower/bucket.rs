@@ -4,7 +4,7 @@
 use super::{Lowering, address};
 use crate::check::topology::{Bucket, Encryption};
 use crate::model::resources::{
-    Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, ReplicationRule,
+    self, Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, ReplicationRule,
     S3Bucket, S3Replication,
 };
 use crate::model::template::Val;
@@ -20,10 +20,9 @@ impl Lowering<'_> {
                 // Both ends of a replication must be versioned.
                 versioning: bucket.versioning,
                 encryption: match bucket.encryption {
-                    Encryption::Aes256 => "AES256",
-                    Encryption::Kms => "aws:kms",
-                }
-                .to_string(),
+                    Encryption::Aes256 => resources::Encryption::Aes256,
+                    Encryption::Kms => resources::Encryption::Kms,
+                },
                 block_public_access: bucket.block_public_access,
                 tags: self.tags(&bucket.name),
             });

@@ -3,7 +3,9 @@
 
 use super::{Lowering, address};
 use crate::check::topology::{Failover, Protocol, Region};
-use crate::model::resources::{Attributes, DnsRecord, HealthCheck, HostedZone};
+use crate::model::resources::{
+    Attributes, DnsRecord, FailoverRole, HealthCheck, HealthCheckType, HostedZone, RecordType,
+};
 use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
@@ -43,11 +45,10 @@ impl Lowering<'_> {
         );
         let health_check = Attributes::HealthCheck(HealthCheck {
             check_type: match check.protocol.value {
-                Protocol::Https => "HTTPS",
-                Protocol::Http => "HTTP",
-                Protocol::Tcp => "TCP",
-            }
-            .to_string(),
+                Protocol::Https => HealthCheckType::Https,
+                Protocol::Http => HealthCheckType::Http,
+                Protocol::Tcp => HealthCheckType::Tcp,
+            },
             fqdn: host(&failover.primary),
             port: check.port,
             resource_path: (check.protocol.value != Protocol::Tcp).then(|| check.path.clone()),
@@ -65,21 +66,25 @@ impl Lowering<'_> {
             vec![stage(&failover.primary)],
         );
 
-        for (role, region) in [("PRIMARY", &failover.primary), ("SECONDARY", &failover.standby)] {
+        for (role, region) in [
+            (FailoverRole::Primary, &failover.primary),
+            (FailoverRole::Secondary, &failover.standby),
+        ] {
             let record = Attributes::DnsRecord(DnsRecord {
                 zone: Val::output(&zone_address, "id"),
                 name: failover.domain.clone(),
-                record_type: "CNAME".into(),
+                record_type: RecordType::Cname,
                 ttl: failover.ttl.value,
-                set_identifier: format!("{}-{}", role.to_ascii_lowercase(), region),
-                failover: role.to_string(),
-                health_check: (role == "PRIMARY").then(|| Val::output(&health_check_address, "id")),
+                set_identifier: format!("{}-{}", role.as_str().to_ascii_lowercase(), region),
+                health_check: (role == FailoverRole::Primary)
+                    .then(|| Val::output(&health_check_address, "id")),
+                failover: role.clone(),
                 value: host(region),
             });
             self.add(
                 &failover.name,
                 failover.span,
-                address(&failover.name, "record", Some(role), None),
+                address(&failover.name, "record", Some(role.as_str()), None),
                 None,
                 record,
                 vec![stage(region)],

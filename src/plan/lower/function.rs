@@ -9,7 +9,7 @@ use super::code_hash::source_hash;
 use super::{Lowering, address};
 use crate::check::topology::{Architecture, Function, ResourceKind, TextPart};
 use crate::model::resources::{
-    Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
+    self, Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
     PolicyStatement, Principal,
 };
 use crate::model::template::{Part, Val};
@@ -104,10 +104,9 @@ impl Lowering<'_> {
                 runtime: function.runtime.clone(),
                 handler: function.handler.clone(),
                 architecture: match function.architecture {
-                    Architecture::Arm64 => "arm64",
-                    Architecture::X86_64 => "x86_64",
-                }
-                .to_string(),
+                    Architecture::Arm64 => resources::Architecture::Arm64,
+                    Architecture::X86_64 => resources::Architecture::X86_64,
+                },
                 memory_size: function.memory_mb,
                 timeout: function.timeout_seconds,
                 role: self.role_arn(&role_name),

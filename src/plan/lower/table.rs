@@ -2,18 +2,19 @@
 
 use super::{Lowering, address};
 use crate::check::topology::{Billing, Key, KeyType, Table};
-use crate::model::resources::{Attributes, DynamoReplica, DynamoTable, KeyAttribute};
+use crate::model::resources::{
+    AttributeType, Attributes, BillingMode, DynamoReplica, DynamoTable, KeyAttribute, StreamViewType,
+};
 use crate::model::template::Val;
 
 fn key(key: &Key) -> KeyAttribute {
     KeyAttribute {
         name: key.name.clone(),
         attribute_type: match key.ty {
-            KeyType::String => "S",
-            KeyType::Number => "N",
-            KeyType::Binary => "B",
-        }
-        .to_string(),
+            KeyType::String => AttributeType::String,
+            KeyType::Number => AttributeType::Number,
+            KeyType::Binary => AttributeType::Binary,
+        },
     }
 }
 
@@ -21,20 +22,20 @@ impl Lowering<'_> {
     pub(super) fn table(&mut self, table: &Table) {
         let name = self.table_name(&table.name);
         let (billing_mode, read_capacity, write_capacity) = match table.billing {
-            Billing::OnDemand => ("PAY_PER_REQUEST", None, None),
-            Billing::Provisioned { read, write } => ("PROVISIONED", Some(read), Some(write)),
+            Billing::OnDemand => (BillingMode::PayPerRequest, None, None),
+            Billing::Provisioned { read, write } => (BillingMode::Provisioned, Some(read), Some(write)),
         };
         let table_address = address(&table.name, "table", None, Some(&table.home));
         let attributes = Attributes::DynamodbTable(DynamoTable {
             name: name.clone(),
             partition_key: key(&table.partition_key),
             sort_key: table.sort_key.as_ref().map(key),
-            billing_mode: billing_mode.to_string(),
+            billing_mode,
             read_capacity,
             write_capacity,
             // Global tables replicate through the stream, which must carry
             // both images.
-            stream_view_type: (!table.replicas.is_empty()).then(|| "NEW_AND_OLD_IMAGES".to_string()),
+            stream_view_type: (!table.replicas.is_empty()).then_some(StreamViewType::NewAndOldImages),
             point_in_time_recovery: table.point_in_time_recovery,
             tags: self.tags(&table.name),
         });
