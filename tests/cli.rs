@@ -1,6 +1,6 @@
 //! The command line itself: exit codes, output formats, colour, fmt.
 
-use crate::test::Test;
+use crate::test::{Test, root};
 
 const CLEAN: &str = "topology t {\n  primary us-east-1\n  secondary us-east-2\n}\n";
 
@@ -180,4 +180,41 @@ fn fmt_refuses_a_file_that_does_not_parse() {
         output.stderr
     );
     assert_eq!(output.read("a.drx"), "topology t {");
+}
+
+/// `drx plan --json … | head -1`: the reader goes away; drx stops quietly
+/// instead of panicking on the closed pipe.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let example = std::fs::read_to_string(root().join("examples/payments.drx")).expect("example");
+    std::fs::create_dir_all(dir.path().join("examples")).expect("mkdir");
+    std::fs::write(dir.path().join("examples/payments.drx"), example).expect("write");
+    std::fs::create_dir_all(dir.path().join("lambda/src")).expect("mkdir");
+    std::fs::write(dir.path().join("lambda/Cargo.toml"), "[package]\nname = \"x\"\n").expect("write");
+    std::fs::write(dir.path().join("lambda/src/main.rs"), "fn main() {}\n").expect("write");
+    let mut child = crate::test::drx_command(dir.path())
+        .args(["plan", "--json", "examples/payments.drx"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run drx");
+    // Read one byte, then hang up: the plan (~100 KB) outlasts any pipe
+    // buffer, so drx's next writes find the pipe closed.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).expect("the plan starts");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("drx ends");
+    assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr, "", "nothing is said of it");
 }
