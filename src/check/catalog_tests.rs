@@ -80,3 +80,24 @@ fn an_undeclared_attribute_is_unknown() {
     let text = format!("{TOPOLOGY}function f {{\n  memroy 1\n}}\n");
     assert_eq!(unknown_attributes(&text), ["memroy"]);
 }
+
+/// The catalog's `in` is the placement check's: a kind the catalog does not
+/// place is refused an `in`, and only such a kind.
+#[test]
+fn only_kinds_the_catalog_places_take_in() {
+    for kind in ResourceKind::ALL {
+        let spec = kind.spec();
+        let text = format!("{TOPOLOGY}{} x {{\n  in primary\n}}\n", spec.keyword);
+        let file = crate::syntax::parse(&text).expect("parses");
+        let refused = super::check(&file, &BTreeMap::new())
+            .problems
+            .iter()
+            .any(|problem| matches!(*problem.kind, CheckErrorKind::PlacementNotAllowed { .. }));
+        assert_eq!(
+            refused,
+            !spec.allows(crate::model::blocks::StatementKind::Placement),
+            "{}",
+            spec.keyword
+        );
+    }
+}

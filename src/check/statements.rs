@@ -4,7 +4,7 @@
 
 use super::Checker;
 use super::check_error::CheckErrorKind;
-use crate::model::blocks::AttributeSpec;
+use crate::model::blocks::{self, AttributeSpec, ResourceKind};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, AttrValue, StatementKind};
@@ -170,6 +170,15 @@ impl<'a> Statements<'a> {
 
     /// Reports whatever no checker took: unknown attributes, and statements
     /// the block kind does not allow.
+    /// Reports what the block did not take; a resource block's statements
+    /// are the catalog's (`in` is always read: where a kind cannot be placed,
+    /// the placement check says so more precisely).
+    pub(super) fn finish_resource(self, checker: &mut Checker<'_>, kind: ResourceKind) {
+        let mut allowed = vec![blocks::StatementKind::Placement.keyword()];
+        allowed.extend(kind.spec().statements.iter().map(|statement| statement.keyword()));
+        self.finish(checker, &allowed);
+    }
+
     pub(super) fn finish(self, checker: &mut Checker<'_>, allowed: &[&str]) {
         for (ident, _, taken) in &self.attributes {
             if !taken {

@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
             }),
             None => Some(1),
         };
-        statements.finish(self, &["in", "when"]);
+        statements.finish_resource(self, ResourceKind::Alarm);
 
         let region_refs: Vec<Option<&Region>> = regions.iter().map(Some).collect();
         self.check_resource_name(NameRule::Alarm, &service, &region_refs, block.name.span);

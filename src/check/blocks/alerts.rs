@@ -23,7 +23,7 @@ impl<'a> Checker<'a> {
             Some(value) => self.emails(value),
             None => Some(Vec::new()),
         };
-        statements.finish(self, &["in"]);
+        statements.finish_resource(self, ResourceKind::Alerts);
         let region_refs: Vec<Option<&Region>> = regions.iter().map(Some).collect();
         self.check_resource_name(NameRule::Topic, &service, &region_refs, block.name.span);
         Some(Topic {

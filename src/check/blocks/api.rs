@@ -57,7 +57,7 @@ impl<'a> Checker<'a> {
                 None => ok = false,
             }
         }
-        statements.finish(self, &["in", "route"]);
+        statements.finish_resource(self, ResourceKind::Api);
 
         let region_refs: Vec<Option<&Region>> = regions.iter().map(Some).collect();
         self.check_resource_name(NameRule::Api, &service, &region_refs, block.name.span);

@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
             replication = self.bucket_replication(replicate, span, &regions).map(Some);
         }
         let rpo = statements.value(self, "rpo").map(|value| self.duration(value));
-        statements.finish(self, &["in", "replicate"]);
+        statements.finish_resource(self, ResourceKind::Bucket);
 
         self.check_bucket_names(&service, &regions, block.name.span);
 

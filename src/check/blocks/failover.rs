@@ -129,7 +129,7 @@ impl<'a> Checker<'a> {
             .value(self, "warm_up")
             .map(|value| self.duration(value));
         let rto = statements.value(self, "rto").map(|value| self.duration(value));
-        statements.finish(self, &["in"]);
+        statements.finish_resource(self, ResourceKind::Failover);
 
         Some(Failover {
             name: block.name.name.clone(),

@@ -94,7 +94,7 @@ impl<'a> Checker<'a> {
             Some(body) => self.log_settings(body),
             None => Some(None),
         };
-        statements.finish(self, &["in"]);
+        statements.finish_resource(self, ResourceKind::Function);
 
         let region_refs: Vec<Option<&Region>> = regions.iter().map(Some).collect();
         self.check_resource_name(NameRule::Function, &service, &region_refs, block.name.span);

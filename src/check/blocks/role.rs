@@ -38,7 +38,7 @@ impl<'a> Checker<'a> {
                 None => ok = false,
             }
         }
-        statements.finish(self, &["in", "allow"]);
+        statements.finish_resource(self, ResourceKind::Role);
         self.check_resource_name(NameRule::Role, &service, &[None], block.name.span);
         ok.then_some(())?;
         Some(Role {

@@ -94,7 +94,7 @@ impl<'a> Checker<'a> {
         }
 
         let rpo = statements.value(self, "rpo").map(|value| self.duration(value));
-        statements.finish(self, &["in", "replicate"]);
+        statements.finish_resource(self, ResourceKind::Table);
 
         self.check_resource_name(NameRule::Table, &service, &[None], block.name.span);
 

@@ -73,6 +73,19 @@ pub enum StatementKind {
     Allow,
 }
 
+impl StatementKind {
+    /// The keyword that starts the statement.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            StatementKind::Placement => "in",
+            StatementKind::Replicate => "replicate",
+            StatementKind::Route => "route",
+            StatementKind::Condition => "when",
+            StatementKind::Allow => "allow",
+        }
+    }
+}
+
 /// Which of a block's references are the same in every region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
