@@ -123,3 +123,38 @@ async fn ctrl_c_stops_scheduling_saves_state_and_a_reapply_finishes() {
     assert_eq!(plan.status, 0, "{}", plan.stdout);
     drx(&aws, &suffix, dir.path(), DESTROY);
 }
+
+/// `kill -9` in the middle of an apply leaves no lock: the next command runs
+/// without anything deleted by hand, and a re-run finishes the stack.
+#[tokio::test]
+async fn kill_9_mid_apply_leaves_no_lock_behind() {
+    let aws = Aws::new("apply_killed");
+    let suffix = suffix(&aws);
+    let dir = project(&example());
+    aws.inject(serde_json::json!({ "delay_ms": 200 }));
+    let mut child = drx_command(&aws, &suffix, dir.path(), APPLY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start drx");
+    let state_file = dir.path().join("state.json");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"address\"")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // SIGKILL: no handler runs, nothing is cleaned up by drx itself.
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    let lock = dir.path().join("state.lock");
+    assert!(lock.exists(), "the lock file stays (it is never deleted)…");
+
+    aws.clear_faults();
+    let plan = drx(&aws, &suffix, dir.path(), &["plan", "--refresh", "false"]);
+    assert_eq!(plan.status, 0, "…but it is no lock: {}", plan.stderr);
+    assert!(!plan.stderr.contains("locked"), "{}", plan.stderr);
+    let finished = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(finished.status, 0, "{}\n{}", finished.stdout, finished.stderr);
+    drx(&aws, &suffix, dir.path(), DESTROY);
+}

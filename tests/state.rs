@@ -94,29 +94,119 @@ fn a_truncated_state_is_reported_and_left_alone() {
     assert_eq!(std::fs::read_to_string(&path).expect("state"), truncated);
 }
 
+/// Holds `lock` the way a running drx does (an OS lock on the file), with
+/// `holder` written in it, until the returned process is killed.
+fn hold(lock: &Path, holder: &serde_json::Value) -> std::process::Child {
+    std::fs::create_dir_all(lock.parent().expect("parent")).expect("mkdir");
+    std::fs::write(lock, holder.to_string()).expect("lock");
+    // --no-fork: flock becomes `sleep`, so killing it releases the lock.
+    let mut child = std::process::Command::new("flock")
+        .arg("--no-fork")
+        .arg(lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .expect("flock(1), from util-linux");
+    // Until flock holds it, a non-blocking attempt succeeds.
+    for _ in 0..100 {
+        let free = std::process::Command::new("flock")
+            .args(["--nonblock", "--conflict-exit-code", "9"])
+            .arg(lock)
+            .arg("true")
+            .status()
+            .expect("flock");
+        if free.code() == Some(9) {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("flock never took the lock");
+}
+
 #[test]
-fn a_held_lock_names_its_holder() {
+fn a_held_lock_names_its_holder_and_is_free_once_the_holder_dies() {
+    let test = project(&example());
+    let lock = test.dir().join("examples/.drx/payment-dev.state.lock");
+    let holder = serde_json::json!({
+        "id": "6f1c0b2e", "pid": 4242, "host": gethostname(), "operation": "apply",
+        "since": "2026-11-25T10:00:00Z", "drx_version": "0.1.0"
+    });
+    let mut holding = hold(&lock, &holder);
+    let dir = test.dir().to_path_buf();
+    let output = test.args(["plan", "examples/payments.drx"]).run().status(1);
+    for expected in [
+        "locked by apply (pid 4242",
+        "since 2026-11-25T10:00:00Z",
+        "lock id 6f1c0b2e",
+        "--lock-timeout",
+    ] {
+        assert!(output.stderr.contains(expected), "{expected}: {}", output.stderr);
+    }
+    // A lock the OS holds for a running process cannot be forced.
+    let forced = crate::test::drx_command(&dir)
+        .args(["force-unlock", "6f1c0b2e", "examples/payments.drx"])
+        .output()
+        .expect("run drx");
+    assert_eq!(forced.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("cannot be forced"));
+
+    // The holder dies: its lock is gone with it, its record remains.
+    holding.kill().expect("kill");
+    holding.wait().expect("reaped");
+    let planned = crate::test::drx_command(&dir)
+        .args(["plan", "examples/payments.drx"])
+        .output()
+        .expect("run drx");
+    assert_eq!(
+        planned.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&planned.stderr)
+    );
+}
+
+#[test]
+fn a_lock_timeout_waits_for_the_holder() {
+    let test = project(&example());
+    let lock = test.dir().join("examples/.drx/payment-dev.state.lock");
+    let holder = serde_json::json!({
+        "id": "1", "pid": 1, "host": "h", "operation": "apply",
+        "since": "2026-11-25T10:00:00Z", "drx_version": "0.1.0"
+    });
+    let mut holding = hold(&lock, &holder);
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let _ = holding.kill();
+        let _ = holding.wait();
+    });
+    let started = std::time::Instant::now();
+    test.args(["plan", "--lock-timeout", "30s", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(600),
+        "it waited"
+    );
+    releaser.join().expect("thread");
+}
+
+#[test]
+fn force_unlock_clears_the_record_a_dead_holder_left() {
     let test = project(&example());
     let lock = test.dir().join("examples/.drx/payment-dev.state.lock");
     std::fs::create_dir_all(lock.parent().expect("parent")).expect("mkdir");
     let holder = serde_json::json!({
-        "pid": std::process::id(), "host": gethostname(), "operation": "apply",
+        "id": "dead-1", "pid": 1, "host": "h", "operation": "apply",
         "since": "2026-11-25T10:00:00Z", "drx_version": "0.1.0"
     });
     std::fs::write(&lock, holder.to_string()).expect("lock");
-    let output = test.args(["plan", "examples/payments.drx"]).run().status(1);
-    assert!(
-        output
-            .stderr
-            .contains(&format!("locked by apply (pid {}", std::process::id())),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output.stderr.contains("since 2026-11-25T10:00:00Z"),
-        "{}",
-        output.stderr
-    );
+    let output = test
+        .args(["force-unlock", "dead-1", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert!(output.stdout.contains("Cleared lock dead-1"), "{}", output.stdout);
+    assert_eq!(std::fs::read_to_string(&lock).expect("read"), "");
 }
 
 fn gethostname() -> String {

@@ -155,7 +155,7 @@ fn from_saved_plan(args: &ApplyArgs) -> Result<Ready, CliError> {
     let source_path = Path::new(&saved.source_file).to_path_buf();
     let source = read(&source_path)?;
     let backend = backend(&args.state, &source_path, &saved.plan.stack);
-    let lock = backend.lock("apply")?;
+    let lock = backend.lock("apply", args.state.lock_timeout)?;
     let state = backend.read()?;
     if let Err(stale) = saved.check_fresh(&source.text, state.as_ref()) {
         return Err(CliError::message(format!("refusing a stale plan: {stale}")));

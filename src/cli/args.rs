@@ -68,6 +68,13 @@ pub(crate) enum Command {
         after_help = "Exit status: 0 when the saved plan is still current, 1 when it is stale.\n\nExamples:\n  drx show plan.json"
     )]
     Show(ShowArgs),
+    /// Clear the lock record of a drx that died holding the state lock.
+    #[command(
+        after_help = "A local lock is held by the operating system and released when its holder exits, \
+however it exits; a lock held by a running drx cannot be forced (stop that drx instead). \
+LOCK_ID is the id the lock message names.\n\nExamples:\n  drx force-unlock 6f1c0b2e-… examples/payments.drx"
+    )]
+    ForceUnlock(ForceUnlockArgs),
     /// Rewrite files in the canonical layout (comments are kept).
     #[command(
         after_help = "Examples:\n  drx fmt stack.drx\n  drx fmt --check examples/*.drx   # exit 1 if any file would change"
@@ -107,6 +114,14 @@ pub(crate) struct StateArgs {
     /// Take the state lock while reading (on by default).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub lock: bool,
+    /// How long to wait for a running drx to release the state lock
+    /// (`30s`, `5m`); by default a held lock fails at once, naming its holder.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (write it like `30s` or `5m`)"))
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +199,18 @@ pub(crate) struct OutputArgs {
     /// Print the outputs as a JSON object.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForceUnlockArgs {
+    /// The lock id the lock message names.
+    #[arg(value_name = "LOCK_ID")]
+    pub lock_id: String,
+    /// The .drx file whose stack's lock it is.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
     #[command(flatten)]
     pub state: StateArgs,
 }

@@ -6,6 +6,7 @@ mod check;
 mod cli_error;
 mod explain;
 mod fmt;
+mod force_unlock;
 mod load;
 mod plan;
 mod prepare;
@@ -67,6 +68,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Apply(args) => apply::run_apply(args, &terminal),
         Command::Destroy(args) => apply::run_destroy(args, &terminal),
         Command::Output(args) => apply::run_output(args, &terminal),
+        Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
     };
     match outcome {
         Ok(Outcome::Success) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,

@@ -52,8 +52,8 @@ impl Prepared {
         let stack = plan::stack_name(&topology);
         let backend = backend(state, file, &stack);
         let lock = match locking {
-            Locking::Hold => Some(backend.lock(operation)?),
-            Locking::Read if state.lock => Some(backend.lock(operation)?),
+            Locking::Hold => Some(backend.lock(operation, state.lock_timeout)?),
+            Locking::Read if state.lock => Some(backend.lock(operation, state.lock_timeout)?),
             Locking::Read | Locking::Never => None,
         };
         let recorded = backend.read()?;
@@ -143,7 +143,7 @@ pub(super) fn read_state(
     operation: &str,
 ) -> Result<Option<State>, CliError> {
     let lock = if args.lock {
-        Some(backend.lock(operation)?)
+        Some(backend.lock(operation, args.lock_timeout)?)
     } else {
         None
     };

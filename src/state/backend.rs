@@ -26,8 +26,8 @@ impl LocalBackend {
         &self.path
     }
 
-    fn lock_path(&self) -> PathBuf {
-        self.path.with_extension("lock")
+    pub fn lock_path(&self) -> PathBuf {
+        super::lock::lock_path(&self.path)
     }
 
     fn backup_path(&self) -> PathBuf {
@@ -36,8 +36,9 @@ impl LocalBackend {
         self.path.with_file_name(name)
     }
 
-    pub fn lock(&self, operation: &str) -> Result<Lock, StateError> {
-        Lock::acquire(&self.lock_path(), operation)
+    /// Takes the stack's lock, waiting up to `timeout` for a running holder.
+    pub fn lock(&self, operation: &str, timeout: std::time::Duration) -> Result<Lock, StateError> {
+        Lock::acquire(&self.lock_path(), operation, timeout)
     }
 
     /// The state, or `None` if the stack was never applied.

@@ -13,7 +13,7 @@ mod state_error;
 mod store;
 
 pub use backend::LocalBackend;
-pub use lock::{Lock, LockHolder};
+pub use lock::{Lock, LockHolder, Unlocked, force_unlock};
 pub use memory::MemoryStore;
 pub use stack_state::{FORMAT_VERSION, State};
 pub use state_error::StateError;

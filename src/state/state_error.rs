@@ -29,35 +29,70 @@ pub enum StateError {
     },
     #[error("cannot write state {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("{}", locked_message(path, holder, stale))]
+    #[error("{}", locked_message(path, holder, waited))]
     Locked {
         path: PathBuf,
         holder: Option<Box<super::LockHolder>>,
-        /// The holder is on this host and its process is gone.
-        stale: bool,
+        /// How long this drx waited for it (`--lock-timeout`).
+        waited: std::time::Duration,
+    },
+    #[error(
+        "{} is held by {}: a lock the operating system holds for a running process cannot be \
+         forced; stop that process (it releases the lock when it exits, however it exits)",
+        path.display(),
+        who(holder)
+    )]
+    HeldByRunningProcess {
+        path: PathBuf,
+        holder: Option<Box<super::LockHolder>>,
+    },
+    #[error(
+        "{} names lock {}, not {given}; nothing was changed",
+        path.display(),
+        holder.id
+    )]
+    LockIdMismatch {
+        path: PathBuf,
+        given: String,
+        holder: Box<super::LockHolder>,
     },
     #[error("cannot create lock {}: {source}", path.display())]
     Lock { path: PathBuf, source: std::io::Error },
 }
 
-fn locked_message(path: &std::path::Path, holder: &Option<Box<super::LockHolder>>, stale: &bool) -> String {
-    let who = match holder {
-        Some(holder) => format!(
-            "{} (pid {} on {}, since {})",
-            holder.operation, holder.pid, holder.host, holder.since
-        ),
-        None => "an unreadable lock file".to_string(),
-    };
-    if *stale {
-        format!(
-            "state is locked by {who}, but that process is no longer running; if no drx is running for this \
-             stack, delete {} and try again",
-            path.display()
-        )
-    } else {
-        format!(
-            "state is locked by {who}; wait for it to finish (or, if it died, delete {})",
-            path.display()
-        )
+/// "apply (pid 4242 on build-7, since 2026-11-25T10:00:00Z, 3m ago; lock id …)".
+fn who(holder: &Option<Box<super::LockHolder>>) -> String {
+    match holder {
+        Some(holder) => {
+            let age = holder
+                .age()
+                .map(|age| {
+                    let rounded = std::time::Duration::from_secs(age.as_secs());
+                    format!(", {} ago", humantime::format_duration(rounded))
+                })
+                .unwrap_or_default();
+            format!(
+                "{} (pid {} on {}, since {}{age}; lock id {})",
+                holder.operation, holder.pid, holder.host, holder.since, holder.id
+            )
+        }
+        None => "another process (its lock file does not say which)".to_string(),
     }
+}
+
+fn locked_message(
+    path: &std::path::Path,
+    holder: &Option<Box<super::LockHolder>>,
+    waited: &std::time::Duration,
+) -> String {
+    let waited = if waited.is_zero() {
+        "; wait for it to finish, or pass --lock-timeout 5m to wait".to_string()
+    } else {
+        format!("; waited {} for it", humantime::format_duration(*waited))
+    };
+    format!(
+        "state is locked by {}{waited} (the lock is {}; it is released when that process exits)",
+        who(holder),
+        path.display()
+    )
 }
