@@ -94,12 +94,7 @@ async fn ctrl_c_stops_scheduling_saves_state_and_a_reapply_finishes() {
         .expect("start drx");
     // Wait until something has been created, then interrupt.
     let state_file = dir.path().join("state.json");
-    for _ in 0..200 {
-        if std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"address\"")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_until_something_is_applied(dir.path()).await;
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -137,13 +132,7 @@ async fn kill_9_mid_apply_leaves_no_lock_behind() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start drx");
-    let state_file = dir.path().join("state.json");
-    for _ in 0..200 {
-        if std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"address\"")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_until_something_is_applied(dir.path()).await;
     // SIGKILL: no handler runs, nothing is cleaned up by drx itself.
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
@@ -154,7 +143,21 @@ async fn kill_9_mid_apply_leaves_no_lock_behind() {
     let plan = drx(&aws, &suffix, dir.path(), &["plan", "--refresh", "false"]);
     assert_eq!(plan.status, 0, "…but it is no lock: {}", plan.stderr);
     assert!(!plan.stderr.contains("locked"), "{}", plan.stderr);
+    // What was done before the kill comes back from the journal.
+    assert!(plan.stderr.contains("note: recovered"), "{}", plan.stderr);
     let finished = drx(&aws, &suffix, dir.path(), APPLY);
     assert_eq!(finished.status, 0, "{}\n{}", finished.stdout, finished.stderr);
     drx(&aws, &suffix, dir.path(), DESTROY);
+}
+
+/// Until the journal records a first resource applied.
+async fn wait_until_something_is_applied(dir: &std::path::Path) {
+    let journal = dir.join("state.journal");
+    for _ in 0..400 {
+        if std::fs::read_to_string(&journal).is_ok_and(|s| s.contains("\"record\":\"applied\"")) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("nothing was applied within 10 s");
 }

@@ -7,10 +7,16 @@ use super::resolve::Outputs;
 use super::steps::StepKind;
 use crate::model::{Applied, ResourceState};
 use crate::plan::{Plan, StackOutputValue};
-use crate::state::State;
+use crate::state::{JournalRecord, Operation, PendingOperation, State};
 
-/// Records a finished step in `state`, and its outputs for the steps after.
-pub(super) fn record(state: &mut State, outputs: &mut Outputs, kind: &StepKind, applied: Applied) {
+/// Records a finished step in `state`, and its outputs for the steps after;
+/// returns what the journal records of it.
+pub(super) fn record(
+    state: &mut State,
+    outputs: &mut Outputs,
+    kind: &StepKind,
+    applied: Applied,
+) -> JournalRecord {
     match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => {
             let entry = ResourceState {
@@ -25,16 +31,62 @@ pub(super) fn record(state: &mut State, outputs: &mut Outputs, kind: &StepKind, 
             outputs
                 .by_address
                 .insert(resource.address.clone(), applied.outputs);
+            state.pending.retain(|p| p.address != resource.address);
             match state.resources.iter_mut().find(|r| r.address == resource.address) {
-                Some(existing) => *existing = entry,
-                None => state.resources.push(entry),
+                Some(existing) => *existing = entry.clone(),
+                None => state.resources.push(entry.clone()),
             }
+            JournalRecord::Applied { resource: entry }
         }
         StepKind::Delete(old) => {
+            state.pending.retain(|p| p.address != old.address);
             state.resources.retain(|r| r.address != old.address);
             outputs.by_address.remove(&old.address);
+            JournalRecord::Deleted {
+                address: old.address.clone(),
+            }
         }
     }
+}
+
+/// What the journal records before a step calls AWS: enough to find what AWS
+/// made if no answer comes back.
+pub(super) fn intent(kind: &StepKind) -> JournalRecord {
+    let (address, operation, resource_type, region, name) = match kind {
+        StepKind::Create(resource) | StepKind::Update(resource, _) => (
+            &resource.address,
+            if matches!(kind, StepKind::Create(_)) {
+                Operation::Create
+            } else {
+                Operation::Update
+            },
+            resource.resource_type(),
+            &resource.region,
+            resource
+                .attributes
+                .to_json()
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string),
+        ),
+        StepKind::Delete(old) => (
+            &old.address,
+            Operation::Delete,
+            old.resource_type,
+            &old.region,
+            old.attributes
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string),
+        ),
+    };
+    JournalRecord::Intent(PendingOperation {
+        address: address.clone(),
+        operation,
+        resource_type,
+        region: region.clone(),
+        name,
+    })
 }
 
 /// The stack's outputs, where every part is known.

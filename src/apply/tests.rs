@@ -11,7 +11,7 @@ use crate::model::resources::{Attributes, LogGroup, Resource, SnsSubscription, S
 use crate::model::template::Val;
 use crate::model::{ErrorKind, Region};
 use crate::plan::{Desired, Plan, destroy_plan, plan_desired};
-use crate::state::{MemoryStore, State};
+use crate::state::{MemoryStore, State, StateStore};
 
 fn resource(address: &str, attributes: Attributes) -> Resource {
     Resource {
@@ -299,28 +299,51 @@ async fn an_interrupt_stops_scheduling_and_keeps_what_finished() {
 }
 
 #[tokio::test]
-async fn state_is_written_after_every_operation() {
+async fn every_operation_is_journaled_and_the_state_written_whole_twice() {
     let provider = Arc::new(FakeProvider::new(Duration::from_millis(1)));
     let store = MemoryStore::new();
     let state = State::new("stack");
     let groups = (0..5).map(|i| log_group(&format!("g{i}"), &[])).collect();
     let (state, report) = run(&plan(groups, &state), state, &provider, &store, 2).await;
     assert!(report.succeeded());
-    // One write per operation, and the last with the stack's outputs.
-    assert_eq!(store.writes(), 5 + 1);
-    assert_eq!(state.serial, 6, "the serial counts the writes");
+    // An intent before each operation and its result after, and the account
+    // once; the document at the start and at the end.
+    assert_eq!(store.appends(), 5 * 2 + 1);
+    assert_eq!(store.writes(), 2);
+    assert_eq!(state.serial, 2, "the serial counts the whole writes");
+    assert!(store.journal().is_empty(), "the end compacts the journal");
+    assert_eq!(store.state(), Some(state));
+}
+
+#[tokio::test]
+async fn the_bytes_written_per_operation_do_not_grow_with_the_stack() {
+    let mut per_operation = Vec::new();
+    for size in [50, 100, 200] {
+        let provider = Arc::new(FakeProvider::new(Duration::ZERO));
+        let store = MemoryStore::new();
+        let state = State::new("stack");
+        let groups = (0..size).map(|i| log_group(&format!("g{i}"), &[])).collect();
+        let (state, _) = run(&plan(groups, &state), state, &provider, &store, 8).await;
+        let document = serde_json::to_vec(&state).map_or(0, |bytes| bytes.len());
+        // What the journal wrote, without the two whole documents.
+        per_operation.push((store.bytes() - 2 * document) / size);
+    }
+    assert!(
+        per_operation.windows(2).all(|pair| pair[1] <= pair[0] + 8),
+        "bytes per operation grew: {per_operation:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_state_that_cannot_be_written_stops_the_apply() {
     let provider = Arc::new(FakeProvider::new(Duration::from_millis(5)));
+    // The first write (the document) succeeds; the first intent does not.
     let store = MemoryStore::new().failing_after(1);
     let state = State::new("stack");
     let chain = vec![
         log_group("a", &[]),
         log_group("b", &["a"]),
         log_group("c", &["b"]),
-        log_group("d", &["c"]),
     ];
     let (_, report) = run(&plan(chain, &state), state, &provider, &store, 1).await;
     assert!(!report.succeeded());
@@ -328,12 +351,63 @@ async fn a_state_that_cannot_be_written_stops_the_apply() {
         report.failed.iter().any(|(what, _)| what == "(state)"),
         "{report:?}"
     );
-    // `a` was saved. `b`'s result could not be; `c`, which `b` unblocked,
-    // had started before that write (writes are off the critical path), but
-    // nothing starts after a failed write.
-    let saved = store.state().expect("the first write");
-    assert_eq!(saved.resources.len(), 1);
-    assert!(provider.calls().iter().all(|c| c.address != "d.log_group"));
+    // Nothing was asked of AWS whose intent was not on record first.
+    assert!(
+        provider.calls().iter().all(|c| c.operation == "account"),
+        "{:?}",
+        provider.calls()
+    );
+    assert!(provider.live().is_empty());
+}
+
+/// The process dies after its k-th durable write, for every k: whatever AWS
+/// made is then either recorded or pending in what the store replays, and a
+/// plain re-run converges.
+#[tokio::test]
+async fn a_crash_at_every_step_loses_nothing() {
+    let resources = || {
+        vec![
+            topic("t1"),
+            subscription("s1", "t1"),
+            topic("t2"),
+            subscription("s2", "t2"),
+            log_group("g", &[]),
+        ]
+    };
+    let whole = MemoryStore::new();
+    let state = State::new("stack");
+    let provider = Arc::new(FakeProvider::new(Duration::from_millis(1)));
+    run(&plan(resources(), &state), state, &provider, &whole, 3).await;
+    let operations = whole.writes() + whole.appends();
+    for k in 1..operations {
+        let provider = Arc::new(FakeProvider::new(Duration::from_millis(1)));
+        let store = MemoryStore::new().failing_after(k);
+        let state = State::new("stack");
+        run(&plan(resources(), &state), state, &provider, &store, 3).await;
+        let replayed = store.read().expect("reads").expect("a state");
+        for address in provider.live().keys() {
+            let known = replayed.resource(address).is_some()
+                || replayed.pending.iter().any(|p| p.address == *address);
+            assert!(
+                known,
+                "crash after {k} writes: {address} exists but state knows nothing of it"
+            );
+        }
+        // Re-run on a healthy store from what was replayed.
+        let healthy = MemoryStore::with(replayed.clone());
+        let (finished, report) = run(&plan(resources(), &replayed), replayed, &provider, &healthy, 3).await;
+        assert!(report.succeeded(), "crash after {k}: {report:?}");
+        assert!(
+            finished.pending.is_empty(),
+            "crash after {k}: {:?}",
+            finished.pending
+        );
+        assert!(
+            plan(resources(), &finished).summary().is_empty(),
+            "crash after {k}: not converged"
+        );
+        assert_eq!(provider.live().len(), 5, "crash after {k}");
+    }
 }
 
 #[tokio::test]

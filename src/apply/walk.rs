@@ -11,7 +11,7 @@ use std::time::Instant;
 use tokio::task::JoinSet;
 
 use super::packages::Packages;
-use super::record::{record, stack_outputs};
+use super::record::{intent, record, stack_outputs};
 use super::report::{ApplyReport, Event, EventKind};
 use super::resolve::Outputs;
 use super::retry::retry;
@@ -22,7 +22,7 @@ use crate::model::resources::{Resolved, Resource};
 use crate::model::template::names_account;
 use crate::model::{Applied, Provider, ProviderError};
 use crate::plan::Plan;
-use crate::state::{State, StateStore};
+use crate::state::{JournalRecord, State, StateStore};
 
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -86,7 +86,14 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     let mut status = vec![Status::Pending; steps.len()];
     let mut running: JoinSet<(usize, Result<Applied, ProviderError>, Instant)> = JoinSet::new();
     let mut interrupted = false;
-    let mut unsaved = false;
+    // The state is written whole here, at the end and every so often; in
+    // between, each operation is two small journal records.
+    let mut compacted = Compaction::start();
+    state.serial += 1;
+    if let Err(error) = store.write(&state) {
+        report.failed.push(("(state)".into(), error.to_string()));
+        return (state, report);
+    }
     tokio::pin!(interrupt);
     loop {
         skip_blocked(&steps, &mut status, &mut report, &listener);
@@ -104,8 +111,15 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 if running.len() >= options.parallelism.max(1) {
                     break;
                 }
-                status[index] = Status::Running;
                 let step = &steps[index];
+                // The intent is on disk before AWS hears of it.
+                if let Err(error) = store.append(&intent(&step.kind)) {
+                    report.failed.push(("(state)".into(), error.to_string()));
+                    interrupted = true;
+                    break;
+                }
+                compacted.appended();
+                status[index] = Status::Running;
                 listener(&Event {
                     address: step.address.clone(),
                     kind: EventKind::Started(step.kind.verb().0),
@@ -123,17 +137,14 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 });
             }
         }
-        // Every finished operation is recorded before the next one is
-        // looked at; what it unblocked has already started, so the write
-        // does not hold up the critical path.
-        if unsaved {
-            unsaved = false;
+        if compacted.due() {
             state.serial += 1;
             if let Err(error) = store.write(&state) {
                 report.failed.push(("(state)".into(), error.to_string()));
                 interrupted = true;
                 continue;
             }
+            compacted = Compaction::start();
         }
         if running.is_empty() && (account_lookup.is_empty() || interrupted) {
             break;
@@ -143,7 +154,8 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 match looked_up {
                     Some(Ok(Ok(account))) => {
                         outputs.account_id = account.clone();
-                        state.account_id = Some(account);
+                        state.account_id = Some(account.clone());
+                        journal(store, &JournalRecord::Account { account_id: account }, &mut compacted, &mut report, &mut interrupted);
                     }
                     other => {
                         let error = match other {
@@ -165,7 +177,8 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 match result {
                     Ok(applied) => {
                         status[index] = Status::Done;
-                        record(&mut state, &mut outputs, &step.kind, applied);
+                        let done = record(&mut state, &mut outputs, &step.kind, applied);
+                        journal(store, &done, &mut compacted, &mut report, &mut interrupted);
                         match &step.kind {
                             StepKind::Create(_) => report.created.push(step.address.clone()),
                             StepKind::Update(..) => report.updated.push(step.address.clone()),
@@ -176,11 +189,14 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                     }
                     Err(error) => {
                         status[index] = Status::Failed;
+                        // AWS said no: nothing was made, nothing is pending.
+                        state.pending.retain(|p| p.address != step.address);
+                        let failed = JournalRecord::Failed { address: step.address.clone() };
+                        journal(store, &failed, &mut compacted, &mut report, &mut interrupted);
                         report.failed.push((step.address.clone(), error.to_string()));
                         listener(&Event { address: step.address.clone(), kind: EventKind::Failed(error.to_string()) });
                     }
                 }
-                unsaved = true;
             }
             () = &mut interrupt, if !interrupted => {
                 interrupted = true;
@@ -199,6 +215,52 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
         report.failed.push(("(state)".into(), error.to_string()));
     }
     (state, report)
+}
+
+/// When the state is next written whole: after a bounded time or number of
+/// journal records, so a long apply's journal stays short to replay.
+#[derive(Debug)]
+struct Compaction {
+    since: Instant,
+    records: usize,
+}
+
+impl Compaction {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+    const RECORDS: usize = 4_000;
+
+    fn start() -> Compaction {
+        Compaction {
+            since: Instant::now(),
+            records: 0,
+        }
+    }
+
+    fn appended(&mut self) {
+        self.records += 1;
+    }
+
+    fn due(&self) -> bool {
+        self.records >= Compaction::RECORDS || (self.records > 0 && self.since.elapsed() >= Compaction::EVERY)
+    }
+}
+
+/// Appends a result to the journal; a journal that cannot be written stops
+/// the apply (what runs finishes, nothing new starts).
+fn journal<S: StateStore + ?Sized>(
+    store: &S,
+    record: &JournalRecord,
+    compaction: &mut Compaction,
+    report: &mut ApplyReport,
+    interrupted: &mut bool,
+) {
+    match store.append(record) {
+        Ok(()) => compaction.appended(),
+        Err(error) => {
+            report.failed.push(("(state)".into(), error.to_string()));
+            *interrupted = true;
+        }
+    }
 }
 
 /// Marks as skipped every pending step that waits for one that failed or was

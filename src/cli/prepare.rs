@@ -57,6 +57,7 @@ impl Prepared {
             Locking::Read | Locking::Never => None,
         };
         let recorded = backend.read()?;
+        note_recovery(&backend, recorded.as_ref());
         Ok(Prepared {
             loaded,
             topology,
@@ -148,8 +149,33 @@ pub(super) fn read_state(
         None
     };
     let state = backend.read()?;
+    note_recovery(backend, state.as_ref());
     drop(lock);
     Ok(state)
+}
+
+/// Says what a journal an interrupted command left brought back, and which
+/// operations it left unfinished.
+pub(super) fn note_recovery(backend: &LocalBackend, state: Option<&State>) {
+    if let Some(recovery) = backend.recovered() {
+        eprintln!(
+            "note: recovered {} operation{} from the journal of an interrupted command ({}){}",
+            recovery.replayed,
+            if recovery.replayed == 1 { "" } else { "s" },
+            backend.journal_path().display(),
+            if recovery.torn {
+                "; its last record was cut short by the interruption and was dropped"
+            } else {
+                ""
+            }
+        );
+    }
+    for pending in state.map_or(&[][..], |s| s.pending.as_slice()) {
+        eprintln!(
+            "note: {} of {} was started by an interrupted apply and never finished; AWS may have done it",
+            pending.operation, pending.address
+        );
+    }
 }
 
 /// Plans a checked file against its state.

@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use super::{State, StateError, StateStore};
+use super::{JournalRecord, State, StateError, StateStore};
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -14,9 +14,22 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct Inner {
     state: Option<State>,
+    /// The journal since the last write.
+    journal: Vec<JournalRecord>,
     writes: usize,
-    /// Writes after this many succeed no more.
+    appends: usize,
+    /// Bytes the document and the journal would take, written in all.
+    bytes: usize,
+    /// Writes and appends after this many succeed no more: the store has
+    /// "crashed", and keeps what it had.
     fail_after: Option<usize>,
+}
+
+impl Inner {
+    fn failing(&self) -> bool {
+        self.fail_after
+            .is_some_and(|limit| self.writes + self.appends >= limit)
+    }
 }
 
 impl MemoryStore {
@@ -31,17 +44,33 @@ impl MemoryStore {
         store
     }
 
-    /// Every write after the first `writes` fails.
-    pub fn failing_after(self, writes: usize) -> MemoryStore {
-        self.lock().fail_after = Some(writes);
+    /// Every write or append after the first `operations` fails.
+    pub fn failing_after(self, operations: usize) -> MemoryStore {
+        self.lock().fail_after = Some(operations);
         self
     }
 
-    /// Writes that succeeded.
+    /// Whole-document writes that succeeded.
     pub fn writes(&self) -> usize {
         self.lock().writes
     }
 
+    /// Journal appends that succeeded.
+    pub fn appends(&self) -> usize {
+        self.lock().appends
+    }
+
+    /// Bytes written, documents and journal records together.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    /// The journal since the last write.
+    pub fn journal(&self) -> Vec<JournalRecord> {
+        self.lock().journal.clone()
+    }
+
+    /// The document as last written whole (without the journal).
     pub fn state(&self) -> Option<State> {
         self.lock().state.clone()
     }
@@ -53,20 +82,47 @@ impl MemoryStore {
 
 impl StateStore for MemoryStore {
     fn read(&self) -> Result<Option<State>, StateError> {
-        Ok(self.lock().state.clone())
+        let inner = self.lock();
+        Ok(inner.state.clone().map(|mut state| {
+            super::replay(&mut state, &inner.journal);
+            state
+        }))
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
         let mut inner = self.lock();
-        if inner.fail_after.is_some_and(|limit| inner.writes >= limit) {
-            return Err(StateError::Write {
-                path: "(memory)".into(),
-                source: std::io::Error::other("the store was told to fail"),
-            });
+        if inner.failing() {
+            return Err(failed());
         }
         inner.writes += 1;
+        inner.bytes += serde_json::to_vec(state).map_or(0, |bytes| bytes.len());
         inner.state = Some(state.clone());
+        inner.journal.clear();
         Ok(())
+    }
+
+    fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
+        let mut inner = self.lock();
+        if inner.failing() {
+            return Err(failed());
+        }
+        if inner.state.is_none() {
+            return Err(StateError::Write {
+                path: "(memory)".into(),
+                source: std::io::Error::other("the journal is appended to only after the state is written"),
+            });
+        }
+        inner.appends += 1;
+        inner.bytes += serde_json::to_vec(record).map_or(0, |bytes| bytes.len());
+        inner.journal.push(record.clone());
+        Ok(())
+    }
+}
+
+fn failed() -> StateError {
+    StateError::Write {
+        path: "(memory)".into(),
+        source: std::io::Error::other("the store was told to fail"),
     }
 }
 

@@ -6,6 +6,7 @@
 //! guarded by a lock that names its holder.
 
 mod backend;
+mod journal;
 mod lock;
 mod memory;
 mod stack_state;
@@ -13,6 +14,7 @@ mod state_error;
 mod store;
 
 pub use backend::LocalBackend;
+pub use journal::{JournalRecord, Operation, PendingOperation, Recovery, replay};
 pub use lock::{Lock, LockHolder, Unlocked, force_unlock};
 pub use memory::MemoryStore;
 pub use stack_state::{FORMAT_VERSION, State};

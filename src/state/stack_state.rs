@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::journal::PendingOperation;
 use crate::model::ResourceState;
 
 /// The version of the state format this drx reads and writes.
@@ -26,6 +27,9 @@ pub struct State {
     /// Stack outputs as of the last apply.
     #[serde(default)]
     pub outputs: BTreeMap<String, serde_json::Value>,
+    /// Operations an interrupted apply started and never saw the end of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingOperation>,
 }
 
 impl State {
@@ -38,6 +42,7 @@ impl State {
             stack: stack.to_string(),
             drx_version: env!("CARGO_PKG_VERSION").to_string(),
             account_id: None,
+            pending: Vec::new(),
             resources: Vec::new(),
             outputs: BTreeMap::new(),
         }

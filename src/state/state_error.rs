@@ -56,6 +56,18 @@ pub enum StateError {
         given: String,
         holder: Box<super::LockHolder>,
     },
+    #[error(
+        "the journal {} is damaged at line {line}: {why}; it was left as it is, and so was the state — \
+         keep both for a report, then move the journal aside to use the state as last written whole",
+        path.display()
+    )]
+    DamagedJournal { path: PathBuf, line: usize, why: String },
+    #[error(
+        "the journal {} belongs to another history of the stack ({why}); it was left as it is — if the state \
+         was replaced on purpose, move the journal aside",
+        path.display()
+    )]
+    ForeignJournal { path: PathBuf, why: String },
     #[error("cannot create lock {}: {source}", path.display())]
     Lock { path: PathBuf, source: std::io::Error },
 }

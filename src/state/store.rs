@@ -2,15 +2,20 @@
 //! only, so a store can be swapped (a file, later S3) and the executor tested
 //! against a fake; `conformance` is the suite every store must pass.
 
-use super::{State, StateError};
+use super::{JournalRecord, State, StateError};
 
-/// Reads and writes one stack's state document.
+/// Reads and writes one stack's state: the document, and the journal of
+/// what happened since it was written whole.
 pub trait StateStore: Send + Sync {
-    /// The state, or `None` if the stack was never applied.
+    /// The state with any journal replayed onto it, or `None` if the stack
+    /// was never applied.
     fn read(&self) -> Result<Option<State>, StateError>;
-    /// Replaces the state with `state`, durably: after `Ok`, a crash does
-    /// not lose it; after `Err`, the previous state is intact.
+    /// Replaces the state with `state`, durably, and starts an empty journal
+    /// after it (compaction): after `Ok`, a crash does not lose it; after
+    /// `Err`, the previous state and journal are intact.
     fn write(&self, state: &State) -> Result<(), StateError>;
+    /// Adds one record to the journal after the last `write`, durably.
+    fn append(&self, record: &JournalRecord) -> Result<(), StateError>;
 }
 
 /// What every `StateStore` must do, as one suite: each implementation's tests
@@ -51,5 +56,53 @@ pub(crate) fn conformance(store: &dyn StateStore) {
     state.serial += 1;
     state.resources.clear();
     store.write(&state).expect("third write");
-    assert_eq!(store.read().expect("read"), Some(state));
+    assert_eq!(store.read().expect("read"), Some(state.clone()));
+
+    // What the journal records after a write is read back on top of it.
+    let mut created = state
+        .resources
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::model::ResourceState {
+            address: "b.topic@us-east-1".into(),
+            resource_type: crate::model::resources::ResourceType::SnsTopic,
+            region: Some(crate::model::Region("us-east-1".into())),
+            physical_id: "arn:b".into(),
+            attributes: serde_json::json!({ "name": "b" }),
+            outputs: Default::default(),
+            depends_on: vec![],
+        });
+    created.physical_id = "arn:b".into();
+    let intent = JournalRecord::Intent(super::PendingOperation {
+        address: created.address.clone(),
+        operation: super::Operation::Create,
+        resource_type: created.resource_type,
+        region: created.region.clone(),
+        name: Some("b".into()),
+    });
+    store.append(&intent).expect("intent");
+    let pending = store.read().expect("read").expect("present");
+    assert_eq!(
+        pending.pending.len(),
+        1,
+        "an intent without its result is pending"
+    );
+    store
+        .append(&JournalRecord::Applied {
+            resource: created.clone(),
+        })
+        .expect("result");
+    let replayed = store.read().expect("read").expect("present");
+    assert_eq!(replayed.resources, vec![created.clone()]);
+    assert!(replayed.pending.is_empty());
+    assert_eq!(
+        replayed.serial, state.serial,
+        "a journal does not move the serial"
+    );
+
+    // Compaction: the journal's effect is kept, the journal itself is not.
+    let mut compacted = replayed.clone();
+    compacted.serial += 1;
+    store.write(&compacted).expect("compaction");
+    assert_eq!(store.read().expect("read"), Some(compacted));
 }
