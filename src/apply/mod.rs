@@ -9,6 +9,7 @@
 //! `packages` and `package` (function code), `resolve` (values known at
 //! apply time), `retry`, `schedule` (which ready step first).
 
+mod frontier;
 mod package;
 mod packages;
 mod record;

@@ -68,8 +68,9 @@ struct Index<'a> {
     deferred: HashSet<usize>,
     /// Each desired resource's dependencies, computed once.
     dependencies: HashMap<&'a str, Vec<String>>,
-    /// What each recorded resource depended on when it was applied.
-    recorded: HashMap<&'a str, &'a ResourceState>,
+    /// For each recorded address, the recorded resources that depended on
+    /// it when they were applied.
+    dependents: HashMap<&'a str, Vec<&'a str>>,
 }
 
 type Rule = fn(&Index<'_>, &[Step], usize) -> Vec<usize>;
@@ -146,16 +147,12 @@ fn dependents_deleted_first(index: &Index<'_>, steps: &[Step], step: usize) -> V
         return Vec::new();
     }
     index
-        .deletes
-        .iter()
-        .filter(|(address, delete)| {
-            **delete != step
-                && index
-                    .recorded
-                    .get(**address)
-                    .is_some_and(|r| r.depends_on.contains(&old.address))
-        })
-        .map(|(_, delete)| *delete)
+        .dependents
+        .get(old.address.as_str())
+        .into_iter()
+        .flatten()
+        .filter_map(|dependent| index.deletes.get(dependent).copied())
+        .filter(|delete| *delete != step)
         .collect()
 }
 
@@ -210,12 +207,21 @@ pub(super) fn steps(plan: &Plan, state: &State) -> Vec<Step> {
         .keys()
         .filter_map(|address| desired.get(address).map(|r| (*address, r.dependencies())))
         .collect();
+    let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
+    for resource in &state.resources {
+        for dependency in &resource.depends_on {
+            dependents
+                .entry(dependency.as_str())
+                .or_default()
+                .push(resource.address.as_str());
+        }
+    }
     let index = Index {
         applies,
         deletes,
         deferred,
         dependencies,
-        recorded,
+        dependents,
     };
     let waits: Vec<Vec<usize>> = (0..steps.len())
         .map(|step| {

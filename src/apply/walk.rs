@@ -10,13 +10,14 @@ use std::time::Instant;
 
 use tokio::task::JoinSet;
 
+use super::frontier::Frontier;
 use super::packages::Packages;
-use super::record::{intent, record, stack_outputs};
+use super::record::{Positions, intent, record, stack_outputs};
 use super::report::{ApplyReport, Event, EventKind};
 use super::resolve::Outputs;
 use super::retry::retry;
 use super::schedule::priorities;
-use super::steps::{Step, StepKind, steps};
+use super::steps::{StepKind, steps};
 use crate::model::ResourceState;
 use crate::model::resources::{Resolved, Resource};
 use crate::model::template::names_account;
@@ -32,15 +33,6 @@ pub struct ApplyOptions {
     pub cargo_profile: String,
     /// The directory of the .drx file, where code paths start.
     pub base: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Pending,
-    Running,
-    Done,
-    Failed,
-    Skipped,
 }
 
 pub type Listener = Arc<dyn Fn(&Event) + Send + Sync>;
@@ -75,6 +67,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
         })
         .collect();
     let mut outputs = Outputs::of(&state);
+    let mut positions = Positions::of(&state);
     let packages = Packages::start(&steps, &options.base, &options.cargo_profile);
     let priority = priorities(
         &steps
@@ -83,12 +76,13 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
             .collect::<Vec<_>>(),
     );
 
-    let mut status = vec![Status::Pending; steps.len()];
+    let waits_for: Vec<Vec<usize>> = steps.iter().map(|step| step.waits_for.clone()).collect();
+    let mut frontier = Frontier::new(&waits_for, priority, needs_account, state.account_id.is_some());
     let mut running: JoinSet<(usize, Result<Applied, ProviderError>, Instant)> = JoinSet::new();
     let mut interrupted = false;
     // The state is written whole here, at the end and every so often; in
     // between, each operation is two small journal records.
-    let mut compacted = Compaction::start();
+    let mut compacted = Compaction::start(state.resources.len());
     state.serial += 1;
     if let Err(error) = store.write(&state) {
         report.failed.push(("(state)".into(), error.to_string()));
@@ -96,30 +90,19 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     }
     tokio::pin!(interrupt);
     loop {
-        skip_blocked(&steps, &mut status, &mut report, &listener);
         if !interrupted {
             // The heaviest chains first: they bound how soon everything is done.
-            let mut ready: Vec<usize> = (0..steps.len())
-                .filter(|&index| {
-                    status[index] == Status::Pending
-                        && steps[index].waits_for.iter().all(|w| status[*w] == Status::Done)
-                        && (state.account_id.is_some() || !needs_account[index])
-                })
-                .collect();
-            ready.sort_by_key(|&index| std::cmp::Reverse(priority[index]));
-            for index in ready {
-                if running.len() >= options.parallelism.max(1) {
-                    break;
-                }
+            while running.len() < options.parallelism.max(1) {
+                let Some(index) = frontier.next() else { break };
                 let step = &steps[index];
                 // The intent is on disk before AWS hears of it.
                 if let Err(error) = store.append(&intent(&step.kind)) {
                     report.failed.push(("(state)".into(), error.to_string()));
                     interrupted = true;
+                    frontier.put_back(index);
                     break;
                 }
                 compacted.appended();
-                status[index] = Status::Running;
                 listener(&Event {
                     address: step.address.clone(),
                     kind: EventKind::Started(step.kind.verb().0),
@@ -144,7 +127,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 interrupted = true;
                 continue;
             }
-            compacted = Compaction::start();
+            compacted = Compaction::start(state.resources.len());
         }
         if running.is_empty() && (account_lookup.is_empty() || interrupted) {
             break;
@@ -155,6 +138,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                     Some(Ok(Ok(account))) => {
                         outputs.account_id = account.clone();
                         state.account_id = Some(account.clone());
+                        frontier.account_known();
                         journal(store, &JournalRecord::Account { account_id: account }, &mut compacted, &mut report, &mut interrupted);
                     }
                     other => {
@@ -176,8 +160,8 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 let step = &steps[index];
                 match result {
                     Ok(applied) => {
-                        status[index] = Status::Done;
-                        let done = record(&mut state, &mut outputs, &step.kind, applied);
+                        frontier.done(index);
+                        let done = record(&mut state, &mut positions, &mut outputs, &step.kind, applied);
                         journal(store, &done, &mut compacted, &mut report, &mut interrupted);
                         match &step.kind {
                             StepKind::Create(_) => report.created.push(step.address.clone()),
@@ -188,7 +172,11 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                         listener(&Event { address: step.address.clone(), kind: EventKind::Done { verb, elapsed: started.elapsed() } });
                     }
                     Err(error) => {
-                        status[index] = Status::Failed;
+                        for (skipped, blocker) in frontier.failed(index) {
+                            let reason = format!("{} did not succeed", steps[blocker].address);
+                            listener(&Event { address: steps[skipped].address.clone(), kind: EventKind::Skipped(reason) });
+                            report.skipped.push(steps[skipped].address.clone());
+                        }
                         // AWS said no: nothing was made, nothing is pending.
                         state.pending.retain(|p| p.address != step.address);
                         let failed = JournalRecord::Failed { address: step.address.clone() };
@@ -204,10 +192,8 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
             }
         }
     }
-    for (index, step) in steps.iter().enumerate() {
-        if status[index] == Status::Pending {
-            report.skipped.push(step.address.clone());
-        }
+    for index in frontier.pending() {
+        report.skipped.push(steps[index].address.clone());
     }
     state.outputs = stack_outputs(plan, &outputs);
     state.serial += 1;
@@ -223,16 +209,23 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
 struct Compaction {
     since: Instant,
     records: usize,
+    /// Resources in the state as last written whole.
+    written: usize,
 }
 
 impl Compaction {
     const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-    const RECORDS: usize = 4_000;
+    /// At least this many records between compactions (a journal this long
+    /// replays in well under a second); more for a larger state, so that
+    /// writing it whole costs no more than the journal it replaces (a record
+    /// is about one resource's size) and bytes per operation stay flat.
+    const RECORDS: usize = 10_000;
 
-    fn start() -> Compaction {
+    fn start(written: usize) -> Compaction {
         Compaction {
             since: Instant::now(),
             records: 0,
+            written,
         }
     }
 
@@ -241,7 +234,8 @@ impl Compaction {
     }
 
     fn due(&self) -> bool {
-        self.records >= Compaction::RECORDS || (self.records > 0 && self.since.elapsed() >= Compaction::EVERY)
+        self.records >= Compaction::RECORDS.max(2 * self.written)
+            || (self.records > 0 && self.since.elapsed() >= Compaction::EVERY)
     }
 }
 
@@ -259,34 +253,6 @@ fn journal<S: StateStore + ?Sized>(
         Err(error) => {
             report.failed.push(("(state)".into(), error.to_string()));
             *interrupted = true;
-        }
-    }
-}
-
-/// Marks as skipped every pending step that waits for one that failed or was
-/// skipped, until no more can be.
-fn skip_blocked(steps: &[Step], status: &mut [Status], report: &mut ApplyReport, listener: &Listener) {
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for index in 0..steps.len() {
-            if status[index] != Status::Pending {
-                continue;
-            }
-            let blocked = steps[index]
-                .waits_for
-                .iter()
-                .find(|w| matches!(status[**w], Status::Failed | Status::Skipped));
-            if let Some(blocker) = blocked {
-                status[index] = Status::Skipped;
-                let reason = format!("{} did not succeed", steps[*blocker].address);
-                listener(&Event {
-                    address: steps[index].address.clone(),
-                    kind: EventKind::Skipped(reason),
-                });
-                report.skipped.push(steps[index].address.clone());
-                changed = true;
-            }
         }
     }
 }
