@@ -214,3 +214,141 @@ fn gethostname() -> String {
         .map(|h| h.trim().to_string())
         .unwrap_or_default()
 }
+
+fn state_of(dir: &Path) -> drx::state::State {
+    LocalBackend::new(dir.join("examples/.drx/payment-dev.state.json"))
+        .read()
+        .expect("reads")
+        .expect("a state")
+}
+
+#[test]
+fn state_list_and_show_print_what_is_recorded() {
+    let test = project(&example());
+    let recorded = record_applied(test.dir(), &example());
+    let dir = test.dir().to_path_buf();
+    let output = test
+        .args(["state", "list", "examples/payments.drx"])
+        .run()
+        .status(0);
+    assert_eq!(output.stdout.lines().count(), recorded.resources.len());
+    assert!(
+        output
+            .stdout
+            .contains("payment_api.rest_api@us-east-1  api_gateway_rest_api  payment_api.rest_api@us-east-1"),
+        "{}",
+        output.stdout
+    );
+    let shown = crate::test::drx_command(&dir)
+        .args([
+            "state",
+            "show",
+            "payment_transactions.table@us-east-1",
+            "examples/payments.drx",
+        ])
+        .output()
+        .expect("run drx");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(json["type"], "dynamodb_table");
+    assert_eq!(json["attributes"]["billing_mode"], "PAY_PER_REQUEST");
+    let wrong = crate::test::drx_command(&dir)
+        .args([
+            "state",
+            "show",
+            "payment_transactions.tabel@us-east-1",
+            "examples/payments.drx",
+        ])
+        .output()
+        .expect("run drx");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr)
+            .contains("did you mean `payment_transactions.table@us-east-1`?"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+}
+
+#[test]
+fn state_rm_forgets_and_the_next_plan_creates_it_again() {
+    let test = project(&example());
+    let recorded = record_applied(test.dir(), &example());
+    let dir = test.dir().to_path_buf();
+    let output = test
+        .args([
+            "state",
+            "rm",
+            "lambda_errors.alarm@us-east-2",
+            "examples/payments.drx",
+        ])
+        .run()
+        .status(0);
+    assert!(output.stdout.contains("still exists in AWS"), "{}", output.stdout);
+    let after = state_of(&dir);
+    assert_eq!(after.resources.len(), recorded.resources.len() - 1);
+    assert_eq!(after.serial, recorded.serial + 1, "an edit moves the serial on");
+    assert!(
+        dir.join("examples/.drx/payment-dev.state.json.backup").exists(),
+        "the previous state is kept"
+    );
+    let plan = crate::test::drx_command(&dir)
+        .args(["plan", "--refresh", "false", "examples/payments.drx"])
+        .output()
+        .expect("run drx");
+    let text = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        text.contains("lambda_errors.alarm@us-east-2 will be created"),
+        "{text}"
+    );
+}
+
+#[test]
+fn state_mv_renames_an_address_and_what_reads_it() {
+    let test = project(&example());
+    let recorded = record_applied(test.dir(), &example());
+    let dir = test.dir().to_path_buf();
+    let (from, to) = ("payment_api.rest_api@us-east-1", "renamed_api.rest_api@us-east-1");
+    let _kept = test
+        .args(["state", "mv", from, to, "examples/payments.drx"])
+        .run()
+        .status(0);
+    let after = state_of(&dir);
+    assert!(after.resource(from).is_none() && after.resource(to).is_some());
+    let text = serde_json::to_string(&after).expect("json");
+    assert!(
+        !text.contains(&format!("\"ref\":[\"{from}\"")),
+        "no record still reads the old address"
+    );
+    assert!(
+        after
+            .resources
+            .iter()
+            .all(|r| !r.depends_on.iter().any(|d| d == from))
+    );
+    assert!(
+        text.contains(&format!("\"ref\":[\"{to}\"")),
+        "the API's resources and methods read the new one"
+    );
+    assert_eq!(after.resources.len(), recorded.resources.len());
+    // Moving it back leaves the plan as it was: nothing to do.
+    crate::test::drx_command(&dir)
+        .args(["state", "mv", to, from, "examples/payments.drx"])
+        .status()
+        .expect("run drx");
+    let plan = crate::test::drx_command(&dir)
+        .args([
+            "plan",
+            "--refresh",
+            "false",
+            "--detailed-exitcode",
+            "examples/payments.drx",
+        ])
+        .output()
+        .expect("run drx");
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
+}

@@ -68,6 +68,9 @@ pub(crate) enum Command {
         after_help = "Exit status: 0 when the saved plan is still current, 1 when it is stale.\n\nExamples:\n  drx show plan.json"
     )]
     Show(ShowArgs),
+    /// Inspect and edit the recorded state: list, show, rm, mv.
+    #[command(subcommand)]
+    State(StateCommand),
     /// Clear the lock record of a drx that died holding the state lock.
     #[command(
         after_help = "A local lock is held by the operating system and released when its holder exits, \
@@ -201,6 +204,58 @@ pub(crate) struct OutputArgs {
     pub json: bool,
     #[command(flatten)]
     pub state: StateArgs,
+}
+
+/// `drx state …`: each takes the lock; each edit keeps the previous state as
+/// a backup and moves the serial on, so saved plans made before it go stale.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StateCommand {
+    /// List the recorded resources: address, type and AWS id.
+    #[command(after_help = "Examples:\n  drx state list examples/payments.drx")]
+    List(StateFileArgs),
+    /// Show one recorded resource as JSON.
+    #[command(
+        after_help = "Examples:\n  drx state show payment_api.rest_api@us-east-1 examples/payments.drx"
+    )]
+    Show(StateAddressArgs),
+    /// Forget a resource: it stays in AWS, drx no longer manages it (the next
+    /// plan creates it again unless the file drops it).
+    #[command(after_help = "Examples:\n  drx state rm lambda_errors.alarm@us-east-2 examples/payments.drx")]
+    Rm(StateAddressArgs),
+    /// Give a recorded resource another address (after renaming a block),
+    /// so the next plan keeps it instead of replacing it.
+    #[command(
+        after_help = "Examples:\n  drx state mv old_api.rest_api@us-east-1 payment_api.rest_api@us-east-1 examples/payments.drx"
+    )]
+    Mv(StateMoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateFileArgs {
+    /// The .drx file whose stack's state it is.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateAddressArgs {
+    /// The resource's address, as plans show it.
+    #[arg(value_name = "ADDRESS")]
+    pub address: String,
+    #[command(flatten)]
+    pub target: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateMoveArgs {
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    #[arg(value_name = "TO")]
+    pub to: String,
+    #[command(flatten)]
+    pub target: StateFileArgs,
 }
 
 #[derive(Debug, Args)]

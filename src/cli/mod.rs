@@ -10,6 +10,7 @@ mod force_unlock;
 mod load;
 mod plan;
 mod prepare;
+mod state;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -69,6 +70,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Destroy(args) => apply::run_destroy(args, &terminal),
         Command::Output(args) => apply::run_output(args, &terminal),
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
+        Command::State(command) => state::run(command, &terminal),
     };
     match outcome {
         Ok(Outcome::Success) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,

@@ -165,6 +165,34 @@ pub fn fill_templates_with(
     }
 }
 
+/// `json` with every reference to `from` made a reference to `to`: what
+/// moving an address in state does to the resources that read it.
+pub fn rename_references(json: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
+    match json {
+        serde_json::Value::Object(map) => match template_of(map) {
+            Some(template) => {
+                let renamed = Val::concat(template.parts().into_iter().map(|part| match part {
+                    Part::Ref(address, output) if address == from => Part::Ref(to.to_string(), output),
+                    other => other,
+                }));
+                serde_json::to_value(renamed).unwrap_or_else(|_| json.clone())
+            }
+            None => serde_json::Value::Object(
+                map.iter()
+                    .map(|(key, value)| (key.clone(), rename_references(value, from, to)))
+                    .collect(),
+            ),
+        },
+        serde_json::Value::Array(items) => serde_json::Value::Array(
+            items
+                .iter()
+                .map(|item| rename_references(item, from, to))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// Whether a JSON value holding `Val`s has any part not yet known.
 pub fn contains_template(json: &serde_json::Value) -> bool {
     let mut found = false;
