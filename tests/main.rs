@@ -8,6 +8,7 @@ mod apply_account;
 mod apply_drift;
 mod apply_faults;
 mod apply_read_back;
+mod apply_refresh;
 mod architecture;
 mod aws;
 mod catalog;

@@ -182,7 +182,7 @@ fn from_file(
     if args.refresh {
         prepared.refresh(runtime, aws.clone(), args.parallelism)?;
     }
-    let plan = prepared.plan(terminal)?;
+    let plan = prepared.plan(&args.replace, terminal)?;
     let base = prepared.base();
     let lock = prepared
         .lock
@@ -201,6 +201,22 @@ pub(crate) fn run_apply(args: &ApplyArgs, terminal: &Terminal) -> Result<Outcome
     let runtime = runtime()?;
     let aws = Arc::new(Aws::new());
     let is_saved_plan = args.target.extension().is_some_and(|e| e == "json");
+    if args.refresh_only {
+        if is_saved_plan {
+            return Err(CliError::message(
+                "--refresh-only reads AWS now; it takes the .drx file, not a saved plan",
+            ));
+        }
+        let mut prepared = Prepared::new(&args.target, &args.state, "apply", Locking::Hold, terminal)?;
+        let auto_approve = args.auto_approve;
+        let ask = move || confirm("Record these in the state?", auto_approve);
+        return super::plan::refresh_only(&mut prepared, args.parallelism, Some(&ask));
+    }
+    if is_saved_plan && !args.replace.is_empty() {
+        return Err(CliError::message(
+            "--replace changes the plan; give it to `drx plan -o`, not to the saved plan",
+        ));
+    }
     let ready = if is_saved_plan {
         from_saved_plan(args)?
     } else {

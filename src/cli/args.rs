@@ -145,6 +145,14 @@ pub(crate) struct PlanArgs {
     /// once the stack has state).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub refresh: bool,
+    /// Replace this resource (delete and create it) even if nothing about it
+    /// changed: one that is broken in a way drx cannot see. Repeatable.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Only read AWS back: record what changed outside drx in the state,
+    /// and change no resource.
+    #[arg(long, conflicts_with = "replace")]
+    pub refresh_only: bool,
     /// Lookups in flight at once while refreshing.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
@@ -169,6 +177,14 @@ pub(crate) struct ApplyArgs {
     /// Look up recorded resources first and recreate any deleted outside drx.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub refresh: bool,
+    /// Replace this resource (delete and create it) even if nothing about it
+    /// changed: one that is broken in a way drx cannot see. Repeatable.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Only read AWS back: record what changed outside drx in the state,
+    /// and change no resource.
+    #[arg(long, conflicts_with = "replace")]
+    pub refresh_only: bool,
     /// The Cargo profile function code is built with.
     #[arg(long, default_value = "release", value_name = "PROFILE")]
     pub cargo_profile: String,

@@ -13,6 +13,9 @@ use crate::plan::{SavedPlan, render};
 
 pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut prepared = Prepared::new(&args.file, &args.state, "plan", Locking::Read, terminal)?;
+    if args.refresh_only {
+        return refresh_only(&mut prepared, args.parallelism, None);
+    }
     let mut drift = Vec::new();
     // Planning a stack that was never applied needs no AWS at all.
     if args.refresh && prepared.state.as_ref().is_some_and(|s| !s.resources.is_empty()) {
@@ -22,7 +25,7 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Result<Outcome, 
             drift = drift_json(&refreshed);
         }
     }
-    let plan = prepared.plan(terminal)?;
+    let plan = prepared.plan(&args.replace, terminal)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         writeln!(
@@ -51,6 +54,57 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Result<Outcome, 
     if args.detailed_exitcode && !plan.summary().is_empty() {
         return Ok(Outcome::Changes);
     }
+    Ok(Outcome::Success)
+}
+
+/// `--refresh-only`: reads every recorded resource back and says what the
+/// state would record; with `confirm`, asks (or takes `--auto-approve`) and
+/// records it. No resource is changed.
+pub(super) fn refresh_only(
+    prepared: &mut Prepared,
+    parallelism: usize,
+    confirm: Option<&dyn Fn() -> Result<(), CliError>>,
+) -> Result<Outcome, CliError> {
+    let runtime = runtime()?;
+    let aws = std::sync::Arc::new(crate::aws::Aws::new());
+    let before = prepared.state.clone();
+    let Some(refreshed) = prepared.refresh(&runtime, aws, parallelism)? else {
+        writeln!(std::io::stdout().lock(), "Nothing recorded to read back.")?;
+        return Ok(Outcome::Success);
+    };
+    let mut stdout = std::io::stdout().lock();
+    let (changed, gone) = (refreshed.drift.len(), refreshed.missing.len());
+    if changed + gone == 0 {
+        writeln!(
+            stdout,
+            "No drift: AWS matches the state ({} resources).",
+            refreshed.state.resources.len()
+        )?;
+        return Ok(Outcome::Success);
+    }
+    let Some(confirm) = confirm else {
+        writeln!(
+            stdout,
+            "\n--refresh-only: the state would record {changed} setting{} as AWS has {} and forget {gone} \
+             resource{} deleted outside drx; no resource is changed. `drx apply --refresh-only` records it.",
+            if changed == 1 { "" } else { "s" },
+            if changed == 1 { "it" } else { "them" },
+            if gone == 1 { "" } else { "s" },
+        )?;
+        return Ok(Outcome::Success);
+    };
+    drop(stdout);
+    confirm()?;
+    let mut state = refreshed.state;
+    state.serial = before.map_or(0, |s| s.serial) + 1;
+    prepared.backend.write(&state)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "Refresh complete: recorded {changed} setting{} as AWS has {}, forgot {gone} resource{}; no resource was changed.",
+        if changed == 1 { "" } else { "s" },
+        if changed == 1 { "it" } else { "them" },
+        if gone == 1 { "" } else { "s" },
+    )?;
     Ok(Outcome::Success)
 }
 

@@ -88,15 +88,41 @@ impl Prepared {
         Ok(refreshed)
     }
 
-    /// Plans the file against the state.
-    pub(super) fn plan(&self, terminal: &Terminal) -> Result<Plan, CliError> {
-        make_plan(
-            &self.loaded,
+    /// Plans the file against the state, replacing `replace` (addresses
+    /// the state must record).
+    pub(super) fn plan(&self, replace: &[String], terminal: &Terminal) -> Result<Plan, CliError> {
+        let recorded: Vec<&str> = self
+            .state
+            .iter()
+            .flat_map(|state| state.resources.iter().map(|r| r.address.as_str()))
+            .collect();
+        for address in replace {
+            if !recorded.contains(&address.as_str()) {
+                let hint = crate::suggest::did_you_mean(address, recorded.iter().copied())
+                    .map(|close| format!("; did you mean `{close}`?"))
+                    .unwrap_or_else(|| "; `drx state list` shows what is recorded".into());
+                return Err(CliError::message(format!(
+                    "--replace {address}: the state records no such resource{hint}"
+                )));
+            }
+        }
+        let options = plan::PlanOptions {
+            replace: replace.to_vec(),
+        };
+        plan::plan_with(
             &self.topology,
-            &self.file,
+            &base_of(&self.file),
             self.state.as_ref(),
-            terminal,
+            &options,
         )
+        .map_err(|errors| {
+            let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+            eprint!(
+                "{}",
+                render_terminal(&self.loaded.source, &diagnostics, terminal.color)
+            );
+            CliError::Reported
+        })
     }
 }
 

@@ -20,6 +20,7 @@ pub(super) fn diff(
     mut dependencies: Vec<Vec<String>>,
     graph: &Graph,
     state: Option<&State>,
+    replace: &[String],
 ) -> Vec<Change> {
     let recorded: HashMap<&str, &ResourceState> = state
         .map(|state| state.resources.iter().map(|r| (r.address.as_str(), r)).collect())
@@ -31,7 +32,12 @@ pub(super) fn diff(
         let desired = std::mem::take(&mut attributes[index]);
         let depends_on = std::mem::take(&mut dependencies[index]);
         let old = recorded.get(resource.address.as_str()).copied();
-        let change = compare(resource, desired, depends_on, old, &changing, state);
+        let mut change = compare(resource, desired, depends_on, old, &changing, state);
+        if old.is_some() && replace.contains(&resource.address) && change.action != Action::Create {
+            change.replace_because.push("--replace".into());
+            change.action = Action::Replace;
+            change.destroys_data = resource.resource_type().holds_data();
+        }
         if matches!(change.action, Action::Create | Action::Replace) {
             changing.insert(resource.address.clone());
         }

@@ -89,6 +89,7 @@ pub fn destroy_plan(stack: &str, state: &State) -> Plan {
         Vec::new(),
         &Graph::new(std::iter::empty()),
         Some(state),
+        &[],
     );
     Plan {
         stack: stack.to_string(),
@@ -103,11 +104,38 @@ pub fn destroy_plan(stack: &str, state: &State) -> Plan {
 
 /// Plans `topology` (from a file in `base`) against `state`.
 pub fn plan(topology: &Topology, base: &Path, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
-    plan_desired(&stack_name(topology), lower(topology, base)?, state)
+    plan_with(topology, base, state, &PlanOptions::default())
+}
+
+/// What a plan is asked beyond the file and the state.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Addresses to replace even if nothing about them changed.
+    pub replace: Vec<String>,
+}
+
+/// `plan`, with `options`.
+pub fn plan_with(
+    topology: &Topology,
+    base: &Path,
+    state: Option<&State>,
+    options: &PlanOptions,
+) -> Result<Plan, Vec<PlanError>> {
+    plan_desired_with(&stack_name(topology), lower(topology, base)?, state, options)
 }
 
 /// Plans the resources of `desired` for `stack` against `state`.
 pub fn plan_desired(stack: &str, desired: Desired, state: Option<&State>) -> Result<Plan, Vec<PlanError>> {
+    plan_desired_with(stack, desired, state, &PlanOptions::default())
+}
+
+/// `plan_desired`, with `options`.
+pub fn plan_desired_with(
+    stack: &str,
+    desired: Desired,
+    state: Option<&State>,
+    options: &PlanOptions,
+) -> Result<Plan, Vec<PlanError>> {
     // Each resource's attributes as JSON, computed once: the graph reads the
     // references in them and the diff compares them with state.
     let attributes: Vec<serde_json::Value> =
@@ -133,7 +161,14 @@ pub fn plan_desired(stack: &str, desired: Desired, state: Option<&State>) -> Res
             spans: resources.iter().map(|r| r.span).collect(),
         }]);
     }
-    let changes = diff::diff(&desired.resources, attributes, dependencies, &graph, state);
+    let changes = diff::diff(
+        &desired.resources,
+        attributes,
+        dependencies,
+        &graph,
+        state,
+        &options.replace,
+    );
     Ok(Plan {
         stack: stack.to_string(),
         desired,

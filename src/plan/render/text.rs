@@ -59,6 +59,9 @@ fn verb(action: Action) -> &'static str {
 
 fn resource(out: &mut String, change: &Change) {
     out.push_str(&format!("  # {} {}", change.address, verb(change.action)));
+    if change.replace_because.iter().any(|reason| reason == "--replace") {
+        out.push_str(" (requested with --replace)");
+    }
     if change.destroys_data {
         out.push_str(" — DESTROYS DATA");
     }
