@@ -1,9 +1,12 @@
 //! What drx has created: the state of a stack, and where it is kept.
 //!
 //! The state is the only record of which physical resource belongs to which
-//! address, so it is written atomically (temporary file, fsync, rename) with
-//! the previous version kept as a backup, readable by its owner only, and
-//! guarded by a lock that names its holder.
+//! address, so nothing a crash can do may lose it: the document is written
+//! whole atomically (temporary file, fsync, rename) with the previous version
+//! kept as a backup, readable by its owner only; between two such writes a
+//! journal records every operation's intent and result, one fsync'd line
+//! each, and reading replays it; and one writer at a time holds an OS lock
+//! that no dead process keeps.
 
 mod backend;
 mod journal;
