@@ -56,6 +56,9 @@ impl Provider for Immediate {
     ) -> Result<Option<Attributes>, ProviderError> {
         Ok(Some(recorded))
     }
+    async fn find(&self, _desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+        Ok(None)
+    }
     async fn account_id(&self) -> Result<String, ProviderError> {
         Ok("123456789012".into())
     }

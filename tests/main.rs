@@ -5,6 +5,7 @@
 
 mod apply;
 mod apply_account;
+mod apply_adopt;
 mod apply_drift;
 mod apply_faults;
 mod apply_read_back;

@@ -183,6 +183,16 @@ impl Provider for FakeProvider {
         .await
     }
 
+    async fn find(&self, desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+        self.call(&desired.address, "find", |inner| {
+            Ok(inner
+                .live
+                .contains_key(&desired.address)
+                .then(|| applied(desired)))
+        })
+        .await
+    }
+
     async fn account_id(&self) -> Result<String, ProviderError> {
         self.call("(account)", "account", |inner| {
             inner.account_lookups += 1;

@@ -12,6 +12,7 @@
 mod frontier;
 mod package;
 mod packages;
+mod reconcile;
 mod record;
 mod refresh;
 mod report;
@@ -27,6 +28,7 @@ mod fake;
 mod tests;
 
 pub use package::{Package, package};
+pub use reconcile::{Reconciled, reconcile};
 pub use refresh::{Drift, Refreshed, refresh};
 pub use report::{ApplyReport, Event, EventKind};
 pub use resolve::Outputs;

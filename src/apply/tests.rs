@@ -477,3 +477,46 @@ async fn refresh_finds_what_was_deleted_or_changed_outside() {
     let summary = again.summary();
     assert_eq!((summary.add, summary.change), (1, 1), "{summary:?}");
 }
+
+/// With reconciliation before the re-run, a crash at any point makes nothing
+/// twice: every create AWS did before the crash is adopted, not repeated.
+#[tokio::test]
+async fn after_a_crash_reconciliation_makes_nothing_twice() {
+    let resources = || vec![topic("t1"), subscription("s1", "t1"), log_group("g", &[])];
+    let whole = MemoryStore::new();
+    let state = State::new("stack");
+    run(
+        &plan(resources(), &state),
+        state,
+        &Arc::new(FakeProvider::new(Duration::ZERO)),
+        &whole,
+        3,
+    )
+    .await;
+    for k in 1..whole.writes() + whole.appends() {
+        let provider = Arc::new(FakeProvider::new(Duration::from_millis(1)));
+        let store = MemoryStore::new().failing_after(k);
+        let state = State::new("stack");
+        run(&plan(resources(), &state), state, &provider, &store, 3).await;
+        let mut replayed = store.read().expect("reads").expect("a state");
+        let wanted = plan(resources(), &replayed);
+        let reconciled = super::reconcile(&wanted, &mut replayed, provider.clone()).await;
+        assert!(
+            replayed.pending.is_empty(),
+            "crash after {k}: {:?}",
+            reconciled.unresolved
+        );
+        let healthy = MemoryStore::with(replayed.clone());
+        let (finished, report) = run(&plan(resources(), &replayed), replayed, &provider, &healthy, 3).await;
+        assert!(report.succeeded(), "crash after {k}: {report:?}");
+        for address in ["t1.topic", "s1.subscription", "g.log_group"] {
+            let creates = provider
+                .calls()
+                .iter()
+                .filter(|c| c.address == address && c.operation == "create")
+                .count();
+            assert_eq!(creates, 1, "crash after {k}: {address} created {creates} times");
+        }
+        assert!(plan(resources(), &finished).summary().is_empty());
+    }
+}

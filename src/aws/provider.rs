@@ -52,6 +52,18 @@ pub(super) trait Operations<K: ResourceSpec> {
         old: &ResourceState,
     ) -> impl Future<Output = Result<Option<K>, ProviderError>> + Send;
 
+    /// The resource `desired` describes, if AWS has it, as its create would
+    /// have returned it. Types whose creates are idempotent or that AWS names
+    /// uniquely need no lookup (a create finds or refuses the existing one);
+    /// those that AWS numbers (a REST API) look it up.
+    fn find(
+        &self,
+        _region: &str,
+        _desired: &K,
+    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send {
+        std::future::ready(Ok(None))
+    }
+
     /// Brings an updated resource's tags to `tags`, removing the `removed`
     /// keys (each service's tag call only adds). `arn` is the resource's ARN
     /// where it has one.
@@ -221,6 +233,15 @@ macro_rules! define_provider {
                         .read_kind::<$kind>(region, recorded, old)
                         .await?
                         .map(Attributes::$variant)),)*
+                }
+            }
+
+            async fn find(&self, desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+                let region = region_of(desired.region.as_ref());
+                match &desired.attributes {
+                    $(Attributes::$variant(kind) => Operations::<$kind>::find(self, region, kind)
+                        .await
+                        .map_err(classified::<$kind>),)*
                 }
             }
 

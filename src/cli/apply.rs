@@ -145,6 +145,9 @@ struct Ready {
     /// Where function code paths start.
     base: std::path::PathBuf,
     state: Option<State>,
+    /// Reconciliation changed the state (adopted or dropped a pending
+    /// operation): it is saved even when there is nothing to apply.
+    reconciled: bool,
     /// Held until the apply has written its last state.
     _lock: Lock,
 }
@@ -167,6 +170,7 @@ fn from_saved_plan(args: &ApplyArgs) -> Result<Ready, CliError> {
         backend,
         base: base_of(&source_path),
         state,
+        reconciled: false,
         _lock: lock,
     })
 }
@@ -179,7 +183,9 @@ fn from_file(
     terminal: &Terminal,
 ) -> Result<Ready, CliError> {
     let mut prepared = Prepared::new(&args.target, &args.state, "apply", Locking::Hold, terminal)?;
+    let mut reconciled = false;
     if args.refresh {
+        reconciled = prepared.reconcile(runtime, aws.clone(), terminal)?;
         prepared.refresh(runtime, aws.clone(), args.parallelism)?;
     }
     let plan = prepared.plan(&args.replace, terminal)?;
@@ -193,6 +199,7 @@ fn from_file(
         backend: prepared.backend,
         base,
         state: prepared.state,
+        reconciled,
         _lock: lock,
     })
 }
@@ -225,6 +232,11 @@ pub(crate) fn run_apply(args: &ApplyArgs, terminal: &Terminal) -> Result<Outcome
     let plan = &ready.plan;
     write!(std::io::stdout().lock(), "{}", render::text(plan))?;
     if plan.summary().is_empty() {
+        if let (true, Some(state)) = (ready.reconciled, &ready.state) {
+            let mut state = state.clone();
+            state.serial += 1;
+            ready.backend.write(&state)?;
+        }
         return Ok(Outcome::Success);
     }
     refuse_data_loss(plan, args.allow_data_loss)?;

@@ -18,9 +18,17 @@ pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Result<Outcome, 
     }
     let mut drift = Vec::new();
     // Planning a stack that was never applied needs no AWS at all.
-    if args.refresh && prepared.state.as_ref().is_some_and(|s| !s.resources.is_empty()) {
+    if args.refresh
+        && prepared
+            .state
+            .as_ref()
+            .is_some_and(|s| !s.resources.is_empty() || !s.pending.is_empty())
+    {
         let runtime = runtime()?;
         let aws = std::sync::Arc::new(crate::aws::Aws::new());
+        // Pending operations first: an adopted resource's outputs are what
+        // the refresh of what reads it needs.
+        let _ = prepared.reconcile(&runtime, aws.clone(), terminal)?;
         if let Some(refreshed) = prepared.refresh(&runtime, aws, args.parallelism)? {
             drift = drift_json(&refreshed);
         }

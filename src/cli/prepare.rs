@@ -88,6 +88,41 @@ impl Prepared {
         Ok(refreshed)
     }
 
+    /// Resolves what an interrupted apply left pending against AWS (creates
+    /// AWS did are adopted), saying what it found; whether the state changed.
+    pub(super) fn reconcile(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        aws: Arc<Aws>,
+        terminal: &Terminal,
+    ) -> Result<bool, CliError> {
+        let Some(state) = self.state.as_mut().filter(|s| !s.pending.is_empty()) else {
+            return Ok(false);
+        };
+        let before = state.pending.len();
+        let mut wanted = state.clone();
+        wanted.pending.clear();
+        let plan = plan::plan(&self.topology, &base_of(&self.file), Some(&wanted)).map_err(|errors| {
+            let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+            eprint!(
+                "{}",
+                render_terminal(&self.loaded.source, &diagnostics, terminal.color)
+            );
+            CliError::Reported
+        })?;
+        let reconciled = runtime.block_on(crate::apply::reconcile(&plan, state, aws));
+        for (address, id) in &reconciled.adopted {
+            eprintln!("note: {address} adopted after an interrupted apply: AWS had made it ({id})");
+        }
+        for address in &reconciled.not_found {
+            eprintln!("note: {address} was not made by the interrupted apply; it is planned as a create");
+        }
+        for (address, why) in &reconciled.unresolved {
+            eprintln!("note: {address} is still pending: {why}");
+        }
+        Ok(state.pending.len() != before)
+    }
+
     /// Plans the file against the state, replacing `replace` (addresses
     /// the state must record).
     pub(super) fn plan(&self, replace: &[String], terminal: &Terminal) -> Result<Plan, CliError> {

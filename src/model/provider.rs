@@ -57,6 +57,12 @@ pub trait Provider: Send + Sync + 'static {
         old: &ResourceState,
         recorded: Attributes,
     ) -> impl Future<Output = Result<Option<Attributes>, ProviderError>> + Send;
+    /// The resource `desired` describes, if AWS already has it: how an
+    /// operation a crash cut short is resolved. `None` when there is none, or
+    /// when the type has no way to look one up (its create then says whether
+    /// it exists).
+    fn find(&self, desired: &Resolved)
+    -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
     /// The account the credentials belong to.
     fn account_id(&self) -> impl Future<Output = Result<String, ProviderError>> + Send;
 }

@@ -38,6 +38,52 @@ impl Aws {
             .with("root_resource_id", root))
     }
 
+    /// The REST API of this name, if there is exactly one: drx's names carry
+    /// the stack's suffix and region, so only drx makes one of this name.
+    async fn find_rest_api(&self, region: &str, api: &RestApi) -> Result<Option<Applied>, ProviderError> {
+        let mut found = Vec::new();
+        let mut position = None;
+        loop {
+            let page = self
+                .apigateway(region)
+                .await
+                .get_rest_apis()
+                .set_position(position)
+                .limit(500)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            found.extend(
+                page.items()
+                    .iter()
+                    .filter(|candidate| candidate.name() == Some(api.name.as_str()))
+                    .filter_map(|candidate| candidate.id().map(str::to_string)),
+            );
+            position = page.position().map(str::to_string);
+            if position.is_none() {
+                break;
+            }
+        }
+        match found.as_slice() {
+            [] => Ok(None),
+            [id] => {
+                let root = self.root_resource(region, id).await?;
+                Ok(Some(
+                    Applied::new(id)
+                        .with("id", id.clone())
+                        .with("root_resource_id", root),
+                ))
+            }
+            several => Err(ProviderError::other(format!(
+                "{} REST APIs are named {} in {region} ({}); drx cannot tell which one it made — \
+                 delete the extra ones, or `drx import` the right one",
+                several.len(),
+                api.name,
+                several.join(", ")
+            ))),
+        }
+    }
+
     async fn root_resource(&self, region: &str, api: &str) -> Result<String, ProviderError> {
         let resources = self
             .apigateway(region)
@@ -105,6 +151,12 @@ impl Aws {
 }
 
 impl Operations<RestApi> for Aws {
+    // REST APIs are numbered, not named: a create cut short by a crash may
+    // have made one drx never heard of.
+    async fn find(&self, region: &str, desired: &RestApi) -> Result<Option<Applied>, ProviderError> {
+        self.find_rest_api(region, desired).await
+    }
+
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
 
     async fn create(
