@@ -1,12 +1,12 @@
 //! A create an interrupted apply left pending is resolved before planning:
-//! the REST API AWS made (and drx never recorded) is found and adopted, so
-//! nothing is made twice and nothing is left behind.
+//! the REST API and the hosted zone AWS made (and drx never recorded) are
+//! found and adopted, so nothing is made twice and nothing is left behind.
 
 use crate::apply::*;
 use crate::aws::Aws;
 
 #[tokio::test]
-async fn a_pending_rest_api_is_adopted_not_made_again() {
+async fn pending_creates_are_adopted_not_made_again() {
     let aws = Aws::new("apply_adopt");
     let suffix = suffix(&aws);
     let dir = project(&example());
@@ -16,19 +16,30 @@ async fn a_pending_rest_api_is_adopted_not_made_again() {
     // What a kill -9 between CreateRestApi and its record leaves: the API in
     // AWS, its intent in state, no record of it.
     let address = "payment_api.rest_api@us-east-2";
+    let zone_address = "api.zone";
     let state_path = dir.path().join("state.json");
     let mut state: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&state_path).expect("state")).expect("json");
     let resources = state["resources"].as_array_mut().expect("resources");
-    let recorded = resources
-        .iter()
-        .position(|r| r["address"] == address)
-        .expect("recorded");
-    let record = resources.remove(recorded);
-    state["pending"] = serde_json::json!([{
-        "address": address, "operation": "create", "type": "api_gateway_rest_api",
-        "region": "us-east-2", "name": record["attributes"]["name"],
-    }]);
+    let mut take = |wanted: &str| {
+        let position = resources
+            .iter()
+            .position(|r| r["address"] == wanted)
+            .expect("recorded");
+        resources.remove(position)
+    };
+    let record = take(address);
+    let zone = take(zone_address);
+    state["pending"] = serde_json::json!([
+        {
+            "address": address, "operation": "create", "type": "api_gateway_rest_api",
+            "region": "us-east-2", "name": record["attributes"]["name"],
+        },
+        {
+            "address": zone_address, "operation": "create", "type": "route53_zone",
+            "region": null, "name": zone["attributes"]["name"],
+        },
+    ]);
     std::fs::write(&state_path, serde_json::to_string_pretty(&state).expect("json")).expect("write");
 
     let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);

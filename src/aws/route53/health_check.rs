@@ -1,4 +1,4 @@
-//! Health checks, created with a deterministic caller reference.
+//! Health checks.
 
 use aws_sdk_route53::types::{HealthCheckConfig, HealthCheckType, TagResourceType};
 

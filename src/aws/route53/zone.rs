@@ -1,4 +1,7 @@
-//! Hosted zones, created with a deterministic caller reference.
+//! Hosted zones. Route 53 wants a new caller reference for every
+//! CreateHostedZone and lets several zones share a name, so a create a crash
+//! cut short is found again by the zone's name (drx's names carry the stack's
+//! suffix), not by repeating it.
 
 use aws_sdk_route53::types::TagResourceType;
 
@@ -37,6 +40,47 @@ impl Aws {
             .with("name_servers", servers))
     }
 
+    /// The one zone of this name, if there is one.
+    async fn find_zone(&self, zone: &HostedZone) -> Result<Option<Applied>, ProviderError> {
+        let client = self.route53().await;
+        let listed = client
+            .list_hosted_zones_by_name()
+            .dns_name(&zone.name)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let wanted = format!("{}.", zone.name.trim_end_matches('.'));
+        let ids: Vec<String> = listed
+            .hosted_zones()
+            .iter()
+            .filter(|candidate| candidate.name() == wanted)
+            .map(|candidate| bare(candidate.id()))
+            .collect();
+        let id = match ids.as_slice() {
+            [] => return Ok(None),
+            [id] => id.clone(),
+            several => {
+                return Err(ProviderError::other(format!(
+                    "{} hosted zones are named {} ({}); drx cannot tell which one it made — delete the \
+                     extra ones",
+                    several.len(),
+                    zone.name,
+                    several.join(", ")
+                )));
+            }
+        };
+        let found = client.get_hosted_zone().id(&id).send().await.map_err(sdk_error)?;
+        let servers = found
+            .delegation_set()
+            .map(|set| set.name_servers().join(","))
+            .unwrap_or_default();
+        Ok(Some(
+            Applied::new(&id)
+                .with("id", id.clone())
+                .with("name_servers", servers),
+        ))
+    }
+
     pub(super) async fn delete_zone(&self, id: &str) -> Result<(), ProviderError> {
         self.route53()
             .await
@@ -62,6 +106,10 @@ impl Aws {
 
 impl Operations<HostedZone> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchHostedZone"];
+
+    async fn find(&self, _region: &str, desired: &HostedZone) -> Result<Option<Applied>, ProviderError> {
+        self.find_zone(desired).await
+    }
 
     async fn create(
         &self,
