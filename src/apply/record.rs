@@ -59,14 +59,17 @@ pub(super) fn record(
 ) -> JournalRecord {
     match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => {
+            // Serialised once: the record keeps it and the dependencies are
+            // read from it.
+            let attributes = resource.attributes.to_json();
             let entry = ResourceState {
                 address: resource.address.clone(),
                 resource_type: resource.resource_type(),
                 region: resource.region.clone(),
                 physical_id: applied.physical_id,
-                attributes: resource.attributes.to_json(),
+                depends_on: resource.dependencies_given(&attributes),
+                attributes,
                 outputs: applied.outputs.clone(),
-                depends_on: resource.dependencies(),
             };
             outputs
                 .by_address

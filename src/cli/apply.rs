@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::args::{ApplyArgs, DestroyArgs, OutputArgs};
 use super::cli_error::CliError;
 use super::load::read;
-use super::prepare::{Locking, Prepared, backend, base_of, note_recovery, runtime};
+use super::prepare::{Locking, Prepared, backend, base_of, read_noted, runtime};
 use super::{Outcome, Terminal};
 use crate::apply::{ApplyOptions, ApplyReport, Event, Listener};
 use crate::aws::Aws;
@@ -159,8 +159,7 @@ fn from_saved_plan(args: &ApplyArgs) -> Result<Ready, CliError> {
     let source = read(&source_path)?;
     let backend = backend(&args.state, &source_path, &saved.plan.stack);
     let lock = backend.lock("apply", args.state.lock_timeout)?;
-    let state = backend.read()?;
-    note_recovery(&backend, state.as_ref());
+    let state = read_noted(&backend)?;
     if let Err(stale) = saved.check_fresh(&source.text, state.as_ref()) {
         return Err(CliError::message(format!("refusing a stale plan: {stale}")));
     }

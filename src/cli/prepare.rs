@@ -51,20 +51,22 @@ impl Prepared {
         let (loaded, topology) = checked(file, terminal)?;
         let stack = plan::stack_name(&topology);
         let backend = backend(state, file, &stack);
-        let lock = match locking {
-            Locking::Hold => Some(backend.lock(operation, state.lock_timeout)?),
-            Locking::Read if state.lock => Some(backend.lock(operation, state.lock_timeout)?),
-            Locking::Read | Locking::Never => None,
+        let take = locking == Locking::Hold || (locking == Locking::Read && state.lock);
+        let lock = if take {
+            Some(backend.lock(operation, state.lock_timeout)?)
+        } else {
+            None
         };
-        let recorded = backend.read()?;
-        note_recovery(&backend, recorded.as_ref());
+        let recorded = read_noted(&backend)?;
+        // A lock taken only to read is let go once the state is read.
+        let lock = lock.filter(|_| locking == Locking::Hold);
         Ok(Prepared {
             loaded,
             topology,
             file: file.to_path_buf(),
             stack,
             backend,
-            lock: if locking == Locking::Hold { lock } else { None },
+            lock,
             state: recorded,
         })
     }
@@ -100,16 +102,9 @@ impl Prepared {
             return Ok(false);
         };
         let before = state.pending.len();
-        let mut wanted = state.clone();
-        wanted.pending.clear();
-        let plan = plan::plan(&self.topology, &base_of(&self.file), Some(&wanted)).map_err(|errors| {
-            let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-            eprint!(
-                "{}",
-                render_terminal(&self.loaded.source, &diagnostics, terminal.color)
-            );
-            CliError::Reported
-        })?;
+        // Planning reads the recorded resources, not what is pending.
+        let plan = plan::plan(&self.topology, &base_of(&self.file), Some(&*state))
+            .map_err(|errors| reported(&self.loaded, &errors, terminal))?;
         let reconciled = runtime.block_on(crate::apply::reconcile(&plan, state, aws));
         for (address, id) in &reconciled.adopted {
             eprintln!("note: {address} adopted after an interrupted apply: AWS had made it ({id})");
@@ -150,14 +145,7 @@ impl Prepared {
             self.state.as_ref(),
             &options,
         )
-        .map_err(|errors| {
-            let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-            eprint!(
-                "{}",
-                render_terminal(&self.loaded.source, &diagnostics, terminal.color)
-            );
-            CliError::Reported
-        })
+        .map_err(|errors| reported(&self.loaded, &errors, terminal))
     }
 }
 
@@ -209,15 +197,20 @@ pub(super) fn read_state(
     } else {
         None
     };
-    let state = backend.read()?;
-    note_recovery(backend, state.as_ref());
+    let state = read_noted(backend)?;
     drop(lock);
     Ok(state)
 }
 
-/// Says what a journal an interrupted command left brought back, and which
-/// operations it left unfinished.
-pub(super) fn note_recovery(backend: &LocalBackend, state: Option<&State>) {
+/// The state, with a note of what a journal an interrupted command left
+/// brought back and which operations it left unfinished.
+pub(super) fn read_noted(backend: &LocalBackend) -> Result<Option<State>, CliError> {
+    let state = backend.read()?;
+    note_recovery(backend, state.as_ref());
+    Ok(state)
+}
+
+fn note_recovery(backend: &LocalBackend, state: Option<&State>) {
     if let Some(recovery) = backend.recovered() {
         eprintln!(
             "note: recovered {} operation{} from the journal of an interrupted command ({}){}",
@@ -247,14 +240,17 @@ pub(super) fn make_plan(
     state: Option<&State>,
     terminal: &Terminal,
 ) -> Result<Plan, CliError> {
-    plan::plan(topology, &base_of(file), state).map_err(|errors| {
-        let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-        eprint!(
-            "{}",
-            render_terminal(&loaded.source, &diagnostics, terminal.color)
-        );
-        CliError::Reported
-    })
+    plan::plan(topology, &base_of(file), state).map_err(|errors| reported(loaded, &errors, terminal))
+}
+
+/// Renders what stopped a plan against the file's source.
+fn reported(loaded: &Loaded, errors: &[plan::PlanError], terminal: &Terminal) -> CliError {
+    let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+    eprint!(
+        "{}",
+        render_terminal(&loaded.source, &diagnostics, terminal.color)
+    );
+    CliError::Reported
 }
 
 /// The state as AWS has it now, with what changed outside drx said as drift.

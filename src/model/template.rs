@@ -126,31 +126,40 @@ pub fn visit_templates(json: &serde_json::Value, visit: &mut dyn FnMut(&Val)) {
     }
 }
 
-/// `json` with every template value replaced by the text `fill` gives it;
-/// one `fill` leaves as it is (`Ok(None)`) stays a template.
-pub fn fill_templates<E>(
+/// The one rewriting walk: `json` with every template value replaced by the
+/// JSON `map` gives it; one `map` leaves as it is (`Ok(None)`) stays.
+fn map_templates<E>(
     json: &serde_json::Value,
-    fill: &mut dyn FnMut(&Val) -> Result<Option<String>, E>,
+    map: &mut dyn FnMut(&Val) -> Result<Option<serde_json::Value>, E>,
 ) -> Result<serde_json::Value, E> {
     Ok(match json {
-        serde_json::Value::Object(map) => match template_of(map) {
-            Some(template) => match fill(&template)? {
-                Some(text) => serde_json::Value::String(text),
-                None => json.clone(),
-            },
+        serde_json::Value::Object(object) => match template_of(object) {
+            Some(template) => map(&template)?.unwrap_or_else(|| json.clone()),
             None => serde_json::Value::Object(
-                map.iter()
-                    .map(|(key, value)| Ok((key.clone(), fill_templates(value, fill)?)))
+                object
+                    .iter()
+                    .map(|(key, value)| Ok((key.clone(), map_templates(value, map)?)))
                     .collect::<Result<_, E>>()?,
             ),
         },
         serde_json::Value::Array(items) => serde_json::Value::Array(
             items
                 .iter()
-                .map(|item| fill_templates(item, fill))
+                .map(|item| map_templates(item, map))
                 .collect::<Result<_, E>>()?,
         ),
         other => other.clone(),
+    })
+}
+
+/// `json` with every template value replaced by the text `fill` gives it;
+/// one `fill` leaves as it is (`Ok(None)`) stays a template.
+pub fn fill_templates<E>(
+    json: &serde_json::Value,
+    fill: &mut dyn FnMut(&Val) -> Result<Option<String>, E>,
+) -> Result<serde_json::Value, E> {
+    map_templates(json, &mut |template| {
+        Ok(fill(template)?.map(serde_json::Value::String))
     })
 }
 
@@ -168,28 +177,16 @@ pub fn fill_templates_with(
 /// `json` with every reference to `from` made a reference to `to`: what
 /// moving an address in state does to the resources that read it.
 pub fn rename_references(json: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
-    match json {
-        serde_json::Value::Object(map) => match template_of(map) {
-            Some(template) => {
-                let renamed = Val::concat(template.parts().into_iter().map(|part| match part {
-                    Part::Ref(address, output) if address == from => Part::Ref(to.to_string(), output),
-                    other => other,
-                }));
-                serde_json::to_value(renamed).unwrap_or_else(|_| json.clone())
-            }
-            None => serde_json::Value::Object(
-                map.iter()
-                    .map(|(key, value)| (key.clone(), rename_references(value, from, to)))
-                    .collect(),
-            ),
-        },
-        serde_json::Value::Array(items) => serde_json::Value::Array(
-            items
-                .iter()
-                .map(|item| rename_references(item, from, to))
-                .collect(),
-        ),
-        other => other.clone(),
+    let renamed = map_templates::<std::convert::Infallible>(json, &mut |template| {
+        let parts = template.parts().into_iter().map(|part| match part {
+            Part::Ref(address, output) if address == from => Part::Ref(to.to_string(), output),
+            other => other,
+        });
+        Ok(serde_json::to_value(Val::concat(parts)).ok())
+    });
+    match renamed {
+        Ok(value) => value,
+        Err(never) => match never {},
     }
 }
 

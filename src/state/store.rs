@@ -59,20 +59,15 @@ pub(crate) fn conformance(store: &dyn StateStore) {
     assert_eq!(store.read().expect("read"), Some(state.clone()));
 
     // What the journal records after a write is read back on top of it.
-    let mut created = state
-        .resources
-        .first()
-        .cloned()
-        .unwrap_or_else(|| crate::model::ResourceState {
-            address: "b.topic@us-east-1".into(),
-            resource_type: crate::model::resources::ResourceType::SnsTopic,
-            region: Some(crate::model::Region("us-east-1".into())),
-            physical_id: "arn:b".into(),
-            attributes: serde_json::json!({ "name": "b" }),
-            outputs: Default::default(),
-            depends_on: vec![],
-        });
-    created.physical_id = "arn:b".into();
+    let created = crate::model::ResourceState {
+        address: "b.topic@us-east-1".into(),
+        resource_type: crate::model::resources::ResourceType::SnsTopic,
+        region: Some(crate::model::Region("us-east-1".into())),
+        physical_id: "arn:b".into(),
+        attributes: serde_json::json!({ "name": "b" }),
+        outputs: Default::default(),
+        depends_on: vec![],
+    };
     let intent = JournalRecord::Intent(super::PendingOperation {
         address: created.address.clone(),
         operation: super::Operation::Create,
