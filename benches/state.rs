@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use drx::apply::{ApplyOptions, Event};
-use drx::model::resources::{Attributes, Resolved};
+use drx::model::resources::{Attributes, Resolved, Resource};
 use drx::model::{Applied, Provider, ProviderError, ResourceState};
 use drx::state::{JournalRecord, LocalBackend, State, StateError, StateStore};
 
@@ -35,7 +35,12 @@ fn applied(resource: &Resolved) -> Applied {
 }
 
 impl Provider for Immediate {
-    async fn create(&self, resource: &Resolved, _code: Option<&[u8]>) -> Result<Applied, ProviderError> {
+    async fn create(
+        &self,
+        resource: &Resolved,
+        _code: Option<&[u8]>,
+        _token: &str,
+    ) -> Result<Applied, ProviderError> {
         Ok(applied(resource))
     }
     async fn update(
@@ -56,7 +61,14 @@ impl Provider for Immediate {
     ) -> Result<Option<Attributes>, ProviderError> {
         Ok(Some(recorded))
     }
-    async fn find(&self, _desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+    async fn find(
+        &self,
+        _desired: &Resolved,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        Ok(None)
+    }
+    async fn import(&self, _desired: &Resource, _id: &str) -> Result<Option<Applied>, ProviderError> {
         Ok(None)
     }
     async fn account_id(&self) -> Result<String, ProviderError> {

@@ -17,7 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("state", &["model"]),
     ("aws", &["model"]),
     ("plan", &["source", "model", "check", "state"]),
-    ("apply", &["source", "model", "plan", "state"]),
+    ("apply", &["source", "suggest", "model", "plan", "state"]),
     ("diagnostic", &["source", "syntax", "check", "plan"]),
     (
         "cli",

@@ -28,6 +28,8 @@ struct Inner {
     most_in_flight: usize,
     /// What exists, by address: the attributes it was given.
     live: BTreeMap<String, Attributes>,
+    /// The token each live resource's create was given.
+    tokens: BTreeMap<String, String>,
     /// Errors to answer with, in turn, before the address succeeds.
     scripted: HashMap<String, VecDeque<ErrorKind>>,
     /// Addresses that always fail.
@@ -139,11 +141,17 @@ fn applied(resource: &Resource) -> Applied {
 }
 
 impl Provider for FakeProvider {
-    async fn create(&self, resource: &Resolved, _code: Option<&[u8]>) -> Result<Applied, ProviderError> {
+    async fn create(
+        &self,
+        resource: &Resolved,
+        _code: Option<&[u8]>,
+        token: &str,
+    ) -> Result<Applied, ProviderError> {
         self.call(&resource.address, "create", |inner| {
             inner
                 .live
                 .insert(resource.address.clone(), resource.attributes.clone());
+            inner.tokens.insert(resource.address.clone(), token.to_string());
             Ok(applied(resource))
         })
         .await
@@ -183,12 +191,23 @@ impl Provider for FakeProvider {
         .await
     }
 
-    async fn find(&self, desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+    /// Found by address, as AWS finds by name; a token, when given, must be
+    /// the create's, as Route 53 matches a caller reference.
+    async fn find(&self, desired: &Resolved, token: Option<&str>) -> Result<Option<Applied>, ProviderError> {
         self.call(&desired.address, "find", |inner| {
-            Ok(inner
-                .live
-                .contains_key(&desired.address)
-                .then(|| applied(desired)))
+            let same_token =
+                token.is_none_or(|token| inner.tokens.get(&desired.address).is_some_and(|t| t == token));
+            Ok((inner.live.contains_key(&desired.address) && same_token).then(|| applied(desired)))
+        })
+        .await
+    }
+
+    async fn import(&self, desired: &Resource, id: &str) -> Result<Option<Applied>, ProviderError> {
+        self.call(&desired.address, "import", |inner| {
+            Ok(
+                (inner.live.contains_key(&desired.address) && applied(desired).physical_id == id)
+                    .then(|| applied(desired)),
+            )
         })
         .await
     }

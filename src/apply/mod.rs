@@ -6,10 +6,12 @@
 //!
 //! By concept: `steps` (the steps and their edges, as named rules), `walk`
 //! (the scheduler), `record` (what state keeps), `refresh` (reading back),
+//! `reconcile` (what a crash left pending), `import` (adopting what exists),
 //! `packages` and `package` (function code), `resolve` (values known at
 //! apply time), `retry`, `schedule` (which ready step first).
 
 mod frontier;
+mod import;
 mod package;
 mod packages;
 mod reconcile;
@@ -27,6 +29,7 @@ mod fake;
 #[cfg(test)]
 mod tests;
 
+pub use import::{ImportError, import};
 pub use package::{Package, package};
 pub use reconcile::{Reconciled, reconcile};
 pub use refresh::{Drift, Refreshed, refresh};

@@ -93,9 +93,18 @@ pub(super) fn record(
     }
 }
 
+/// A create's idempotency token: unique to one create of one address in one
+/// stack (the serial changes with every command that writes state) and, being
+/// recorded in the intent, the same when a later drx looks for what it made.
+pub(super) fn create_token(state: &State, address: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{}\n{}\n{address}", state.lineage, state.serial));
+    format!("drx-{}", hex::encode(&digest[..16]))
+}
+
 /// What the journal records before a step calls AWS: enough to find what AWS
 /// made if no answer comes back.
-pub(super) fn intent(kind: &StepKind) -> JournalRecord {
+pub(super) fn intent(kind: &StepKind, token: &str) -> JournalRecord {
     let (address, operation, resource_type, region, name) = match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => (
             &resource.address,
@@ -130,6 +139,7 @@ pub(super) fn intent(kind: &StepKind) -> JournalRecord {
         resource_type,
         region: region.clone(),
         name,
+        token: (operation == Operation::Create).then(|| token.to_string()),
     })
 }
 

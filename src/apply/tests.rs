@@ -520,3 +520,54 @@ async fn after_a_crash_reconciliation_makes_nothing_twice() {
         assert!(plan(resources(), &finished).summary().is_empty());
     }
 }
+
+#[tokio::test]
+async fn import_records_what_exists_once_and_only_where_the_file_declares_it() {
+    let resources = || vec![topic("t1"), subscription("s1", "t1")];
+    let provider = Arc::new(FakeProvider::new(Duration::ZERO));
+    let store = MemoryStore::new();
+    let state = State::new("stack");
+    let (applied, _) = run(&plan(resources(), &state), state, &provider, &store, 2).await;
+    let original = applied.resource("t1.topic").expect("applied").clone();
+
+    // The state lost the topic; AWS still has it.
+    let mut state = applied.clone();
+    state.resources.retain(|r| r.address != "t1.topic");
+    let wanted = plan(resources(), &state);
+    let unknown = super::import(&wanted, &mut state, provider.clone(), "t1.topic", "id-nope").await;
+    assert!(
+        matches!(unknown, Err(super::ImportError::NotFound { .. })),
+        "{unknown:?}"
+    );
+    let undeclared = super::import(&wanted, &mut state, provider.clone(), "t9.topic", "id-t1.topic").await;
+    assert!(
+        matches!(undeclared, Err(super::ImportError::NotDeclared { .. })),
+        "{undeclared:?}"
+    );
+
+    let imported = super::import(
+        &wanted,
+        &mut state,
+        provider.clone(),
+        "t1.topic",
+        &original.physical_id,
+    )
+    .await
+    .expect("imports");
+    assert_eq!(imported.physical_id, original.physical_id);
+    assert_eq!(imported.outputs, original.outputs);
+    let again = super::import(
+        &wanted,
+        &mut state,
+        provider.clone(),
+        "t1.topic",
+        &original.physical_id,
+    )
+    .await;
+    assert!(
+        matches!(again, Err(super::ImportError::AlreadyManaged { .. })),
+        "{again:?}"
+    );
+    // Nothing to do once it is recorded: no second topic.
+    assert!(plan(resources(), &state).summary().is_empty());
+}

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 
 use super::frontier::Frontier;
 use super::packages::Packages;
-use super::record::{Positions, intent, record, stack_outputs};
+use super::record::{Positions, create_token, intent, record, stack_outputs};
 use super::report::{ApplyReport, Event, EventKind};
 use super::resolve::Outputs;
 use super::retry::retry;
@@ -96,7 +96,8 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 let Some(index) = frontier.next() else { break };
                 let step = &steps[index];
                 // The intent is on disk before AWS hears of it.
-                if let Err(error) = store.append(&intent(&step.kind)) {
+                let token = create_token(&state, &step.address);
+                if let Err(error) = store.append(&intent(&step.kind, &token)) {
                     report.failed.push(("(state)".into(), error.to_string()));
                     interrupted = true;
                     frontier.put_back(index);
@@ -113,6 +114,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                     packages.claim(&step.kind),
                     listener.clone(),
                     step.address.clone(),
+                    token,
                 );
                 running.spawn(async move {
                     let started = Instant::now();
@@ -274,6 +276,7 @@ async fn run<P: Provider>(
     package: Option<super::packages::PackageClaim>,
     listener: Listener,
     address: String,
+    token: String,
 ) -> Result<Applied, ProviderError> {
     let kind = prepared.map_err(ProviderError::other)?;
     let code = match package {
@@ -284,7 +287,7 @@ async fn run<P: Provider>(
     retry(
         || async {
             match &kind {
-                Prepared::Create(resource) => provider.create(resource, code).await,
+                Prepared::Create(resource) => provider.create(resource, code, &token).await,
                 Prepared::Update(resource, old) => provider.update(resource, old, code).await,
                 Prepared::Delete(old) => provider.delete(old).await.map(|()| Applied::default()),
             }

@@ -19,11 +19,18 @@ pub(super) trait Operations<K: ResourceSpec> {
     /// exist: a delete of it has succeeded, a read finds it gone.
     const NOT_FOUND: &'static [&'static str];
 
+    /// The error codes with which a create says the resource exists
+    /// already. A retried create that an earlier attempt made gets one; it is
+    /// resolved by `find`, not reported.
+    const ALREADY_EXISTS: &'static [&'static str] = &[];
+
+    /// `token` is unique to this create and the same on each retry of it.
     fn create(
         &self,
         region: &str,
         desired: &K,
         code: Option<&[u8]>,
+        token: &str,
     ) -> impl Future<Output = Result<Applied, ProviderError>> + Send;
 
     /// `before` is the resource as last applied; `old` its record.
@@ -53,16 +60,27 @@ pub(super) trait Operations<K: ResourceSpec> {
     ) -> impl Future<Output = Result<Option<K>, ProviderError>> + Send;
 
     /// The resource `desired` describes, if AWS has it, as its create would
-    /// have returned it. Types whose creates are idempotent or that AWS names
-    /// uniquely need no lookup (a create finds or refuses the existing one);
-    /// those that AWS numbers (a REST API) look it up.
+    /// have returned it. Where drx chooses the id (a name), it is looked up
+    /// by that; where AWS assigns one, by what drx gave the create that
+    /// AWS keeps (a REST API's name, a health check's caller reference `token`,
+    /// a deployment's description).
     fn find(
         &self,
-        _region: &str,
-        _desired: &K,
-    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send {
-        std::future::ready(Ok(None))
-    }
+        region: &str,
+        desired: &K,
+        token: Option<&str>,
+    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
+
+    /// The resource AWS knows by `id`, as its create would have returned it
+    /// (`drx import`). `desired` is what the file declares, its unresolved
+    /// references empty; where the file chooses the id (a name), an `id`
+    /// that is not it is refused, since the next plan would replace it.
+    fn import(
+        &self,
+        region: &str,
+        desired: &K,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
 
     /// Brings an updated resource's tags to `tags`, removing the `removed`
     /// keys (each service's tag call only adds). `arn` is the resource's ARN
@@ -85,6 +103,18 @@ pub(super) fn text(value: &Val) -> String {
         Val::Known(text) => text.clone(),
         Val::Template { .. } => String::new(),
     }
+}
+
+/// Refuses to import `id` where the file names the resource `declared`:
+/// the name is how AWS knows it, so the next plan would replace it.
+pub(super) fn named(id: &str, declared: &str) -> Result<(), ProviderError> {
+    if id == declared || declared.is_empty() {
+        return Ok(());
+    }
+    Err(ProviderError::other(format!(
+        "the file names it {declared}, so importing {id} would only replace it; import {declared}, or \
+         change the name in the file"
+    )))
 }
 
 pub(super) fn region_of(resource_region: Option<&crate::model::Region>) -> &str {
@@ -111,7 +141,49 @@ where
     }
 }
 
+/// A lookup that AWS answered with "no such resource" found none.
+fn gone_is_none(found: Result<Option<Applied>, ProviderError>) -> Result<Option<Applied>, ProviderError> {
+    match found {
+        Err(error) if error.is_not_found() => Ok(None),
+        other => other,
+    }
+}
+
 impl Aws {
+    /// A create; one that AWS says exists already is looked up, so that a
+    /// retry of a create whose answer was lost (by drx or by the SDK, which
+    /// retries on its own) returns what the first attempt made.
+    async fn create_kind<K: ResourceSpec>(
+        &self,
+        region: &str,
+        desired: &K,
+        code: Option<&[u8]>,
+        token: &str,
+    ) -> Result<Applied, ProviderError>
+    where
+        Aws: Operations<K>,
+    {
+        match Operations::create(self, region, desired, code, token).await {
+            Ok(applied) => Ok(applied),
+            Err(error)
+                if error
+                    .code
+                    .as_deref()
+                    .is_some_and(|code| <Aws as Operations<K>>::ALREADY_EXISTS.contains(&code)) =>
+            {
+                match gone_is_none(
+                    Operations::find(self, region, desired, Some(token))
+                        .await
+                        .map_err(classified::<K>),
+                )? {
+                    Some(applied) => Ok(applied),
+                    None => Err(error),
+                }
+            }
+            Err(error) => Err(classified::<K>(error)),
+        }
+    }
+
     async fn update_kind<K: ResourceSpec>(
         &self,
         region: &str,
@@ -189,12 +261,10 @@ impl Aws {
 macro_rules! define_provider {
     ($($variant:ident($kind:ty) = $name:literal $(| $old:literal)?),* $(,)?) => {
         impl Provider for Aws {
-            async fn create(&self, resource: &Resolved, code: Option<&[u8]>) -> Result<Applied, ProviderError> {
+            async fn create(&self, resource: &Resolved, code: Option<&[u8]>, token: &str) -> Result<Applied, ProviderError> {
                 let region = region_of(resource.region.as_ref());
                 match &resource.attributes {
-                    $(Attributes::$variant(desired) => Operations::<$kind>::create(self, region, desired, code)
-                        .await
-                        .map_err(classified::<$kind>),)*
+                    $(Attributes::$variant(desired) => self.create_kind::<$kind>(region, desired, code, token).await,)*
                 }
             }
 
@@ -236,12 +306,21 @@ macro_rules! define_provider {
                 }
             }
 
-            async fn find(&self, desired: &Resolved) -> Result<Option<Applied>, ProviderError> {
+            async fn find(&self, desired: &Resolved, token: Option<&str>) -> Result<Option<Applied>, ProviderError> {
                 let region = region_of(desired.region.as_ref());
                 match &desired.attributes {
-                    $(Attributes::$variant(kind) => Operations::<$kind>::find(self, region, kind)
+                    $(Attributes::$variant(kind) => gone_is_none(Operations::<$kind>::find(self, region, kind, token)
                         .await
-                        .map_err(classified::<$kind>),)*
+                        .map_err(classified::<$kind>)),)*
+                }
+            }
+
+            async fn import(&self, desired: &Resource, id: &str) -> Result<Option<Applied>, ProviderError> {
+                let region = region_of(desired.region.as_ref());
+                match &desired.attributes {
+                    $(Attributes::$variant(kind) => gone_is_none(Operations::<$kind>::import(self, region, kind, id)
+                        .await
+                        .map_err(classified::<$kind>)),)*
                 }
             }
 

@@ -68,6 +68,16 @@ pub(crate) enum Command {
         after_help = "Exit status: 0 when the saved plan is still current, 1 when it is stale.\n\nExamples:\n  drx show plan.json"
     )]
     Show(ShowArgs),
+    /// Adopt an existing AWS resource at an address the file declares, so
+    /// drx manages it; the next plan shows how it differs from the file.
+    #[command(
+        after_help = "ID is the id AWS knows the resource by: a name for the types drx names (functions, \
+tables, buckets, roles, log groups, alarms), AWS's id for the rest (REST API id, API/RESOURCE for an API \
+resource, the hosted zone id, a topic's ARN); docs/apply.md lists each type's.\n\nExamples:\n  \
+drx import examples/payments.drx payment_api.rest_api@us-east-1 a1b2c3d4e5\n  \
+drx import examples/payments.drx payments.table@us-east-1 payments-demo-use1"
+    )]
+    Import(ImportArgs),
     /// Inspect and edit the recorded state: list, show, rm, mv.
     #[command(subcommand)]
     State(StateCommand),
@@ -244,6 +254,21 @@ pub(crate) enum StateCommand {
         after_help = "Examples:\n  drx state mv old_api.rest_api@us-east-1 payment_api.rest_api@us-east-1 examples/payments.drx"
     )]
     Mv(StateMoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The .drx file that declares the resource.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where the file declares it, as plans show it.
+    #[arg(value_name = "ADDRESS")]
+    pub address: String,
+    /// The id AWS knows it by.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]

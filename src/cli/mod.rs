@@ -7,6 +7,7 @@ mod cli_error;
 mod explain;
 mod fmt;
 mod force_unlock;
+mod import;
 mod load;
 mod plan;
 mod prepare;
@@ -70,6 +71,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Destroy(args) => apply::run_destroy(args, &terminal),
         Command::Output(args) => apply::run_output(args, &terminal),
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
+        Command::Import(args) => import::run(args, &terminal),
         Command::State(command) => state::run(command, &terminal),
     };
     match outcome {

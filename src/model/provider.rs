@@ -8,7 +8,7 @@ use std::fmt;
 use std::future::Future;
 
 use super::ResourceState;
-use super::resources::{Attributes, Resolved};
+use super::resources::{Attributes, Resolved, Resource};
 
 /// What the provider said about a resource it created or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,10 +35,14 @@ impl Applied {
 /// Creates, updates, deletes and reads resources. What is created or
 /// updated arrives `Resolved`: every template value is known.
 pub trait Provider: Send + Sync + 'static {
+    /// `token` is unique to this create and the same on every retry of it:
+    /// where AWS takes an idempotency token (Route 53's `CallerReference`),
+    /// this is it, so a repeated create returns what the first one made.
     fn create(
         &self,
         resource: &Resolved,
         code: Option<&[u8]>,
+        token: &str,
     ) -> impl Future<Output = Result<Applied, ProviderError>> + Send;
     fn update(
         &self,
@@ -57,12 +61,23 @@ pub trait Provider: Send + Sync + 'static {
         old: &ResourceState,
         recorded: Attributes,
     ) -> impl Future<Output = Result<Option<Attributes>, ProviderError>> + Send;
-    /// The resource `desired` describes, if AWS already has it: how an
-    /// operation a crash cut short is resolved. `None` when there is none, or
-    /// when the type has no way to look one up (its create then says whether
-    /// it exists).
-    fn find(&self, desired: &Resolved)
-    -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
+    /// The resource `desired` describes, if AWS already has it, as its
+    /// create would have returned it: how a create a crash cut short is
+    /// resolved. `token` is the one that create was given, when known.
+    fn find(
+        &self,
+        desired: &Resolved,
+        token: Option<&str>,
+    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
+    /// The resource AWS knows by `id` (each type's id is in `docs/apply.md`),
+    /// as its create would have returned it; `None` when there is none. How
+    /// `drx import` adopts what drx did not make. `desired` is what the file
+    /// declares there; references it cannot resolve yet are left unfilled.
+    fn import(
+        &self,
+        desired: &Resource,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Applied>, ProviderError>> + Send;
     /// The account the credentials belong to.
     fn account_id(&self) -> impl Future<Output = Result<String, ProviderError>> + Send;
 }

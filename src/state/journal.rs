@@ -55,6 +55,11 @@ pub struct PendingOperation {
     /// drx finds what AWS made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A create's idempotency token: what AWS keeps of it where the
+    /// resource has no name of drx's choosing (a health check's caller
+    /// reference), and how a later drx finds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// One line of the journal.
@@ -214,6 +219,7 @@ mod tests {
             resource_type: ResourceType::SnsTopic,
             region: None,
             name: Some(address.into()),
+            token: None,
         })
     }
 

@@ -74,6 +74,7 @@ pub(crate) fn conformance(store: &dyn StateStore) {
         resource_type: created.resource_type,
         region: created.region.clone(),
         name: Some("b".into()),
+        token: None,
     });
     store.append(&intent).expect("intent");
     let pending = store.read().expect("read").expect("present");

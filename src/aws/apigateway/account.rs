@@ -72,11 +72,41 @@ impl Operations<ApiAccount> for Aws {
     // GetAccount and UpdateAccount always find the account.
     const NOT_FOUND: &'static [&'static str] = &[];
 
+    /// The setting always exists; it is drx's once it names the role.
+    async fn find(
+        &self,
+        region: &str,
+        desired: &ApiAccount,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let role = text(&desired.cloudwatch_role);
+        Ok(
+            (self.cloudwatch_role(region).await?.as_deref() == Some(role.as_str()))
+                .then(|| Applied::new(format!("api-gateway-account/{region}"))),
+        )
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        _desired: &ApiAccount,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let expected = format!("api-gateway-account/{region}");
+        if id != expected {
+            return Err(ProviderError::other(format!(
+                "API Gateway's account settings in {region} are imported as {expected}"
+            )));
+        }
+        Ok(Some(Applied::new(expected)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &ApiAccount,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.apply_account(region, desired).await
     }

@@ -66,11 +66,66 @@ impl Aws {
 impl Operations<ApiDeployment> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
 
+    /// Deployments are numbered: found by their description, which names
+    /// the routes they snapshot.
+    async fn find(
+        &self,
+        region: &str,
+        desired: &ApiDeployment,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let api = text(&desired.rest_api);
+        let mut position = None;
+        loop {
+            let page = self
+                .apigateway(region)
+                .await
+                .get_deployments()
+                .rest_api_id(&api)
+                .set_position(position)
+                .limit(500)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            let found = page
+                .items()
+                .iter()
+                .filter(|candidate| candidate.description() == Some(desired.description.as_str()))
+                .max_by_key(|candidate| candidate.created_date().map(|date| date.secs()));
+            if let Some(id) = found.and_then(|candidate| candidate.id()) {
+                return Ok(Some(Applied::new(format!("{api}/{id}")).with("id", id)));
+            }
+            position = page.position().map(str::to_string);
+            if position.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        _desired: &ApiDeployment,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let (api, child, _) = parts(id);
+        self.apigateway(region)
+            .await
+            .get_deployment()
+            .rest_api_id(api)
+            .deployment_id(child)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(format!("{api}/{child}")).with("id", child)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &ApiDeployment,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_deployment(region, desired).await
     }

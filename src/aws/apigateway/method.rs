@@ -3,8 +3,8 @@
 use aws_sdk_apigateway::types::IntegrationType;
 
 use super::*;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -101,11 +101,47 @@ impl Aws {
 impl Operations<ApiRoute> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &ApiRoute,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let id = format!(
+            "{}/{}/{}",
+            text(&desired.rest_api),
+            text(&desired.resource),
+            desired.http_method
+        );
+        self.import(region, desired, &id).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &ApiRoute,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let (api, resource, method) = parts(id);
+        named(method, &desired.http_method)?;
+        self.apigateway(region)
+            .await
+            .get_method()
+            .rest_api_id(api)
+            .resource_id(resource)
+            .http_method(method)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &ApiRoute,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.put_route(region, desired).await
     }

@@ -67,11 +67,69 @@ impl Aws {
 impl Operations<ApiResource> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
 
+    // "Another resource with the same parent already has this name."
+    const ALREADY_EXISTS: &'static [&'static str] = &["ConflictException"];
+
+    /// API resources are numbered: found by their parent and path part,
+    /// which API Gateway keeps unique.
+    async fn find(
+        &self,
+        region: &str,
+        desired: &ApiResource,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let api = text(&desired.rest_api);
+        let parent = text(&desired.parent);
+        let mut position = None;
+        loop {
+            let page = self
+                .apigateway(region)
+                .await
+                .get_resources()
+                .rest_api_id(&api)
+                .set_position(position)
+                .limit(500)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            let found = page.items().iter().find(|candidate| {
+                candidate.parent_id() == Some(parent.as_str())
+                    && candidate.path_part() == Some(desired.path_part.as_str())
+            });
+            if let Some(id) = found.and_then(|candidate| candidate.id()) {
+                return Ok(Some(Applied::new(format!("{api}/{id}")).with("id", id)));
+            }
+            position = page.position().map(str::to_string);
+            if position.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        _desired: &ApiResource,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let (api, child, _) = parts(id);
+        self.apigateway(region)
+            .await
+            .get_resource()
+            .rest_api_id(api)
+            .resource_id(child)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(format!("{api}/{child}")).with("id", child)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &ApiResource,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_api_resource(region, desired).await
     }

@@ -153,8 +153,32 @@ impl Aws {
 impl Operations<RestApi> for Aws {
     // REST APIs are numbered, not named: a create cut short by a crash may
     // have made one drx never heard of.
-    async fn find(&self, region: &str, desired: &RestApi) -> Result<Option<Applied>, ProviderError> {
+    async fn find(
+        &self,
+        region: &str,
+        desired: &RestApi,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
         self.find_rest_api(region, desired).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        _desired: &RestApi,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.apigateway(region)
+            .await
+            .get_rest_api()
+            .rest_api_id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let root = self.root_resource(region, id).await?;
+        Ok(Some(
+            Applied::new(id).with("id", id).with("root_resource_id", root),
+        ))
     }
 
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
@@ -164,6 +188,7 @@ impl Operations<RestApi> for Aws {
         region: &str,
         desired: &RestApi,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_rest_api(region, desired).await
     }

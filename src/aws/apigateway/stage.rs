@@ -3,8 +3,8 @@
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 
 use super::*;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -111,11 +111,41 @@ impl Aws {
 impl Operations<ApiStage> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &ApiStage,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let id = format!("{}/{}", text(&desired.rest_api), desired.stage_name);
+        self.import(region, desired, &id).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &ApiStage,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let (api, stage, _) = parts(id);
+        named(stage, &desired.stage_name)?;
+        self.apigateway(region)
+            .await
+            .get_stage()
+            .rest_api_id(api)
+            .stage_name(stage)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(format!("{api}/{stage}"))))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &ApiStage,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_stage(region, desired).await
     }

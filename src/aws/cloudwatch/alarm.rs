@@ -2,8 +2,8 @@
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -146,11 +146,39 @@ impl Aws {
 impl Operations<MetricAlarm> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFound", "ResourceNotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &MetricAlarm,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &MetricAlarm,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        let found = self
+            .cloudwatch(region)
+            .await
+            .describe_alarms()
+            .alarm_names(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok((!found.metric_alarms().is_empty()).then(|| Applied::new(id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &MetricAlarm,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.put_alarm(region, desired).await
     }

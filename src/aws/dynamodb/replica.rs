@@ -9,8 +9,8 @@ use super::table::applied;
 use super::*;
 use crate::aws::iam::build_error;
 use crate::aws::poll::Poll;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -146,11 +146,45 @@ fn replica_applied(replica: &DynamoReplica, table: TableDescription) -> Applied 
 impl Operations<DynamoReplica> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException", "TableNotFoundException"];
 
+    async fn find(
+        &self,
+        _region: &str,
+        desired: &DynamoReplica,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        if !self.replica_exists(desired).await? {
+            return Ok(None);
+        }
+        let local = self.dynamodb(&desired.region_name).await;
+        let described = self.wait_table_active(&local, &text(&desired.table)).await?;
+        Ok(Some(replica_applied(desired, described)))
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &DynamoReplica,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let Some((table, replica_region)) = id.split_once('@') else {
+            return Err(ProviderError::other(format!(
+                "a table replica is imported as TABLE@REGION, not {id}"
+            )));
+        };
+        named(replica_region, &desired.region_name)?;
+        let replica = DynamoReplica {
+            table: crate::model::template::Val::known(table),
+            ..desired.clone()
+        };
+        self.find(region, &replica, None).await
+    }
+
     async fn create(
         &self,
         _region: &str,
         desired: &DynamoReplica,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_replica(desired).await
     }

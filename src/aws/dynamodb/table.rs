@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 use super::*;
 use crate::aws::iam::build_error;
 use crate::aws::poll::Poll;
-use crate::aws::provider::Operations;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -331,11 +331,34 @@ fn definition(key: &KeyAttribute) -> Result<AttributeDefinition, ProviderError> 
 impl Operations<DynamoTable> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException", "TableNotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &DynamoTable,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &DynamoTable,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        let client = self.dynamodb(region).await;
+        // One being made is waited for: what is recorded is the ACTIVE table.
+        let described = self.wait_table_active(&client, id).await?;
+        Ok(Some(applied(id, described)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &DynamoTable,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_table(region, desired).await
     }

@@ -2,8 +2,8 @@
 
 use super::role_policy::live_document;
 use super::*;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -140,11 +140,41 @@ impl Aws {
 impl Operations<IamRole> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchEntity"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &IamRole,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        _region: &str,
+        desired: &IamRole,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        let found = self
+            .iam()
+            .await
+            .get_role()
+            .role_name(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(found
+            .role
+            .map(|role| Applied::new(id).with("arn", role.arn).with("id", role.role_id)))
+    }
+
     async fn create(
         &self,
         _region: &str,
         desired: &IamRole,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_role(desired).await
     }

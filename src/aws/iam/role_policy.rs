@@ -1,7 +1,7 @@
 //! IAM inline role policies, compared with what AWS has by meaning.
 
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -161,11 +161,49 @@ fn normalized(document: &serde_json::Value) -> serde_json::Value {
 impl Operations<IamRolePolicy> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchEntity"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &IamRolePolicy,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(
+            region,
+            desired,
+            &format!("{}:{}", text(&desired.role), desired.name),
+        )
+        .await
+    }
+
+    async fn import(
+        &self,
+        _region: &str,
+        desired: &IamRolePolicy,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let Some((role, name)) = id.split_once(':') else {
+            return Err(ProviderError::other(format!(
+                "an inline role policy is imported as ROLE:POLICY, not {id}"
+            )));
+        };
+        named(name, &desired.name)?;
+        self.iam()
+            .await
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id)))
+    }
+
     async fn create(
         &self,
         _region: &str,
         desired: &IamRolePolicy,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.put_role_policy(desired).await
     }

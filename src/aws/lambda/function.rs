@@ -6,8 +6,8 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
 
 use crate::aws::poll::Poll;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -256,11 +256,34 @@ fn environment(function: &LambdaFunction) -> Environment {
 impl Operations<LambdaFunction> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &LambdaFunction,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &LambdaFunction,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        let client = self.lambda(region).await;
+        // A function still being made is waited for, as its create would.
+        self.wait_function(&client, id).await?;
+        Ok(Some(self.function_applied(&client, id).await?))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &LambdaFunction,
         code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_function(region, desired, code.unwrap_or_default())
             .await

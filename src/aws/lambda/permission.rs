@@ -1,7 +1,7 @@
 //! Lambda invoke permissions (resource-based policy statements).
 
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -77,11 +77,45 @@ impl Aws {
 impl Operations<LambdaPermission> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &LambdaPermission,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(
+            region,
+            desired,
+            &format!("{}:{}", desired.function, desired.statement_id),
+        )
+        .await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &LambdaPermission,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let Some((function, statement)) = id.rsplit_once(':') else {
+            return Err(ProviderError::other(format!(
+                "a Lambda permission is imported as FUNCTION:STATEMENT_ID, not {id}"
+            )));
+        };
+        named(function, &desired.function)?;
+        named(statement, &desired.statement_id)?;
+        Ok(self
+            .permission_exists(region, desired)
+            .await?
+            .then(|| Applied::new(id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &LambdaPermission,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.add_permission(region, desired).await
     }

@@ -1,6 +1,6 @@
 //! CloudWatch Logs groups with retention.
 
-use crate::aws::provider::Operations;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -148,11 +148,38 @@ impl Aws {
 impl Operations<LogGroup> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["ResourceNotFoundException"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &LogGroup,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &LogGroup,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        let group = LogGroup {
+            name: id.to_string(),
+            ..desired.clone()
+        };
+        Ok(self
+            .read_log_group(region, group)
+            .await?
+            .map(|_| Applied::new(id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &LogGroup,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_log_group(region, desired).await
     }

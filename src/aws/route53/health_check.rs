@@ -13,7 +13,11 @@ use crate::model::resources::{self, HealthCheck, Tags};
 use crate::model::template::Val;
 
 impl Aws {
-    pub(super) async fn create_health_check(&self, check: &HealthCheck) -> Result<Applied, ProviderError> {
+    pub(super) async fn create_health_check(
+        &self,
+        check: &HealthCheck,
+        token: &str,
+    ) -> Result<Applied, ProviderError> {
         let mut config = HealthCheckConfig::builder()
             .r#type(HealthCheckType::from(check.check_type.as_str()))
             .fully_qualified_domain_name(text(&check.fqdn))
@@ -27,7 +31,7 @@ impl Aws {
             .route53()
             .await
             .create_health_check()
-            .caller_reference(caller_reference("check"))
+            .caller_reference(caller_reference(token))
             .health_check_config(config.build().map_err(build_error)?)
             .send()
             .await
@@ -109,14 +113,68 @@ impl Aws {
 
 impl Operations<HealthCheck> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchHealthCheck"];
+    // The caller reference of a create with other settings, or of a deleted
+    // check.
+    const ALREADY_EXISTS: &'static [&'static str] = &["HealthCheckAlreadyExists"];
+
+    /// Health checks are numbered and unnamed: found by the caller
+    /// reference their create was given.
+    async fn find(
+        &self,
+        _region: &str,
+        _desired: &HealthCheck,
+        token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let Some(token) = token else { return Ok(None) };
+        let reference = caller_reference(token);
+        let client = self.route53().await;
+        let mut marker = None;
+        loop {
+            let page = client
+                .list_health_checks()
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            if let Some(found) = page
+                .health_checks()
+                .iter()
+                .find(|check| check.caller_reference() == reference)
+            {
+                let id = found.id().to_string();
+                return Ok(Some(Applied::new(&id).with("id", id)));
+            }
+            marker = page.next_marker().map(str::to_string);
+            if !page.is_truncated() || marker.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        _region: &str,
+        _desired: &HealthCheck,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.route53()
+            .await
+            .get_health_check()
+            .health_check_id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id).with("id", id)))
+    }
 
     async fn create(
         &self,
         _region: &str,
         desired: &HealthCheck,
         _code: Option<&[u8]>,
+        token: &str,
     ) -> Result<Applied, ProviderError> {
-        self.create_health_check(desired).await
+        self.create_health_check(desired, token).await
     }
 
     async fn update(

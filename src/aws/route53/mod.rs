@@ -13,13 +13,17 @@ fn bare(id: &str) -> String {
     id.rsplit('/').next().unwrap_or(id).to_string()
 }
 
-/// A unique, idempotency-safe caller reference.
-fn caller_reference(what: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("drx-{what}-{nanos}")
+/// The create's token as Route 53's `CallerReference`: the same on every
+/// retry of one create, so a repeated CreateHealthCheck returns the check
+/// the first made and a repeated CreateHostedZone says it exists; never
+/// the same for two creates (Route 53 refuses the reference of a deleted
+/// check). At most 128 characters.
+fn caller_reference(token: &str) -> &str {
+    let mut end = token.len().min(128);
+    while !token.is_char_boundary(end) {
+        end -= 1;
+    }
+    &token[..end]
 }
 
 impl Aws {

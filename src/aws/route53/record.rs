@@ -4,9 +4,10 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, RrType,
 };
 
+use super::bare;
 use crate::aws::iam::build_error;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -149,11 +150,72 @@ impl Aws {
 impl Operations<DnsRecord> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchHostedZone"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &DnsRecord,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let id = format!(
+            "{}/{}/{}",
+            text(&desired.zone),
+            desired.name,
+            desired.set_identifier
+        );
+        self.import(region, desired, &id).await
+    }
+
+    async fn import(
+        &self,
+        _region: &str,
+        desired: &DnsRecord,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let mut split = id.splitn(3, '/');
+        let (Some(zone), Some(name), Some(set_identifier)) = (split.next(), split.next(), split.next())
+        else {
+            return Err(ProviderError::other(format!(
+                "a failover record is imported as ZONE_ID/NAME/SET_IDENTIFIER, not {id}"
+            )));
+        };
+        named(name.trim_end_matches('.'), desired.name.trim_end_matches('.'))?;
+        named(set_identifier, &desired.set_identifier)?;
+        let zone = bare(zone);
+        let listed = self
+            .route53()
+            .await
+            .list_resource_record_sets()
+            .hosted_zone_id(&zone)
+            .start_record_name(name)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let wanted = name.trim_end_matches('.');
+        let Some(set) = listed.resource_record_sets().iter().find(|set| {
+            set.name().trim_end_matches('.') == wanted && set.set_identifier() == Some(set_identifier)
+        }) else {
+            return Ok(None);
+        };
+        // What a DELETE must repeat, as the live record has it.
+        let value = set
+            .resource_records()
+            .first()
+            .map(|r| r.value().to_string())
+            .unwrap_or_default();
+        Ok(Some(
+            Applied::new(format!("{zone}/{}/{set_identifier}", desired.name))
+                .with("zone", zone)
+                .with("value", value)
+                .with("health_check", set.health_check_id().unwrap_or_default()),
+        ))
+    }
+
     async fn create(
         &self,
         _region: &str,
         desired: &DnsRecord,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.upsert_record(desired).await
     }

@@ -1,7 +1,7 @@
-//! Hosted zones. Route 53 wants a new caller reference for every
-//! CreateHostedZone and lets several zones share a name, so a create a crash
-//! cut short is found again by the zone's name (drx's names carry the stack's
-//! suffix), not by repeating it.
+//! Hosted zones. A repeated CreateHostedZone with the same caller reference
+//! says HostedZoneAlreadyExists rather than returning the zone, and Route 53
+//! lets several zones share a name, so a create cut short is found again by
+//! the zone's name (drx's names carry the stack's suffix).
 
 use aws_sdk_route53::types::TagResourceType;
 
@@ -13,13 +13,13 @@ use crate::model::ResourceState;
 use crate::model::resources::{HostedZone, Tags};
 
 impl Aws {
-    pub(super) async fn create_zone(&self, zone: &HostedZone) -> Result<Applied, ProviderError> {
+    pub(super) async fn create_zone(&self, zone: &HostedZone, token: &str) -> Result<Applied, ProviderError> {
         let created = self
             .route53()
             .await
             .create_hosted_zone()
             .name(&zone.name)
-            .caller_reference(caller_reference("zone"))
+            .caller_reference(caller_reference(token))
             .hosted_zone_config(
                 aws_sdk_route53::types::HostedZoneConfig::builder()
                     .comment(&zone.comment)
@@ -70,15 +70,7 @@ impl Aws {
             }
         };
         let found = client.get_hosted_zone().id(&id).send().await.map_err(sdk_error)?;
-        let servers = found
-            .delegation_set()
-            .map(|set| set.name_servers().join(","))
-            .unwrap_or_default();
-        Ok(Some(
-            Applied::new(&id)
-                .with("id", id.clone())
-                .with("name_servers", servers),
-        ))
+        Ok(Some(zone_applied(&id, &found)))
     }
 
     pub(super) async fn delete_zone(&self, id: &str) -> Result<(), ProviderError> {
@@ -104,11 +96,48 @@ impl Aws {
     }
 }
 
+/// A zone's record, as its create returns it: its id and name servers.
+fn zone_applied(
+    id: &str,
+    found: &aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput,
+) -> Applied {
+    let servers = found
+        .delegation_set()
+        .map(|set| set.name_servers().join(","))
+        .unwrap_or_default();
+    Applied::new(id).with("id", id).with("name_servers", servers)
+}
+
 impl Operations<HostedZone> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchHostedZone"];
 
-    async fn find(&self, _region: &str, desired: &HostedZone) -> Result<Option<Applied>, ProviderError> {
+    const ALREADY_EXISTS: &'static [&'static str] = &["HostedZoneAlreadyExists"];
+
+    async fn find(
+        &self,
+        _region: &str,
+        desired: &HostedZone,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
         self.find_zone(desired).await
+    }
+
+    async fn import(
+        &self,
+        _region: &str,
+        _desired: &HostedZone,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let id = bare(id);
+        let found = self
+            .route53()
+            .await
+            .get_hosted_zone()
+            .id(&id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(zone_applied(&id, &found)))
     }
 
     async fn create(
@@ -116,8 +145,9 @@ impl Operations<HostedZone> for Aws {
         _region: &str,
         desired: &HostedZone,
         _code: Option<&[u8]>,
+        token: &str,
     ) -> Result<Applied, ProviderError> {
-        self.create_zone(desired).await
+        self.create_zone(desired, token).await
     }
 
     async fn update(

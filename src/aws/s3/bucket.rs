@@ -8,7 +8,7 @@ use aws_sdk_s3::types::{
 
 use super::replication::identifier;
 use crate::aws::iam::build_error;
-use crate::aws::provider::Operations;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -228,11 +228,38 @@ impl Aws {
 impl Operations<S3Bucket> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NoSuchBucket", "NotFound"];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &S3Bucket,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.name).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &S3Bucket,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.name)?;
+        self.s3(region)
+            .await
+            .head_bucket()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id).with("arn", format!("arn:aws:s3:::{id}"))))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &S3Bucket,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_bucket(region, desired).await
     }

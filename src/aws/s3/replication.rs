@@ -7,8 +7,8 @@ use aws_sdk_s3::types::{
 };
 
 use crate::aws::iam::build_error;
-use crate::aws::provider::Operations;
 use crate::aws::provider::text;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -154,11 +154,38 @@ impl Operations<S3Replication> for Aws {
         "ReplicationConfigurationNotFoundError",
     ];
 
+    async fn find(
+        &self,
+        region: &str,
+        desired: &S3Replication,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.import(region, desired, &desired.bucket).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &S3Replication,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id, &desired.bucket)?;
+        self.s3(region)
+            .await
+            .get_bucket_replication()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &S3Replication,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.put_replication(region, desired).await
     }

@@ -43,11 +43,64 @@ impl Aws {
 impl Operations<SnsSubscription> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFound", "NotFoundException"];
 
+    /// Found among the topic's subscriptions by protocol and endpoint (as
+    /// Subscribe itself matches them). One awaiting confirmation has no ARN
+    /// to list; subscribing again returns it.
+    async fn find(
+        &self,
+        region: &str,
+        desired: &SnsSubscription,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let client = self.sns(region).await;
+        let mut next = None;
+        loop {
+            let page = client
+                .list_subscriptions_by_topic()
+                .topic_arn(text(&desired.topic))
+                .set_next_token(next)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            let found = page.subscriptions().iter().find(|candidate| {
+                candidate.protocol() == Some(desired.protocol.as_str())
+                    && candidate.endpoint() == Some(desired.endpoint.as_str())
+                    && candidate
+                        .subscription_arn()
+                        .is_some_and(|arn| arn.starts_with("arn:"))
+            });
+            if let Some(arn) = found.and_then(|candidate| candidate.subscription_arn()) {
+                return Ok(Some(Applied::new(arn).with("arn", arn)));
+            }
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        _desired: &SnsSubscription,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        self.sns(region)
+            .await
+            .get_subscription_attributes()
+            .subscription_arn(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id).with("arn", id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &SnsSubscription,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.subscribe(region, desired).await
     }

@@ -3,7 +3,7 @@
 use aws_sdk_sns::types::Tag;
 
 use crate::aws::iam::build_error;
-use crate::aws::provider::Operations;
+use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
@@ -91,11 +91,41 @@ impl Aws {
 impl Operations<SnsTopic> for Aws {
     const NOT_FOUND: &'static [&'static str] = &["NotFound", "NotFoundException"];
 
+    /// A topic's ARN follows from its name, region and account.
+    async fn find(
+        &self,
+        region: &str,
+        desired: &SnsTopic,
+        _token: Option<&str>,
+    ) -> Result<Option<Applied>, ProviderError> {
+        let account = self.caller_account().await?;
+        let arn = format!("arn:aws:sns:{region}:{account}:{}", desired.name);
+        self.import(region, desired, &arn).await
+    }
+
+    async fn import(
+        &self,
+        region: &str,
+        desired: &SnsTopic,
+        id: &str,
+    ) -> Result<Option<Applied>, ProviderError> {
+        named(id.rsplit(':').next().unwrap_or_default(), &desired.name)?;
+        self.sns(region)
+            .await
+            .get_topic_attributes()
+            .topic_arn(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(Some(Applied::new(id).with("arn", id)))
+    }
+
     async fn create(
         &self,
         region: &str,
         desired: &SnsTopic,
         _code: Option<&[u8]>,
+        _token: &str,
     ) -> Result<Applied, ProviderError> {
         self.create_topic(region, desired).await
     }
