@@ -1,12 +1,16 @@
 //! What state costs as a stack grows: apply and destroy of 50 and 100 copies
 //! of the reference system through the real executor and the real local state
-//! store (journal and compaction), against a provider that answers at once —
-//! so what is measured is drx's own bookkeeping, not AWS or the emulator.
+//! store (journal and compaction).
 //!
-//! `cargo bench --bench state` prints, per size, the resources, the bytes of
-//! state written (documents and journal), drx's CPU time and the wall time,
-//! each also per resource: the per-resource figures stay flat when the stack
-//! doubles. Each size runs in a fresh process, so its CPU time is its own.
+//! `cargo bench --bench state` runs against a provider that answers at once,
+//! so what is measured is drx's own bookkeeping. With the emulator running
+//! (`scripts/emulator start && eval "$(scripts/emulator env)"`),
+//! `cargo bench --bench state -- --emulator` applies and destroys the same
+//! stacks through the AWS SDK against it (`--sizes 10,20` for smaller ones).
+//! Either prints, per size, the resources, the bytes of state written
+//! (documents and journal), drx's CPU time and the wall time, each also per
+//! resource: the per-resource figures stay flat when the stack doubles. Each
+//! size runs in a fresh process, so its CPU time is its own.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -129,18 +133,59 @@ fn cpu() -> Duration {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    if let Some("--size") = args.next().as_deref() {
-        let size = args.next().and_then(|n| n.parse().ok()).expect("--size N");
-        measure(size);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let emulator = args.iter().any(|a| a == "--emulator");
+    if let Some(size) = value("--size") {
+        let size = size.parse().expect("--size N");
+        if emulator {
+            measure(size, Arc::new(drx::aws::Aws::new()), &unique_suffix());
+        } else {
+            measure(size, Arc::new(Immediate), "");
+        }
         return;
     }
+    if emulator && std::env::var_os("AWS_ENDPOINT_URL").is_none() {
+        eprintln!(
+            "--emulator needs the emulator: scripts/emulator start && eval \"$(scripts/emulator env)\""
+        );
+        std::process::exit(2);
+    }
+    let sizes: Vec<usize> = value("--sizes").map_or(SIZES.to_vec(), |list| {
+        list.split(',')
+            .map(|n| n.trim().parse().expect("--sizes 50,100"))
+            .collect()
+    });
+    println!(
+        "{}",
+        if emulator {
+            "against the emulator, through the AWS SDK"
+        } else {
+            "against a provider that answers at once"
+        }
+    );
     println!("copies  resources  phase     state written  per resource      CPU  per resource      wall");
-    for size in SIZES {
-        let output = std::process::Command::new(std::env::current_exe().expect("own path"))
-            .args(["--size", &size.to_string()])
-            .output()
-            .expect("run child");
+    for size in sizes {
+        let mut child = std::process::Command::new(std::env::current_exe().expect("own path"));
+        child.args(["--size", &size.to_string()]);
+        if emulator {
+            // A caller of its own: the emulator's counts and faults are
+            // this run's alone.
+            child
+                .arg("--emulator")
+                .env(
+                    "AWS_ACCESS_KEY_ID",
+                    format!("AKIABENCH{}", unique_suffix().to_uppercase()),
+                )
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                .env("AWS_REGION", "us-east-1");
+        }
+        let output = child.output().expect("run child");
         print!("{}", String::from_utf8_lossy(&output.stdout));
         if !output.status.success() {
             eprint!("{}", String::from_utf8_lossy(&output.stderr));
@@ -161,12 +206,31 @@ fn row(copies: usize, resources: usize, phase: &str, bytes: u64, cpu: Duration, 
     );
 }
 
-fn measure(copies: usize) {
+/// Six characters no other run has used: the stack's names carry them, so
+/// runs against one emulator do not collide.
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut n = (nanos as u64) ^ (u64::from(std::process::id()) << 20);
+    let mut text = String::new();
+    for _ in 0..6 {
+        text.push(char::from(
+            b"abcdefghijklmnopqrstuvwxyz0123456789"[(n % 36) as usize],
+        ));
+        n /= 36;
+    }
+    text
+}
+
+fn measure<P: Provider>(copies: usize, provider: Arc<P>, suffix: &str) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let base: PathBuf = dir.path().to_path_buf();
     std::fs::create_dir_all(base.join("code")).expect("code dir");
     std::fs::write(base.join("code/main.rs"), "fn main() {}").expect("code");
-    let file = drx::syntax::parse(&topology::topology(copies)).expect("parses");
+    let text = topology::topology(copies).replace("{region}-b\"", &format!("{{region}}-b{suffix}\""));
+    let file = drx::syntax::parse(&text).expect("parses");
     let checked = drx::check::check(&file, &std::collections::BTreeMap::new());
     let topology = checked.topology.expect("checks");
     let plan = drx::plan::plan(&topology, &base, None).expect("plans");
@@ -188,7 +252,7 @@ fn measure(copies: usize) {
         &plan,
         State::new(&plan.stack),
         &store,
-        Arc::new(Immediate),
+        provider.clone(),
         &options,
         quiet(),
         std::future::pending::<()>(),
@@ -210,7 +274,7 @@ fn measure(copies: usize) {
         &destroy,
         state,
         &store,
-        Arc::new(Immediate),
+        provider,
         &options,
         quiet(),
         std::future::pending::<()>(),

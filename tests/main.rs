@@ -14,6 +14,7 @@ mod architecture;
 mod aws;
 mod catalog;
 mod cli;
+mod crash_trials;
 mod diagnostics;
 mod emulator;
 mod emulator_faults;

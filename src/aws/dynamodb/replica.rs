@@ -69,7 +69,16 @@ impl Aws {
     pub(super) async fn delete_replica(&self, replica: &DynamoReplica) -> Result<(), ProviderError> {
         let name = text(&replica.table);
         let home = self.dynamodb(&replica.home_region).await;
-        self.wait_table_active(&home, &name).await?;
+        let table = self.wait_table_active(&home, &name).await?;
+        // A delete cut short by a crash may have finished in AWS since:
+        // DynamoDB refuses to remove a replica the table no longer has.
+        let listed = table
+            .replicas()
+            .iter()
+            .any(|r| r.region_name() == Some(replica.region_name.as_str()));
+        if !listed {
+            return Ok(());
+        }
         home.update_table()
             .table_name(&name)
             .replica_updates(

@@ -1,0 +1,345 @@
+//! The reliability suite: `drx apply` and `drx destroy` killed with SIGKILL
+//! at seeded random moments, on the emulator with 60 ms added to every call
+//! (as the crash-proof state issue measured). After each kill a plain re-run,
+//! with no step by hand, must converge; then every resource carrying the
+//! stack's suffix is listed through the SDK and must be exactly what the state
+//! records (nothing made twice, nothing outside state), every one is read back,
+//! the plan has nothing to do, and destroy leaves nothing.
+//!
+//! Three kinds of trial, in turn: apply killed at a random instant; apply
+//! killed right after its k-th journal append (so between an append and the
+//! compaction that would fold it into the state); destroy killed after its
+//! k-th append. `DRX_CRASH_TRIALS` says how many (3 by default, as
+//! `scripts/test` runs them; `scripts/crash-trials N` runs N) and
+//! `DRX_CRASH_SEED` replays a run's moments.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::apply::*;
+use crate::apply_read_back::{assert_nothing_left, read_back};
+use crate::aws::Aws;
+
+/// splitmix64: enough randomness for kill moments, and replayable.
+struct Moments(u64);
+
+impl Moments {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// Apply, SIGKILLed this long after it started.
+    ApplyAfter(Duration),
+    /// Apply, SIGKILLed once its journal has this many records.
+    ApplyAtRecord(usize),
+    /// Destroy of an applied stack, SIGKILLed once its journal has this
+    /// many records.
+    DestroyAtRecord(usize),
+}
+
+fn records_in(journal: &Path) -> usize {
+    // The header is a line too; records are the lines after it.
+    std::fs::read_to_string(journal).map_or(0, |text| text.lines().count().saturating_sub(1))
+}
+
+/// Kills `child` once `records` are journaled (or it has exited); whether
+/// the kill landed while it ran.
+async fn kill_at_record(child: &mut Child, journal: &Path, records: usize) -> bool {
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return false;
+        }
+        if records_in(journal) >= records {
+            child.kill().expect("kill -9");
+            child.wait().expect("reaped");
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+async fn kill_after(child: &mut Child, after: Duration) -> bool {
+    tokio::time::sleep(after).await;
+    let running = child.try_wait().expect("wait").is_none();
+    child.kill().ok();
+    child.wait().expect("reaped");
+    running
+}
+
+/// Every resource of the stack that AWS has, as `kind:id` in the form state
+/// records its id, found by listing each service, not through drx.
+pub(crate) async fn inventory(aws: &Aws, suffix: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut api_ids = Vec::new();
+    for region in ["us-east-1", "us-east-2"] {
+        let config = aws.config(region).await;
+        let tables = aws_sdk_dynamodb::Client::new(&config)
+            .list_tables()
+            .send()
+            .await
+            .expect("tables");
+        for table in tables.table_names().iter().filter(|t| t.contains(suffix)) {
+            found.insert(format!("table:{table}@{region}"));
+        }
+        let functions = aws_sdk_lambda::Client::new(&config)
+            .list_functions()
+            .send()
+            .await
+            .expect("functions");
+        for function in functions.functions() {
+            let name = function.function_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("lambda_function:{name}"));
+            }
+        }
+        let apis = aws_sdk_apigateway::Client::new(&config)
+            .get_rest_apis()
+            .limit(500)
+            .send()
+            .await
+            .expect("apis");
+        for api in apis.items() {
+            if api.name().unwrap_or_default().contains(suffix) {
+                let id = api.id().unwrap_or_default().to_string();
+                found.insert(format!("api_gateway_rest_api:{id}"));
+                api_ids.push(id);
+            }
+        }
+        let topics = aws_sdk_sns::Client::new(&config)
+            .list_topics()
+            .send()
+            .await
+            .expect("topics");
+        for topic in topics.topics() {
+            let arn = topic.topic_arn().unwrap_or_default();
+            if arn.contains(suffix) {
+                found.insert(format!("sns_topic:{arn}"));
+            }
+        }
+        let alarms = aws_sdk_cloudwatch::Client::new(&config)
+            .describe_alarms()
+            .send()
+            .await
+            .expect("alarms");
+        for alarm in alarms.metric_alarms() {
+            let name = alarm.alarm_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("cloudwatch_metric_alarm:{name}"));
+            }
+        }
+        let groups = aws_sdk_cloudwatchlogs::Client::new(&config)
+            .describe_log_groups()
+            .send()
+            .await
+            .expect("log groups");
+        for group in groups.log_groups() {
+            let name = group.log_group_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("cloudwatch_log_group:{name}"));
+            }
+        }
+    }
+    let config = aws.config("us-east-1").await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    for bucket in s3.list_buckets().send().await.expect("buckets").buckets() {
+        let name = bucket.name().unwrap_or_default();
+        if name.contains(suffix) {
+            found.insert(format!("s3_bucket:{name}"));
+        }
+    }
+    let roles = aws_sdk_iam::Client::new(&config)
+        .list_roles()
+        .max_items(1000)
+        .send()
+        .await
+        .expect("roles");
+    for role in roles.roles().iter().filter(|r| r.role_name().contains(suffix)) {
+        found.insert(format!("iam_role:{}", role.role_name()));
+    }
+    let route53 = aws_sdk_route53::Client::new(&config);
+    let zones = route53.list_hosted_zones().send().await.expect("zones");
+    for zone in zones.hosted_zones().iter().filter(|z| z.name().contains(suffix)) {
+        found.insert(format!(
+            "route53_zone:{}",
+            zone.id().rsplit('/').next().unwrap_or_default()
+        ));
+    }
+    // Health checks carry no name: the stack's are those probing its APIs.
+    let checks = route53
+        .list_health_checks()
+        .max_items(1000)
+        .send()
+        .await
+        .expect("health checks");
+    for check in checks.health_checks() {
+        let fqdn = check
+            .health_check_config()
+            .and_then(|c| c.fully_qualified_domain_name())
+            .unwrap_or_default();
+        if api_ids.iter().any(|id| fqdn.starts_with(&format!("{id}."))) {
+            found.insert(format!("route53_health_check:{}", check.id()));
+        }
+    }
+    found
+}
+
+/// What the state records of the kinds `inventory` lists.
+fn recorded(dir: &Path) -> BTreeSet<String> {
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("state")).expect("json");
+    let mut found = BTreeSet::new();
+    for resource in state["resources"].as_array().expect("resources") {
+        let id = resource["physical_id"].as_str().unwrap_or_default();
+        let kind = resource["type"].as_str().unwrap_or_default();
+        let entry = match kind {
+            "dynamodb_table" => format!("table:{id}@{}", resource["region"].as_str().unwrap_or_default()),
+            "dynamodb_table_replica" => format!("table:{id}"),
+            "lambda_function"
+            | "api_gateway_rest_api"
+            | "sns_topic"
+            | "cloudwatch_metric_alarm"
+            | "cloudwatch_log_group"
+            | "s3_bucket"
+            | "iam_role"
+            | "route53_zone"
+            | "route53_health_check" => {
+                format!("{kind}:{id}")
+            }
+            _ => continue,
+        };
+        found.insert(entry);
+    }
+    found
+}
+
+fn trial_kill(moments: &mut Moments, index: usize) -> Kill {
+    // 51 resources: a create is two records, and so is a delete.
+    match index % 3 {
+        0 => Kill::ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
+        1 => Kill::ApplyAtRecord(moments.between(1, 102) as usize),
+        _ => Kill::DestroyAtRecord(moments.between(1, 102) as usize),
+    }
+}
+
+/// One trial; `Err` says what went wrong.
+async fn trial(index: usize, kill: Kill) -> Result<String, String> {
+    let aws = Aws::new(&format!("crash_{index}"));
+    let suffix = suffix(&aws);
+    let dir = project(&example());
+    let journal = dir.path().join("state.journal");
+    aws.inject(serde_json::json!({ "delay_ms": 60 }));
+    let spawn = |args: &[&str]| {
+        drx_command(&aws, &suffix, dir.path(), args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start drx")
+    };
+    let check = |run: Run, what: &str| {
+        if run.status == 0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} exited {}:\n{}\n{}",
+                run.status, run.stdout, run.stderr
+            ))
+        }
+    };
+
+    let landed = match kill {
+        Kill::ApplyAfter(after) => kill_after(&mut spawn(APPLY), after).await,
+        Kill::ApplyAtRecord(records) => kill_at_record(&mut spawn(APPLY), &journal, records).await,
+        Kill::DestroyAtRecord(records) => {
+            check(drx(&aws, &suffix, dir.path(), APPLY), "the first apply")?;
+            kill_at_record(&mut spawn(DESTROY), &journal, records).await
+        }
+    };
+
+    if let Kill::DestroyAtRecord(_) = kill {
+        check(drx(&aws, &suffix, dir.path(), DESTROY), "the destroy re-run")?;
+    } else {
+        check(drx(&aws, &suffix, dir.path(), APPLY), "the apply re-run")?;
+        let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+        check(plan, "the plan after converging (exit 2 means changes left)")?;
+        let (listed, state) = (inventory(&aws, &suffix).await, recorded(dir.path()));
+        if listed != state {
+            return Err(format!(
+                "AWS and the state differ: only in AWS {:?}, only in state {:?}",
+                listed.difference(&state).collect::<Vec<_>>(),
+                state.difference(&listed).collect::<Vec<_>>()
+            ));
+        }
+        read_back(&aws, &suffix).await;
+        check(drx(&aws, &suffix, dir.path(), DESTROY), "the destroy")?;
+    }
+    let left = inventory(&aws, &suffix).await;
+    if !left.is_empty() {
+        return Err(format!("destroy left {left:?}"));
+    }
+    assert_nothing_left(&aws, &suffix).await;
+    Ok(if landed {
+        "killed mid-run".to_string()
+    } else {
+        "the run had finished before the kill".to_string()
+    })
+}
+
+#[tokio::test]
+async fn sigkill_at_seeded_moments_loses_nothing() {
+    let trials: usize = std::env::var("DRX_CRASH_TRIALS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let seed: u64 = std::env::var("DRX_CRASH_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(1)
+        });
+    println!("crash trials: {trials}, seed {seed} (DRX_CRASH_SEED={seed} replays them)");
+    let mut moments = Moments(seed);
+    let (mut passed, mut failed) = (0, 0);
+    let mut failures = Vec::new();
+    for index in 0..trials {
+        let kill = trial_kill(&mut moments, index);
+        // A trial that panics (a read-back that finds a setting wrong) is a
+        // failed trial, not the end of the run.
+        let outcome = tokio::spawn(trial(index, kill))
+            .await
+            .unwrap_or_else(|panic| Err(format!("panicked: {panic}")));
+        match outcome {
+            Ok(how) => {
+                passed += 1;
+                println!("trial {index}: {kill:?}: passed ({how})");
+            }
+            Err(why) => {
+                failed += 1;
+                println!("trial {index}: {kill:?}: FAILED: {why}");
+                failures.push(index);
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    assert!(failures.is_empty(), "trials {failures:?} failed (seed {seed})");
+}
