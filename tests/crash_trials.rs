@@ -317,7 +317,8 @@ async fn sigkill_at_seeded_moments_loses_nothing() {
                 .map(|d| d.as_secs())
                 .unwrap_or(1)
         });
-    println!("crash trials: {trials}, seed {seed} (DRX_CRASH_SEED={seed} replays them)");
+    // On a line of its own: the test harness has just printed the test name.
+    println!("\ncrash trials: {trials}, seed {seed} (DRX_CRASH_SEED={seed} replays them)");
     let mut moments = Moments(seed);
     let (mut passed, mut failed) = (0, 0);
     let mut failures = Vec::new();
