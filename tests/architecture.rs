@@ -15,7 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("syntax", &["source", "suggest", "model"]),
     ("check", &["source", "suggest", "model", "syntax"]),
     ("state", &["model"]),
-    ("aws", &["model"]),
+    ("aws", &["model", "state"]),
     ("plan", &["source", "model", "check", "state"]),
     ("apply", &["source", "suggest", "model", "plan", "state"]),
     ("diagnostic", &["source", "syntax", "check", "plan"]),

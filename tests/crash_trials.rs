@@ -201,10 +201,15 @@ pub(crate) async fn inventory(aws: &Aws, suffix: &str) -> BTreeSet<String> {
     found
 }
 
-/// What the state records of the kinds `inventory` lists.
+/// What the state in `dir` records of the kinds `inventory` lists.
 fn recorded(dir: &Path) -> BTreeSet<String> {
     let state: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("state")).expect("json");
+    recorded_in(&state)
+}
+
+/// What `state` records of the kinds `inventory` lists.
+pub(crate) fn recorded_in(state: &serde_json::Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for resource in state["resources"].as_array().expect("resources") {
         let id = resource["physical_id"].as_str().unwrap_or_default();

@@ -27,4 +27,5 @@ mod plan;
 mod plan_wiring;
 mod readme;
 mod state;
+mod state_s3;
 mod test;

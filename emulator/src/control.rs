@@ -56,6 +56,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.counter.reset();
             proxy.dynamodb.reset();
             proxy.s3.reset();
+            proxy.conditional.reset();
             json_response(&serde_json::json!({ "reset": true }))
         }
         (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),

@@ -64,6 +64,7 @@ pub(crate) struct Proxy {
     pub(crate) settings: Mutex<Settings>,
     pub(crate) dynamodb: dynamodb::GlobalTables,
     pub s3: s3::Replication,
+    pub(crate) conditional: crate::conditional::ConditionalWrites,
 }
 
 impl Proxy {
@@ -75,6 +76,7 @@ impl Proxy {
             settings: Mutex::new(Settings::default()),
             dynamodb: dynamodb::GlobalTables::default(),
             s3: s3::Replication::default(),
+            conditional: crate::conditional::ConditionalWrites::default(),
         }
     }
 

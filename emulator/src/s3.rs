@@ -211,7 +211,15 @@ pub(crate) async fn handle(
         && !has(query, "tagging")
         && !has(query, "acl"))
         || (*method == Method::POST && has(query, "uploadId"));
+    let conditional = *method == Method::PUT
+        && (request.headers.contains_key("if-none-match") || request.headers.contains_key("if-match"));
+    let turn = if conditional {
+        Some(proxy.conditional.turn(&bucket, &key).await)
+    } else {
+        None
+    };
     let mut reply = proxy.forward(request).await?;
+    drop(turn);
     if !reply.status.is_success() {
         return Ok(reply);
     }

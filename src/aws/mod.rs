@@ -14,10 +14,12 @@ mod poll;
 mod provider;
 mod route53;
 mod s3;
+mod s3_backend;
 mod sns;
 
 use crate::model::ProviderError;
 use aws_error::sdk_error;
+pub use s3_backend::{S3Backend, S3Lock};
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{ApplyArgs, DestroyArgs, OutputArgs};
+use super::backend::{Backend, HeldLock};
 use super::cli_error::CliError;
 use super::load::read;
 use super::prepare::{Locking, Prepared, backend, base_of, read_noted, runtime};
@@ -12,7 +13,7 @@ use super::{Outcome, Terminal};
 use crate::apply::{ApplyOptions, ApplyReport, Event, Listener};
 use crate::aws::Aws;
 use crate::plan::{self, Plan, SavedPlan, render};
-use crate::state::{LocalBackend, Lock, State};
+use crate::state::{State, StateStore};
 
 /// Asks on a terminal; refuses without one unless approved beforehand.
 fn confirm(question: &str, auto_approve: bool) -> Result<(), CliError> {
@@ -141,7 +142,7 @@ fn summarize(report: &ApplyReport, what: &str) -> Result<Outcome, CliError> {
 /// What an apply works from: a saved plan, or the file planned now.
 struct Ready {
     plan: Plan,
-    backend: LocalBackend,
+    backend: Backend,
     /// Where function code paths start.
     base: std::path::PathBuf,
     state: Option<State>,
@@ -149,7 +150,7 @@ struct Ready {
     /// operation): it is saved even when there is nothing to apply.
     reconciled: bool,
     /// Held until the apply has written its last state.
-    _lock: Lock,
+    _lock: HeldLock,
 }
 
 /// A saved plan, checked to be current, with the state it was made against.
@@ -157,7 +158,7 @@ fn from_saved_plan(args: &ApplyArgs) -> Result<Ready, CliError> {
     let saved = SavedPlan::read(&args.target).map_err(|error| CliError::message(error.to_string()))?;
     let source_path = Path::new(&saved.source_file).to_path_buf();
     let source = read(&source_path)?;
-    let backend = backend(&args.state, &source_path, &saved.plan.stack);
+    let backend = backend(&args.state, &source_path, &saved.plan.stack)?;
     let lock = backend.lock("apply", args.state.lock_timeout)?;
     let state = read_noted(&backend)?;
     if let Err(stale) = saved.check_fresh(&source.text, state.as_ref()) {

@@ -121,9 +121,11 @@ pub(crate) struct ExplainArgs {
 /// Where state is kept; shared by the commands that read or write it.
 #[derive(Debug, Args)]
 pub(crate) struct StateArgs {
-    /// The state file [default: .drx/<stack>.state.json beside the .drx file].
-    #[arg(long, value_name = "PATH")]
-    pub state: Option<PathBuf>,
+    /// Where the state is kept: a file, or s3://BUCKET/KEY for a state a
+    /// team shares [default: the file's `state`, else
+    /// .drx/<stack>.state.json beside the .drx file].
+    #[arg(long, value_name = "PATH|s3://BUCKET/KEY", value_parser = crate::state::Location::parse)]
+    pub state: Option<crate::state::Location>,
     /// Take the state lock while reading (on by default).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub lock: bool,

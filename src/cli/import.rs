@@ -10,6 +10,7 @@ use super::prepare::{Locking, Prepared, runtime};
 use super::{Outcome, Terminal};
 use crate::aws::Aws;
 use crate::state::State;
+use crate::state::StateStore;
 
 pub(crate) fn run(args: &ImportArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let runtime = runtime()?;

@@ -2,6 +2,7 @@
 
 mod apply;
 mod args;
+mod backend;
 mod check;
 mod cli_error;
 mod explain;

@@ -10,6 +10,7 @@ use super::prepare::{Locking, Prepared, backend, checked, make_plan, read_state,
 use super::{Outcome, Terminal};
 use crate::apply::Refreshed;
 use crate::plan::{SavedPlan, render};
+use crate::state::StateStore;
 
 pub(crate) fn run_plan(args: &PlanArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut prepared = Prepared::new(&args.file, &args.state, "plan", Locking::Read, terminal)?;
@@ -168,7 +169,7 @@ pub(crate) fn run_show(args: &ShowArgs, _terminal: &Terminal) -> Result<Outcome,
     // The plan is current only if neither its file nor its state moved on.
     let source_path = Path::new(&saved.source_file);
     let source = read(source_path)?;
-    let backend = backend(&args.state, source_path, &saved.plan.stack);
+    let backend = backend(&args.state, source_path, &saved.plan.stack)?;
     let state = read_state(&args.state, &backend, "show")?;
     match saved.check_fresh(&source.text, state.as_ref()) {
         Ok(()) => {

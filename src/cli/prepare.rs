@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::Terminal;
 use super::args::StateArgs;
+use super::backend::{Backend, HeldLock};
 use super::cli_error::CliError;
 use super::load::{Loaded, load};
 use crate::apply::{Refreshed, refresh};
@@ -14,7 +15,7 @@ use crate::aws::Aws;
 use crate::check::{ProcessEnvironment, Topology};
 use crate::diagnostic::{Diagnostic, Severity, render_terminal};
 use crate::plan::{self, Plan};
-use crate::state::{LocalBackend, Lock, State};
+use crate::state::{State, StateStore};
 
 /// A checked file and its stack's state, ready to plan.
 pub(super) struct Prepared {
@@ -22,9 +23,9 @@ pub(super) struct Prepared {
     pub topology: Topology,
     pub file: PathBuf,
     pub stack: String,
-    pub backend: LocalBackend,
+    pub backend: Backend,
     /// Held for the command's life when it was taken.
-    pub lock: Option<Lock>,
+    pub lock: Option<HeldLock>,
     pub state: Option<State>,
 }
 
@@ -50,7 +51,7 @@ impl Prepared {
     ) -> Result<Prepared, CliError> {
         let (loaded, topology) = checked(file, terminal)?;
         let stack = plan::stack_name(&topology);
-        let backend = backend(state, file, &stack);
+        let backend = backend(state, file, &stack)?;
         let take = locking == Locking::Hold || (locking == Locking::Read && state.lock);
         let lock = if take {
             Some(backend.lock(operation, state.lock_timeout)?)
@@ -179,17 +180,15 @@ pub(super) fn checked(path: &Path, terminal: &Terminal) -> Result<(Loaded, Topol
     }
 }
 
-pub(super) fn backend(args: &StateArgs, file: &Path, stack: &str) -> LocalBackend {
-    match &args.state {
-        Some(path) => LocalBackend::new(path.clone()),
-        None => LocalBackend::beside(file, stack),
-    }
+/// The state store `args` name, or the one beside `file`.
+pub(super) fn backend(args: &StateArgs, file: &Path, stack: &str) -> Result<Backend, CliError> {
+    Ok(Backend::open(args.state.as_ref(), file, stack)?)
 }
 
 /// Reads state under the lock (when `--lock` asks), then lets the lock go.
 pub(super) fn read_state(
     args: &StateArgs,
-    backend: &LocalBackend,
+    backend: &Backend,
     operation: &str,
 ) -> Result<Option<State>, CliError> {
     let lock = if args.lock {
@@ -204,19 +203,19 @@ pub(super) fn read_state(
 
 /// The state, with a note of what a journal an interrupted command left
 /// brought back and which operations it left unfinished.
-pub(super) fn read_noted(backend: &LocalBackend) -> Result<Option<State>, CliError> {
+pub(super) fn read_noted(backend: &Backend) -> Result<Option<State>, CliError> {
     let state = backend.read()?;
     note_recovery(backend, state.as_ref());
     Ok(state)
 }
 
-fn note_recovery(backend: &LocalBackend, state: Option<&State>) {
+fn note_recovery(backend: &Backend, state: Option<&State>) {
     if let Some(recovery) = backend.recovered() {
         eprintln!(
             "note: recovered {} operation{} from the journal of an interrupted command ({}){}",
             recovery.replayed,
             if recovery.replayed == 1 { "" } else { "s" },
-            backend.journal_path().display(),
+            backend.journal_location(),
             if recovery.torn {
                 "; its last record was cut short by the interruption and was dropped"
             } else {

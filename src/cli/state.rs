@@ -10,6 +10,7 @@ use super::prepare::{Locking, Prepared};
 use super::{Outcome, Terminal};
 use crate::model::template::rename_references;
 use crate::state::State;
+use crate::state::StateStore;
 
 pub(crate) fn run(command: &StateCommand, terminal: &Terminal) -> Result<Outcome, CliError> {
     match command {
@@ -25,7 +26,7 @@ fn recorded(prepared: &Prepared) -> Result<&State, CliError> {
         CliError::message(format!(
             "stack {} has no state: it was never applied ({})",
             prepared.stack,
-            prepared.backend.path().display()
+            prepared.backend.describe()
         ))
     })
 }

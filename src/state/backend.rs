@@ -144,31 +144,7 @@ impl LocalBackend {
                 });
             }
         };
-        // The version is checked before the rest, so that a newer format is
-        // reported as such rather than as a malformed file.
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text)
-            && let Some(found) = map.get("format_version").and_then(serde_json::Value::as_u64)
-            && found != u64::from(FORMAT_VERSION)
-        {
-            return Err(StateError::UnsupportedVersion {
-                path: self.path.clone(),
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-                supported: FORMAT_VERSION,
-            });
-        }
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|error| StateError::Malformed {
-                path: self.path.clone(),
-                message: error
-                    .to_string()
-                    .split(" at line")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                line: error.line(),
-                column: error.column(),
-            })
+        parse_document(&text, &self.path).map(Some)
     }
 
     /// Writes `state` atomically: the previous file is kept as `.backup`,
@@ -262,6 +238,35 @@ impl StateStore for LocalBackend {
     fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
         LocalBackend::append(self, record)
     }
+}
+
+/// A state document's text as a `State`, said to be at `path` in errors: a
+/// newer format is refused by its version, a malformed one with its line and
+/// column. Every store reads documents through this.
+pub fn parse_document(text: &str, path: &Path) -> Result<State, StateError> {
+    // The version is checked before the rest, so that a newer format is
+    // reported as such rather than as a malformed file.
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some(found) = map.get("format_version").and_then(serde_json::Value::as_u64)
+        && found != u64::from(FORMAT_VERSION)
+    {
+        return Err(StateError::UnsupportedVersion {
+            path: path.to_path_buf(),
+            found: u32::try_from(found).unwrap_or(u32::MAX),
+            supported: FORMAT_VERSION,
+        });
+    }
+    serde_json::from_str(text).map_err(|error| StateError::Malformed {
+        path: path.to_path_buf(),
+        message: error
+            .to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        line: error.line(),
+        column: error.column(),
+    })
 }
 
 #[cfg(test)]

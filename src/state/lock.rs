@@ -30,10 +30,14 @@ pub struct LockHolder {
     /// RFC 3339.
     pub since: String,
     pub drx_version: String,
+    /// The AWS identity (user or role ARN) of a remote lock's holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
 }
 
 impl LockHolder {
-    fn now(operation: &str) -> LockHolder {
+    /// This process, taking a lock for `operation` now, under a new lock id.
+    pub fn now(operation: &str) -> LockHolder {
         LockHolder {
             id: uuid::Uuid::new_v4().to_string(),
             pid: std::process::id(),
@@ -41,6 +45,7 @@ impl LockHolder {
             operation: operation.to_string(),
             since: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
             drx_version: env!("CARGO_PKG_VERSION").to_string(),
+            who: None,
         }
     }
 
@@ -240,6 +245,7 @@ mod tests {
             operation: "apply".into(),
             since: "2026-01-01T00:00:00Z".into(),
             drx_version: "0".into(),
+            who: None,
         };
         std::fs::write(&path, serde_json::to_string(&dead).expect("json")).expect("write");
         let lock = Lock::acquire(&path, "plan", NOW).expect("nothing holds it");
@@ -304,6 +310,7 @@ mod tests {
             operation: "apply".into(),
             since: "2026-01-01T00:00:00Z".into(),
             drx_version: "0".into(),
+            who: None,
         };
         std::fs::write(&path, serde_json::to_string(&dead).expect("json")).expect("write");
         assert!(matches!(

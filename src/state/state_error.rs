@@ -70,6 +70,62 @@ pub enum StateError {
     ForeignJournal { path: PathBuf, why: String },
     #[error("cannot create lock {}: {source}", path.display())]
     Lock { path: PathBuf, source: std::io::Error },
+    #[error("{}", remote_locked_message(location, holder, waited, file))]
+    RemoteLocked {
+        location: String,
+        holder: Option<Box<super::LockHolder>>,
+        waited: std::time::Duration,
+        /// The .drx file, for the force-unlock command to print.
+        file: Option<PathBuf>,
+    },
+    #[error("cannot {doing} {location}: {message}")]
+    Remote {
+        location: String,
+        /// `read the state`, `write the state`, `take the lock`…
+        doing: &'static str,
+        /// What went wrong and what to do, in the store's words.
+        message: String,
+    },
+    #[error(
+        "bucket {bucket} does not keep object versions, so an overwritten state could not be restored; \
+         drx keeps state only where it can. Turn versioning on:\n  aws s3api put-bucket-versioning \
+         --bucket {bucket} --versioning-configuration Status=Enabled"
+    )]
+    VersioningOff { bucket: String },
+    #[error(
+        "the state at {location} was written by another drx since this one read it (was this drx's \
+         lock force-unlocked?); nothing was overwritten. What this command did is kept in {journal}; \
+         run the command again to work from the newer state"
+    )]
+    Conflict { location: String, journal: String },
+    #[error("the state at {location} {why}; it was left as it is")]
+    Regressed { location: String, why: String },
+}
+
+fn remote_locked_message(
+    location: &str,
+    holder: &Option<Box<super::LockHolder>>,
+    waited: &std::time::Duration,
+    file: &Option<PathBuf>,
+) -> String {
+    let waited = if waited.is_zero() {
+        "; wait for it to finish, or pass --lock-timeout 5m to wait".to_string()
+    } else {
+        format!("; waited {} for it", humantime::format_duration(*waited))
+    };
+    let who = match holder.as_deref().and_then(|h| h.who.as_deref()) {
+        Some(arn) => format!("{} as {arn}", self::who(holder)),
+        None => self::who(holder),
+    };
+    let id = holder.as_ref().map_or("LOCK_ID", |h| h.id.as_str());
+    let file = file
+        .as_ref()
+        .map_or_else(|| "FILE".to_string(), |f| f.display().to_string());
+    format!(
+        "state {location} is locked by {who}{waited}. A remote lock outlives a holder that died \
+         (its machine lost, the process killed): if that drx is no longer running, release it with\n  \
+         drx force-unlock {id} --state {location} {file}"
+    )
 }
 
 /// "apply (pid 4242 on build-7, since 2026-11-25T10:00:00Z, 3m ago; lock id …)".

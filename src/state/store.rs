@@ -19,9 +19,10 @@ pub trait StateStore: Send + Sync {
 }
 
 /// What every `StateStore` must do, as one suite: each implementation's tests
-/// call it on a fresh, empty store.
-#[cfg(test)]
-pub(crate) fn conformance(store: &dyn StateStore) {
+/// call it on a fresh, empty store. Public (and hidden) because the S3 store
+/// is tested from the integration tests, against the emulator.
+#[doc(hidden)]
+pub fn conformance(store: &dyn StateStore) {
     assert_eq!(
         store.read().expect("an empty store reads"),
         None,

@@ -8,7 +8,7 @@ mod replication;
 use super::Aws;
 
 impl Aws {
-    async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+    pub(super) async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let config = aws_sdk_s3::config::Builder::from(&self.config(region).await)
             .force_path_style(self.path_style)
             .build();

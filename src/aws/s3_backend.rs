@@ -1,0 +1,752 @@
+//! State in S3, shared by a team: `--state s3://BUCKET/KEY`.
+//!
+//! The document is the object `KEY`; every write of it is conditional on the
+//! ETag this drx last read or wrote (`If-Match`, or `If-None-Match: *` for a
+//! stack's first), so a writer whose lock was broken can never overwrite a
+//! newer state — S3 answers 412 and nothing is lost. Between two writes each
+//! journal record is one small object, `KEY.journal/LINEAGE/SERIAL/NNNNNNNNNN`,
+//! written once (`If-None-Match: *`); reading replays those of the document's
+//! lineage and serial, and a write that compacts them deletes them. The lock
+//! is the object `KEY.lock`, created with `If-None-Match: *` and naming its
+//! holder. Every object is written with server-side encryption, and the
+//! bucket must keep versions: an overwrite can always be undone.
+//!
+//! S3 conditional writes are documented in the S3 User Guide, "Add
+//! preconditions to S3 operations with conditional requests": a failed
+//! precondition is 412 PreconditionFailed, and concurrent conditional writes
+//! of one key may get 409 ConditionalRequestConflict, to be retried.
+//!
+//! `StateStore` is synchronous (the executor calls it between operations), so
+//! the backend runs its requests on a small runtime of its own and waits for
+//! the answer: callable from inside the executor's runtime or outside any.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{BucketVersioningStatus, Delete, ObjectIdentifier, ServerSideEncryption};
+
+use super::{Aws, sdk_error};
+use crate::model::{ErrorKind, ProviderError};
+use crate::state::{
+    JournalRecord, LockHolder, Recovery, State, StateError, StateStore, Unlocked, parse_document, replay,
+};
+
+/// A runtime for the backend's requests, shut down without blocking when
+/// the backend goes (it may go inside another runtime).
+struct Bridge(Option<tokio::runtime::Runtime>);
+
+impl Bridge {
+    fn new() -> Result<Bridge, String> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("drx-s3-state")
+            .enable_all()
+            .build()
+            .map(|runtime| Bridge(Some(runtime)))
+            .map_err(|e| format!("cannot start the S3 state runtime: {e}"))
+    }
+
+    /// Runs `work` to its end on the bridge's runtime.
+    fn run<T: Send + 'static>(&self, work: impl Future<Output = T> + Send + 'static) -> Option<T> {
+        let (answer, answered) = std::sync::mpsc::channel();
+        self.0.as_ref()?.spawn(async move {
+            let _ = answer.send(work.await);
+        });
+        answered.recv().ok()
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// What the backend and its lock share.
+struct Shared {
+    bridge: Bridge,
+    aws: Arc<Aws>,
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    /// The .drx file, for the commands messages print.
+    file: Option<PathBuf>,
+}
+
+impl Shared {
+    fn location(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.key)
+    }
+
+    fn lock_key(&self) -> String {
+        format!("{}.lock", self.key)
+    }
+
+    fn run<T: Send + 'static>(
+        &self,
+        doing: &'static str,
+        work: impl Future<Output = Result<T, StateError>> + Send + 'static,
+    ) -> Result<T, StateError> {
+        self.bridge.run(work).unwrap_or_else(|| {
+            Err(StateError::Remote {
+                location: self.location(),
+                doing,
+                message: "the request was lost (its task ended without an answer)".into(),
+            })
+        })
+    }
+}
+
+/// What this drx knows of the document: how its writes stay conditional.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Its ETag as last read or written; `None` when there is none.
+    etag: Option<String>,
+    /// Its lineage and serial as last read or written.
+    version: Option<(String, u64)>,
+    /// Where this drx's journal records go: after the last write.
+    journal: Option<String>,
+    next: u64,
+    recovered: Option<Recovery>,
+}
+
+pub struct S3Backend {
+    shared: Arc<Shared>,
+    seen: Mutex<Seen>,
+}
+
+impl std::fmt::Debug for S3Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Backend")
+            .field("location", &self.location())
+            .finish()
+    }
+}
+
+/// An S3 error as a state error that says what to do.
+fn remote(location: &str, doing: &'static str, error: &ProviderError) -> StateError {
+    let code = error.code.as_deref().unwrap_or_default();
+    let bucket = location
+        .trim_start_matches("s3://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let message = match code {
+        "NoSuchBucket" => {
+            format!("bucket {bucket} does not exist: create it (with versioning on), or correct the location")
+        }
+        "AccessDenied" | "Forbidden" | "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken" => {
+            format!(
+                "access denied ({code}: {}); the caller needs s3:GetObject, s3:PutObject, s3:DeleteObject, \
+                 s3:ListBucket and s3:GetBucketVersioning on bucket {bucket} (docs/state.md has the policy)",
+                error.message
+            )
+        }
+        _ if error.kind == ErrorKind::Throttling => {
+            format!("S3 is slowing requests down ({code}) and still did after retries; try again in a moment")
+        }
+        _ if error.kind == ErrorKind::Transient => format!(
+            "S3 could not be reached or failed ({}); check the network and the endpoint, then try again",
+            error.message
+        ),
+        _ => error.to_string(),
+    };
+    StateError::Remote {
+        location: location.to_string(),
+        doing,
+        message: format!("{message}. The state was not changed"),
+    }
+}
+
+fn precondition_failed(error: &ProviderError) -> bool {
+    matches!(error.code.as_deref(), Some("PreconditionFailed"))
+}
+
+/// Concurrent conditional writes of one key: S3 says try again.
+fn conditional_conflict(error: &ProviderError) -> bool {
+    matches!(error.code.as_deref(), Some("ConditionalRequestConflict"))
+}
+
+fn region_of(constraint: Option<&aws_sdk_s3::types::BucketLocationConstraint>) -> String {
+    match constraint.map(|c| c.as_str()) {
+        None | Some("") => "us-east-1".into(),
+        // The oldest buckets in Ireland answer with the region's old name.
+        Some("EU") => "eu-west-1".into(),
+        Some(region) => region.into(),
+    }
+}
+
+impl S3Backend {
+    /// The state at `s3://bucket/key`: the bucket's region is asked of S3,
+    /// and a bucket that does not keep versions is refused.
+    pub fn open(bucket: &str, key: &str, file: Option<&Path>) -> Result<S3Backend, StateError> {
+        S3Backend::open_with(Aws::new(), bucket, key, file)
+    }
+
+    /// The same, through `aws` (its credentials and endpoint) rather than the
+    /// standard chain.
+    pub fn open_with(
+        aws: Aws,
+        bucket: &str,
+        key: &str,
+        file: Option<&Path>,
+    ) -> Result<S3Backend, StateError> {
+        let aws = Arc::new(aws);
+        let location = format!("s3://{bucket}/{key}");
+        let bridge = Bridge::new().map_err(|message| StateError::Remote {
+            location: location.clone(),
+            doing: "open",
+            message,
+        })?;
+        let (owned_bucket, owned_location, probing) = (bucket.to_string(), location.clone(), aws.clone());
+        let client = bridge
+            .run(async move {
+                let aws = probing;
+                let bucket = owned_bucket;
+                let probe = aws.s3("us-east-1").await;
+                let found = probe
+                    .get_bucket_location()
+                    .bucket(&bucket)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&owned_location, "find the bucket of", &sdk_error(e)))?;
+                let client = aws.s3(&region_of(found.location_constraint())).await;
+                let versioning = client
+                    .get_bucket_versioning()
+                    .bucket(&bucket)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&owned_location, "check versioning of", &sdk_error(e)))?;
+                if versioning.status() != Some(&BucketVersioningStatus::Enabled) {
+                    return Err(StateError::VersioningOff { bucket });
+                }
+                Ok(client)
+            })
+            .unwrap_or_else(|| {
+                Err(StateError::Remote {
+                    location: location.clone(),
+                    doing: "open",
+                    message: "the request was lost".into(),
+                })
+            })?;
+        Ok(S3Backend {
+            shared: Arc::new(Shared {
+                bridge,
+                aws,
+                client,
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                file: file.map(Path::to_path_buf),
+            }),
+            seen: Mutex::new(Seen::default()),
+        })
+    }
+
+    pub fn location(&self) -> String {
+        self.shared.location()
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What the last `read` replayed from the journal, if anything.
+    pub fn recovered(&self) -> Option<Recovery> {
+        self.seen().recovered.clone()
+    }
+
+    /// Where the journal after the document as last read or written is.
+    pub fn journal_location(&self) -> String {
+        match &self.seen().journal {
+            Some(prefix) => format!("s3://{}/{prefix}", self.shared.bucket),
+            None => format!("s3://{}/{}.journal/", self.shared.bucket, self.shared.key),
+        }
+    }
+
+    fn journal_prefix(&self, state: &State) -> String {
+        format!(
+            "{}.journal/{}/{:020}/",
+            self.shared.key, state.lineage, state.serial
+        )
+    }
+
+    /// Takes the stack's lock, waiting up to `timeout` for its holder.
+    pub fn lock(&self, operation: &str, timeout: Duration) -> Result<S3Lock, StateError> {
+        let shared = self.shared.clone();
+        let mut holder = LockHolder::now(operation);
+        holder.who = self.caller();
+        let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
+        let started = Instant::now();
+        loop {
+            let (client, bucket, key, body) = (
+                shared.client.clone(),
+                shared.bucket.clone(),
+                shared.lock_key(),
+                body.clone(),
+            );
+            let location = shared.location();
+            let taken = shared.run("take the lock on", async move {
+                match client
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .if_none_match("*")
+                    .server_side_encryption(ServerSideEncryption::Aes256)
+                    .content_type("application/json")
+                    .body(ByteStream::from(body))
+                    .send()
+                    .await
+                    .map_err(sdk_error)
+                {
+                    Ok(_) => Ok(true),
+                    Err(error) if precondition_failed(&error) || conditional_conflict(&error) => Ok(false),
+                    Err(error) => Err(remote(&location, "take the lock on", &error)),
+                }
+            })?;
+            if taken {
+                return Ok(S3Lock { shared, holder });
+            }
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(StateError::RemoteLocked {
+                    location: self.location(),
+                    holder: self.lock_holder()?.map(|(holder, _)| Box::new(holder)),
+                    waited: timeout,
+                    file: self.shared.file.clone(),
+                });
+            }
+            std::thread::sleep(Duration::from_secs(1).min(timeout - waited));
+        }
+    }
+
+    /// The user or role this drx acts as, for the lock to name.
+    fn caller(&self) -> Option<String> {
+        let aws = self.shared.aws.clone();
+        self.shared
+            .bridge
+            .run(async move {
+                let sts = aws_sdk_sts::Client::new(&aws.config("us-east-1").await);
+                sts.get_caller_identity()
+                    .send()
+                    .await
+                    .ok()
+                    .and_then(|identity| identity.arn)
+            })
+            .flatten()
+    }
+
+    /// The lock object's holder and ETag, if there is one.
+    fn lock_holder(&self) -> Result<Option<(LockHolder, Option<String>)>, StateError> {
+        read_lock(&self.shared)
+    }
+
+    /// `drx force-unlock LOCK_ID --state s3://…`: deletes the lock object when
+    /// it names `id`.
+    pub fn force_unlock(&self, id: &str) -> Result<Unlocked, StateError> {
+        let Some((holder, _)) = self.lock_holder()? else {
+            return Ok(Unlocked::AlreadyFree);
+        };
+        if holder.id != id {
+            return Err(StateError::LockIdMismatch {
+                path: PathBuf::from(format!("s3://{}/{}", self.shared.bucket, self.shared.lock_key())),
+                given: id.to_string(),
+                holder: Box::new(holder),
+            });
+        }
+        delete_lock(&self.shared)?;
+        Ok(Unlocked::Cleared(Box::new(holder)))
+    }
+
+    /// Deletes the journal records under `prefix` (compacted into the
+    /// document): best effort, since a later read ignores them anyway.
+    fn forget_journal(&self, prefix: String) {
+        let (client, bucket) = (self.shared.client.clone(), self.shared.bucket.clone());
+        let _ = self.shared.run("tidy the journal of", async move {
+            let mut token = None;
+            loop {
+                let page = client
+                    .list_objects_v2()
+                    .bucket(&bucket)
+                    .prefix(&prefix)
+                    .set_continuation_token(token)
+                    .send()
+                    .await
+                    .map_err(|e| StateError::Remote {
+                        location: bucket.clone(),
+                        doing: "list",
+                        message: sdk_error(e).to_string(),
+                    })?;
+                let keys: Vec<ObjectIdentifier> = page
+                    .contents()
+                    .iter()
+                    .filter_map(|object| object.key())
+                    .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
+                    .collect();
+                if !keys.is_empty()
+                    && let Ok(delete) = Delete::builder().set_objects(Some(keys)).quiet(true).build()
+                {
+                    let _ = client
+                        .delete_objects()
+                        .bucket(&bucket)
+                        .delete(delete)
+                        .send()
+                        .await;
+                }
+                token = page.next_continuation_token().map(str::to_string);
+                if token.is_none() {
+                    return Ok(());
+                }
+            }
+        });
+    }
+}
+
+fn read_lock(shared: &Shared) -> Result<Option<(LockHolder, Option<String>)>, StateError> {
+    let (client, bucket, key, location) = (
+        shared.client.clone(),
+        shared.bucket.clone(),
+        shared.lock_key(),
+        shared.location(),
+    );
+    shared.run("read the lock of", async move {
+        match client.get_object().bucket(bucket).key(key).send().await {
+            Ok(object) => {
+                let etag = object.e_tag().map(str::to_string);
+                let body = object
+                    .body
+                    .collect()
+                    .await
+                    .map(|b| b.into_bytes())
+                    .unwrap_or_default();
+                // A lock that names no one readable is still a lock.
+                let holder = serde_json::from_slice(&body).unwrap_or_else(|_| LockHolder {
+                    id: String::new(),
+                    pid: 0,
+                    host: "unknown".into(),
+                    operation: "unknown".into(),
+                    since: String::new(),
+                    drx_version: String::new(),
+                    who: None,
+                });
+                Ok(Some((holder, etag)))
+            }
+            Err(error) => {
+                let error = sdk_error(error);
+                if matches!(error.code.as_deref(), Some("NoSuchKey" | "NotFound")) {
+                    Ok(None)
+                } else {
+                    Err(remote(&location, "read the lock of", &error))
+                }
+            }
+        }
+    })
+}
+
+fn delete_lock(shared: &Shared) -> Result<(), StateError> {
+    let (client, bucket, key, location) = (
+        shared.client.clone(),
+        shared.bucket.clone(),
+        shared.lock_key(),
+        shared.location(),
+    );
+    shared.run("release the lock of", async move {
+        client
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| remote(&location, "release the lock of", &sdk_error(e)))
+    })
+}
+
+impl StateStore for S3Backend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        let (client, bucket, key, location) = (
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            self.shared.key.clone(),
+            self.location(),
+        );
+        let document = self.shared.run("read the state", async move {
+            match client.get_object().bucket(bucket).key(key).send().await {
+                Ok(object) => {
+                    let etag = object.e_tag().map(str::to_string);
+                    let body = object
+                        .body
+                        .collect()
+                        .await
+                        .map_err(|e| StateError::Remote {
+                            location: location.clone(),
+                            doing: "read the state",
+                            message: format!("the answer was cut short ({e}); try again"),
+                        })?
+                        .into_bytes();
+                    Ok(Some((body, etag)))
+                }
+                Err(error) => {
+                    let error = sdk_error(error);
+                    if matches!(error.code.as_deref(), Some("NoSuchKey")) {
+                        Ok(None)
+                    } else {
+                        Err(remote(&location, "read the state", &error))
+                    }
+                }
+            }
+        })?;
+        let Some((body, etag)) = document else {
+            let mut seen = self.seen();
+            if let Some((lineage, serial)) = &seen.version {
+                return Err(StateError::Regressed {
+                    location: self.location(),
+                    why: format!(
+                        "is gone, though this drx read lineage {lineage} at serial {serial} from it"
+                    ),
+                });
+            }
+            seen.etag = None;
+            seen.recovered = None;
+            return Ok(None);
+        };
+        let location = self.location();
+        let text = String::from_utf8_lossy(&body);
+        let mut state = parse_document(&text, Path::new(&location))?;
+        {
+            let seen = self.seen();
+            if let Some((lineage, serial)) = &seen.version {
+                if *lineage != state.lineage {
+                    return Err(StateError::Regressed {
+                        location,
+                        why: format!(
+                            "is now lineage {}, not the lineage {lineage} this drx read; another stack's \
+                             state was put in its place",
+                            state.lineage
+                        ),
+                    });
+                }
+                if state.serial < *serial {
+                    return Err(StateError::Regressed {
+                        location,
+                        why: format!(
+                            "went back from serial {serial} to {} (an older version restored?)",
+                            state.serial
+                        ),
+                    });
+                }
+            }
+        }
+        let prefix = self.journal_prefix(&state);
+        let records = self.read_journal(&prefix)?;
+        let replayed = records.len();
+        replay(&mut state, &records);
+        let mut seen = self.seen();
+        seen.etag = etag;
+        seen.version = Some((state.lineage.clone(), state.serial));
+        seen.journal = Some(prefix);
+        seen.next = replayed as u64;
+        seen.recovered = (replayed > 0).then_some(Recovery {
+            replayed,
+            torn: false,
+        });
+        Ok(Some(state))
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        let mut body = serde_json::to_vec_pretty(state).map_err(|e| StateError::Remote {
+            location: self.location(),
+            doing: "write the state",
+            message: e.to_string(),
+        })?;
+        body.push(b'\n');
+        let (etag, previous) = {
+            let seen = self.seen();
+            (seen.etag.clone(), seen.journal.clone())
+        };
+        let (client, bucket, key, location) = (
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            self.shared.key.clone(),
+            self.location(),
+        );
+        let journal = self.journal_location();
+        let written = self.shared.run("write the state", async move {
+            let mut request = client
+                .put_object()
+                .bucket(bucket)
+                .key(key)
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .content_type("application/json")
+                .body(ByteStream::from(body));
+            // Only over the version this drx read: a newer one is another
+            // writer's, and a first write must not replace one it never saw.
+            request = match &etag {
+                Some(etag) => request.if_match(etag),
+                None => request.if_none_match("*"),
+            };
+            match request.send().await {
+                Ok(put) => Ok(put.e_tag().map(str::to_string)),
+                Err(error) => {
+                    let error = sdk_error(error);
+                    if precondition_failed(&error) || conditional_conflict(&error) {
+                        Err(StateError::Conflict { location, journal })
+                    } else {
+                        Err(remote(&location, "write the state", &error))
+                    }
+                }
+            }
+        })?;
+        let prefix = self.journal_prefix(state);
+        {
+            let mut seen = self.seen();
+            seen.etag = written;
+            seen.version = Some((state.lineage.clone(), state.serial));
+            seen.journal = Some(prefix.clone());
+            seen.next = 0;
+            seen.recovered = None;
+        }
+        if let Some(previous) = previous.filter(|p| *p != prefix) {
+            self.forget_journal(previous);
+        }
+        Ok(())
+    }
+
+    fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
+        let (prefix, number) = {
+            let mut seen = self.seen();
+            let Some(prefix) = seen.journal.clone() else {
+                return Err(StateError::Remote {
+                    location: self.location(),
+                    doing: "journal",
+                    message: "the journal is appended to only after the state is written".into(),
+                });
+            };
+            seen.next += 1;
+            (prefix, seen.next - 1)
+        };
+        let body = serde_json::to_vec(record).unwrap_or_default();
+        let (client, bucket, location) = (
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            self.location(),
+        );
+        let journal = self.journal_location();
+        self.shared.run("journal", async move {
+            match client
+                .put_object()
+                .bucket(bucket)
+                .key(format!("{prefix}{number:010}"))
+                .if_none_match("*")
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .content_type("application/json")
+                .body(ByteStream::from(body))
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(error) => {
+                    let error = sdk_error(error);
+                    if precondition_failed(&error) {
+                        Err(StateError::Conflict { location, journal })
+                    } else {
+                        Err(remote(&location, "journal an operation to", &error))
+                    }
+                }
+            }
+        })
+    }
+}
+
+impl S3Backend {
+    /// The records under `prefix`, in the order they were written.
+    fn read_journal(&self, prefix: &str) -> Result<Vec<JournalRecord>, StateError> {
+        let (client, bucket, prefix, location) = (
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            prefix.to_string(),
+            self.location(),
+        );
+        self.shared.run("read the journal of", async move {
+            let mut keys = Vec::new();
+            let mut token = None;
+            loop {
+                let page = client
+                    .list_objects_v2()
+                    .bucket(&bucket)
+                    .prefix(&prefix)
+                    .set_continuation_token(token)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
+                keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+                token = page.next_continuation_token().map(str::to_string);
+                if token.is_none() {
+                    break;
+                }
+            }
+            // Zero-padded numbers: the keys' order is the records'.
+            keys.sort();
+            let mut records = Vec::with_capacity(keys.len());
+            for (index, key) in keys.iter().enumerate() {
+                let object = client
+                    .get_object()
+                    .bucket(&bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
+                let body = object
+                    .body
+                    .collect()
+                    .await
+                    .map(|b| b.into_bytes())
+                    .unwrap_or_default();
+                let record = serde_json::from_slice(&body).map_err(|e| StateError::DamagedJournal {
+                    path: PathBuf::from(format!("s3://{bucket}/{key}")),
+                    line: index + 1,
+                    why: e.to_string(),
+                })?;
+                records.push(record);
+            }
+            Ok(records)
+        })
+    }
+}
+
+/// The lock, released (its object deleted, if it still names this drx) when
+/// dropped.
+pub struct S3Lock {
+    shared: Arc<Shared>,
+    holder: LockHolder,
+}
+
+impl std::fmt::Debug for S3Lock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Lock")
+            .field("location", &self.shared.location())
+            .field("holder", &self.holder)
+            .finish()
+    }
+}
+
+impl S3Lock {
+    pub fn holder(&self) -> &LockHolder {
+        &self.holder
+    }
+}
+
+impl Drop for S3Lock {
+    fn drop(&mut self) {
+        // A lock force-unlocked and taken by another drx is theirs now.
+        if let Ok(Some((holder, _))) = read_lock(&self.shared)
+            && holder.id == self.holder.id
+        {
+            let _ = delete_lock(&self.shared);
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! State in S3 (`--state s3://BUCKET/KEY`), against the emulator: the store
+//! passes the suite every store passes; racing conditional writes have one
+//! winner; a lock names its holder and a dead holder's lock is released with
+//! the command the refusal prints; a writer whose lock was broken cannot
+//! overwrite the newer state; and a team shares one stack from two checkouts.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::apply::*;
+use crate::apply_read_back::assert_nothing_left;
+use crate::aws::Aws;
+use crate::crash_trials::{inventory, recorded_in};
+use crate::test::root;
+
+fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// A bucket that keeps versions, as a team's state bucket must.
+async fn state_bucket(aws: &Aws) -> String {
+    let bucket = aws.name("state");
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
+    s3.put_bucket_versioning()
+        .bucket(&bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("versioning");
+    bucket
+}
+
+/// The store at `key`, opened as this test's caller.
+async fn open(aws: &Aws, bucket: &str, key: &str) -> drx::aws::S3Backend {
+    let config = aws.config("us-east-1").await;
+    let (bucket, key) = (bucket.to_string(), key.to_string());
+    tokio::task::spawn_blocking(move || {
+        drx::aws::S3Backend::open_with(drx::aws::Aws::with_config(config), &bucket, &key, None)
+            .expect("opens")
+    })
+    .await
+    .expect("opened")
+}
+
+#[tokio::test]
+async fn the_s3_store_passes_the_store_conformance_suite() {
+    let aws = Aws::new("state_s3_conformance");
+    let bucket = state_bucket(&aws).await;
+    let store = open(&aws, &bucket, "stacks/conformance.state").await;
+    tokio::task::spawn_blocking(move || drx::state::conformance(&store))
+        .await
+        .expect("the suite passes");
+}
+
+#[tokio::test]
+async fn a_bucket_without_versions_or_a_missing_one_is_refused_clearly() {
+    let aws = Aws::new("state_s3_refused");
+    let bucket = aws.name("plain");
+    let config = aws.config("us-east-1").await;
+    s3_client(&config)
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("bucket");
+    let missing = aws.name("missing");
+    let (refused, absent) = tokio::task::spawn_blocking(move || {
+        let open = |bucket: &str| {
+            drx::aws::S3Backend::open_with(drx::aws::Aws::with_config(config.clone()), bucket, "s", None)
+                .expect_err("refused")
+                .to_string()
+        };
+        (open(&bucket), open(&missing))
+    })
+    .await
+    .expect("ran");
+    assert!(
+        refused.contains("does not keep object versions") && refused.contains("put-bucket-versioning"),
+        "{refused}"
+    );
+    assert!(absent.contains("does not exist"), "{absent}");
+}
+
+#[tokio::test]
+async fn racing_conditional_writes_have_exactly_one_winner() {
+    let aws = Aws::new("state_s3_race");
+    let bucket = state_bucket(&aws).await;
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    // Each body differs from every other (an ETag is the body's MD5: a
+    // writer of the same bytes would leave the ETag, and the condition, as
+    // they were).
+    let put = |s3: aws_sdk_s3::Client, bucket: String, etag: Option<String>, i: usize| async move {
+        let mut request =
+            s3.put_object()
+                .bucket(bucket)
+                .key("race")
+                .body(aws_sdk_s3::primitives::ByteStream::from(
+                    format!("writer {i} after {etag:?}").into_bytes(),
+                ));
+        request = match etag {
+            Some(etag) => request.if_match(etag),
+            None => request.if_none_match("*"),
+        };
+        match request.send().await {
+            Ok(put) => Ok(put.e_tag().unwrap_or_default().to_string()),
+            Err(error) => Err(error.raw_response().map(|r| r.status().as_u16())),
+        }
+    };
+    for etag in [None, Some("the first winner's".to_string())] {
+        let etag = match etag {
+            None => None,
+            Some(_) => Some(
+                s3.head_object()
+                    .bucket(&bucket)
+                    .key("race")
+                    .send()
+                    .await
+                    .expect("head")
+                    .e_tag()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+        };
+        let racers: Vec<_> = (0..8)
+            .map(|i| tokio::spawn(put(s3.clone(), bucket.clone(), etag.clone(), i)))
+            .collect();
+        let mut outcomes = Vec::new();
+        for racer in racers {
+            outcomes.push(racer.await.expect("ran"));
+        }
+        let winners = outcomes.iter().filter(|o| o.is_ok()).count();
+        let refused = outcomes.iter().filter(|o| matches!(o, Err(Some(412)))).count();
+        assert_eq!((winners, refused), (1, 7), "{etag:?}: {outcomes:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_writer_whose_lock_was_broken_cannot_overwrite_the_newer_state() {
+    let aws = Aws::new("state_s3_broken_lock");
+    let bucket = state_bucket(&aws).await;
+    let first = open(&aws, &bucket, "stack.state").await;
+    let second = open(&aws, &bucket, "stack.state").await;
+    tokio::task::spawn_blocking(move || {
+        use drx::state::{State, StateStore};
+        assert_eq!(first.read().expect("reads"), None);
+        let held = first.lock("apply", Duration::ZERO).expect("locks");
+        let mut state = State::new("stack");
+        state.serial = 1;
+        first.write(&state).expect("first write");
+
+        // The first drx looks dead to the second: its lock is refused, with
+        // the command that releases it.
+        let refused = second
+            .lock("apply", Duration::ZERO)
+            .expect_err("locked")
+            .to_string();
+        let command = format!(
+            "drx force-unlock {} --state {}",
+            held.holder().id,
+            second.location()
+        );
+        assert!(refused.contains(&command), "{refused}");
+        assert!(refused.contains("is locked by apply"), "{refused}");
+        second.force_unlock(&held.holder().id).expect("released");
+        let _taken = second.lock("apply", Duration::ZERO).expect("now free");
+        let mut newer = second.read().expect("reads").expect("a state");
+        newer.serial += 1;
+        newer.account_id = Some("the second writer's".into());
+        second.write(&newer).expect("second writer writes");
+
+        // The first still thinks it holds the lock.
+        state.serial = 2;
+        let conflict = first.write(&state).expect_err("refused").to_string();
+        assert!(conflict.contains("nothing was overwritten"), "{conflict}");
+        let kept = second.read().expect("reads").expect("a state");
+        assert_eq!(kept.account_id.as_deref(), Some("the second writer's"));
+        // Dropping the first's lock leaves the second's alone.
+        drop(held);
+        assert!(
+            first.lock("plan", Duration::ZERO).is_err(),
+            "the second drx still holds the lock"
+        );
+    })
+    .await
+    .expect("passes");
+}
+
+/// drx as this test's caller, in `dir`, on the state in S3.
+fn team(aws: &Aws, suffix: &str, dir: &Path, location: &str, args: &[&str]) -> Command {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
+    command
+        .current_dir(root())
+        .args(args)
+        .arg("--state")
+        .arg(location)
+        .arg(dir.join("examples/payments.drx"))
+        .env("NO_COLOR", "1")
+        .env("ENVIRONMENT_SUFFIX", suffix)
+        .env("AWS_ACCESS_KEY_ID", &aws.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("HOME", dir)
+        .env(
+            "RUSTUP_HOME",
+            std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup")),
+        )
+        .env(
+            "CARGO_HOME",
+            std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo")),
+        );
+    command
+}
+
+async fn objects(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Vec<String> {
+    s3.list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .send()
+        .await
+        .expect("list")
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect()
+}
+
+async fn state_in(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> serde_json::Value {
+    let object = s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("state object");
+    let body = object.body.collect().await.expect("body").into_bytes();
+    serde_json::from_slice(&body).expect("json")
+}
+
+#[tokio::test]
+async fn a_team_shares_one_stack_in_s3() {
+    let aws = Aws::new("state_s3_team");
+    let suffix = suffix(&aws);
+    let bucket = state_bucket(&aws).await;
+    let key = "payments/prod.state";
+    let location = format!("s3://{bucket}/{key}");
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    let (mine, theirs) = (project(&example()), project(&example()));
+    let run = |dir: &Path, args: &[&str]| ran(team(&aws, &suffix, dir, &location, args));
+
+    // Killed mid-apply: the lock in S3 outlives it.
+    aws.inject(serde_json::json!({ "delay_ms": 60 }));
+    let mut apply = team(&aws, &suffix, mine.path(), &location, APPLY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start drx");
+    for _ in 0..400 {
+        if objects(&s3, &bucket, &format!("{key}.journal/")).await.len() >= 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    apply.kill().expect("kill -9");
+    apply.wait().expect("reaped");
+    aws.clear_faults();
+
+    // The other checkout is refused, told exactly how to release the lock.
+    let refused = run(theirs.path(), APPLY);
+    assert_eq!(refused.status, 1, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("is locked by apply"),
+        "{}",
+        refused.stderr
+    );
+    let command = refused
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("drx force-unlock "))
+        .unwrap_or_else(|| panic!("no force-unlock command in:\n{}", refused.stderr))
+        .to_string();
+    let id = command.split_whitespace().nth(2).expect("lock id").to_string();
+    let unlocked = ran(team(
+        &aws,
+        &suffix,
+        theirs.path(),
+        &location,
+        &["force-unlock", &id],
+    ));
+    assert_eq!(unlocked.status, 0, "{}", unlocked.stderr);
+    assert!(unlocked.stdout.contains("Released lock"), "{}", unlocked.stdout);
+
+    // It converges from what the journal in S3 kept: nothing made twice.
+    let finished = run(theirs.path(), APPLY);
+    assert_eq!(finished.status, 0, "{}\n{}", finished.stdout, finished.stderr);
+    assert!(finished.stderr.contains("note: recovered"), "{}", finished.stderr);
+    let state = state_in(&s3, &bucket, key).await;
+    assert_eq!(
+        inventory(&aws, &suffix).await,
+        recorded_in(&state),
+        "AWS is what the state records"
+    );
+    assert!(
+        !theirs.path().join(".drx").exists() && !theirs.path().join("state.json").exists(),
+        "nothing is kept locally"
+    );
+
+    // The first checkout, with no local state, sees the stack as applied.
+    let plan = run(mine.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+
+    // Two applies at once: exactly one runs.
+    aws.inject(serde_json::json!({ "delay_ms": 100 }));
+    let replace = [
+        "apply",
+        "--auto-approve",
+        "--cargo-profile",
+        "dev",
+        "--replace",
+        "failover_alerts.topic@us-east-1",
+    ];
+    let first = team(&aws, &suffix, mine.path(), &location, &replace)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start drx");
+    for _ in 0..400 {
+        if !objects(&s3, &bucket, &format!("{key}.lock")).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let second = run(theirs.path(), &replace);
+    let first = first.wait_with_output().expect("first ends");
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(second.status, 1, "{}", second.stdout);
+    assert!(second.stderr.contains("is locked by apply"), "{}", second.stderr);
+    aws.clear_faults();
+    assert!(
+        objects(&s3, &bucket, &format!("{key}.lock")).await.is_empty(),
+        "the lock is released when the command ends"
+    );
+
+    let destroyed = run(mine.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}\n{}", destroyed.stdout, destroyed.stderr);
+    assert_nothing_left(&aws, &suffix).await;
+    assert!(inventory(&aws, &suffix).await.is_empty());
+    // Every object drx wrote is encrypted at rest.
+    for object in objects(&s3, &bucket, "payments/").await {
+        let head = s3
+            .head_object()
+            .bucket(&bucket)
+            .key(&object)
+            .send()
+            .await
+            .expect("head");
+        assert_eq!(
+            head.server_side_encryption(),
+            Some(&aws_sdk_s3::types::ServerSideEncryption::Aes256),
+            "{object}"
+        );
+    }
+}
