@@ -197,14 +197,21 @@ async fn a_writer_whose_lock_was_broken_cannot_overwrite_the_newer_state() {
 
 /// drx as this test's caller, in `dir`, on the state in S3.
 fn team(aws: &Aws, suffix: &str, dir: &Path, location: &str, args: &[&str]) -> Command {
+    let mut command = caller_without_state(aws, suffix, dir, args);
+    command
+        .arg("--state")
+        .arg(location)
+        .arg(dir.join("examples/payments.drx"));
+    command
+}
+
+/// drx as this test's caller, with no `--state` of the test's choosing.
+fn caller_without_state(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
     let home = std::env::var("HOME").unwrap_or_default();
     let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
     command
         .current_dir(root())
         .args(args)
-        .arg("--state")
-        .arg(location)
-        .arg(dir.join("examples/payments.drx"))
         .env("NO_COLOR", "1")
         .env("ENVIRONMENT_SUFFIX", suffix)
         .env("AWS_ACCESS_KEY_ID", &aws.access_key)
@@ -376,4 +383,114 @@ async fn a_team_shares_one_stack_in_s3() {
             "{object}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_stack_moves_to_s3_and_back_and_is_pushed_and_pulled() {
+    let aws = Aws::new("state_s3_migrate");
+    let suffix = suffix(&aws);
+    let bucket = state_bucket(&aws).await;
+    let key = "payments/moved.state";
+    let location = format!("s3://{bucket}/{key}");
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    let dir = project(&example());
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+
+    // Local → S3: the old file is kept aside, and the stack is whole there.
+    let moved = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["state", "migrate", "--to", &location],
+    );
+    assert_eq!(moved.status, 0, "{}", moved.stderr);
+    assert!(
+        moved.stdout.contains(&format!("to {location}")),
+        "{}",
+        moved.stdout
+    );
+    assert!(!dir.path().join("state.json").exists());
+    assert!(dir.path().join("state.json.migrated").exists());
+    let run = |args: &[&str]| ran(team(&aws, &suffix, dir.path(), &location, args));
+    let plan = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+    let again = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["state", "migrate", "--to", &location],
+    );
+    assert_eq!(again.status, 1, "nothing left to move: {}", again.stdout);
+
+    // The place can be declared in the file instead of passed.
+    let declared = dir.path().join("examples/declared.drx");
+    let text = std::fs::read_to_string(dir.path().join("examples/payments.drx")).expect("read");
+    std::fs::write(
+        &declared,
+        text.replacen(
+            "topology payment {",
+            &format!("topology payment {{\n  state \"{location}\""),
+            1,
+        ),
+    )
+    .expect("write");
+    let mut planned = caller_without_state(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    planned.arg(&declared);
+    let planned = ran(planned);
+    assert_eq!(planned.status, 0, "{}\n{}", planned.stdout, planned.stderr);
+
+    // Pull, and push back: an older serial or another lineage is refused.
+    let pulled = run(&["state", "pull"]);
+    assert_eq!(pulled.status, 0, "{}", pulled.stderr);
+    let mut state: serde_json::Value = serde_json::from_str(&pulled.stdout).expect("json");
+    assert_eq!(state["resources"].as_array().map(Vec::len), Some(51));
+    let serial = state["serial"].as_u64().expect("serial");
+    state["serial"] = serde_json::json!(serial - 1);
+    let older = dir.path().join("older.json");
+    std::fs::write(&older, state.to_string()).expect("write");
+    let refused = run(&["state", "push", older.to_str().expect("utf-8")]);
+    assert_eq!(refused.status, 1, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("older than the state's"),
+        "{}",
+        refused.stderr
+    );
+    let forced = run(&["state", "push", "--force", older.to_str().expect("utf-8")]);
+    assert_eq!(forced.status, 0, "{}", forced.stderr);
+    let pushed = state_in(&s3, &bucket, key).await;
+    assert_eq!(
+        pushed["serial"].as_u64(),
+        Some(serial + 1),
+        "a push moves the serial on"
+    );
+    state["lineage"] = serde_json::json!("another-history");
+    let foreign = dir.path().join("foreign.json");
+    std::fs::write(&foreign, state.to_string()).expect("write");
+    let refused = run(&["state", "push", foreign.to_str().expect("utf-8")]);
+    assert_eq!(refused.status, 1);
+    assert!(
+        refused.stderr.contains("another stack's history"),
+        "{}",
+        refused.stderr
+    );
+
+    // S3 → local: the object is kept aside in the bucket.
+    let local = dir.path().join("back.json");
+    let back = run(&["state", "migrate", "--to", local.to_str().expect("utf-8")]);
+    assert_eq!(back.status, 0, "{}", back.stderr);
+    assert!(!objects(&s3, &bucket, &format!("{key}.migrated")).await.is_empty());
+    let mut plan = caller_without_state(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["plan", "--detailed-exitcode", "--state"],
+    );
+    plan.arg(&local).arg(dir.path().join("examples/payments.drx"));
+    let plan = ran(plan);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+    std::fs::rename(&local, dir.path().join("state.json")).expect("move back");
+    let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+    assert_nothing_left(&aws, &suffix).await;
 }

@@ -362,6 +362,43 @@ impl S3Backend {
         Ok(Unlocked::Cleared(Box::new(holder)))
     }
 
+    /// Moves the state aside, to `KEY.migrated`, after it was moved to another
+    /// store: kept as a backup (and, the bucket keeping versions, every
+    /// earlier version too), and no longer where drx looks.
+    pub fn retire(&self) -> Result<String, StateError> {
+        let (client, bucket, key, location) = (
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            self.shared.key.clone(),
+            self.location(),
+        );
+        let aside = format!("{key}.migrated");
+        let target = format!("s3://{bucket}/{aside}");
+        self.shared.run("move aside", async move {
+            client
+                .copy_object()
+                .bucket(&bucket)
+                .key(&aside)
+                .copy_source(format!("{bucket}/{key}"))
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .send()
+                .await
+                .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
+            client
+                .delete_object()
+                .bucket(&bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
+            Ok(())
+        })?;
+        if let Some(prefix) = self.seen().journal.clone() {
+            self.forget_journal(prefix);
+        }
+        Ok(target)
+    }
+
     /// Deletes the journal records under `prefix` (compacted into the
     /// document): best effort, since a later read ignores them anyway.
     fn forget_journal(&self, prefix: String) {

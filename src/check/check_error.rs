@@ -165,6 +165,8 @@ pub enum CheckErrorKind {
     // ------------------------------------------------------------ naming
     #[error("naming pattern {problem}")]
     NamingPattern { problem: String },
+    #[error("invalid state location {problem}")]
+    StateLocation { problem: String },
     #[error("bucket name `{name}` is invalid: {problem}")]
     BucketName {
         name: String,

@@ -88,6 +88,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
                 secondaries: header.secondaries,
                 naming: header.naming,
                 tags: header.tags,
+                state: header.state,
                 objectives: header.objectives,
                 assumptions: header.assumptions,
                 tables: resources.tables,
@@ -139,6 +140,7 @@ struct Header {
     secondaries: Vec<Region>,
     naming: Naming,
     tags: std::collections::BTreeMap<String, String>,
+    state: Option<crate::model::Location>,
     objectives: topology::Objectives,
     assumptions: topology::Assumptions,
 }

@@ -65,6 +65,9 @@ pub struct Topology {
     pub secondaries: Vec<Region>,
     pub naming: Naming,
     pub tags: BTreeMap<String, String>,
+    /// Where the state is kept, when the file says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<crate::model::Location>,
     pub objectives: Objectives,
     pub assumptions: Assumptions,
     pub tables: Vec<Table>,

@@ -8,7 +8,7 @@ use super::args::{ApplyArgs, DestroyArgs, OutputArgs};
 use super::backend::{Backend, HeldLock};
 use super::cli_error::CliError;
 use super::load::read;
-use super::prepare::{Locking, Prepared, backend, base_of, read_noted, runtime};
+use super::prepare::{Locking, Prepared, backend, base_of, declared_state, read_noted, runtime};
 use super::{Outcome, Terminal};
 use crate::apply::{ApplyOptions, ApplyReport, Event, Listener};
 use crate::aws::Aws;
@@ -158,7 +158,8 @@ fn from_saved_plan(args: &ApplyArgs) -> Result<Ready, CliError> {
     let saved = SavedPlan::read(&args.target).map_err(|error| CliError::message(error.to_string()))?;
     let source_path = Path::new(&saved.source_file).to_path_buf();
     let source = read(&source_path)?;
-    let backend = backend(&args.state, &source_path, &saved.plan.stack)?;
+    let declared = declared_state(&source_path);
+    let backend = backend(&args.state, &source_path, &saved.plan.stack, declared.as_ref())?;
     let lock = backend.lock("apply", args.state.lock_timeout)?;
     let state = read_noted(&backend)?;
     if let Err(stale) = saved.check_fresh(&source.text, state.as_ref()) {

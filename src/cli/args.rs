@@ -256,6 +256,41 @@ pub(crate) enum StateCommand {
         after_help = "Examples:\n  drx state mv old_api.rest_api@us-east-1 payment_api.rest_api@us-east-1 examples/payments.drx"
     )]
     Mv(StateMoveArgs),
+    /// Print the state (with any journal replayed) as JSON.
+    #[command(after_help = "Examples:\n  drx state pull examples/payments.drx > backup.json")]
+    Pull(StateFileArgs),
+    /// Replace the state with a JSON file's; another lineage, or an older
+    /// serial, is refused without --force.
+    #[command(after_help = "Examples:\n  drx state push backup.json examples/payments.drx")]
+    Push(StatePushArgs),
+    /// Move the state to another place (a file, or s3://BUCKET/KEY), keeping
+    /// the old one as a backup (`<state>.migrated`).
+    #[command(
+        after_help = "Examples:\n  drx state migrate --to s3://acme-drx-state/payments/prod.state examples/payments.drx\n  \
+drx state migrate --state s3://acme-drx-state/payments/prod.state --to .drx/payment.state.json examples/payments.drx"
+    )]
+    Migrate(StateMigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatePushArgs {
+    /// The state to push, as `drx state pull` prints it.
+    #[arg(value_name = "STATE_JSON")]
+    pub pushed: PathBuf,
+    /// Push another lineage, or an older serial, over the state.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub target: StateFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateMigrateArgs {
+    /// Where the state goes: a path, or s3://BUCKET/KEY.
+    #[arg(long, value_name = "PATH|s3://BUCKET/KEY", value_parser = crate::state::Location::parse)]
+    pub to: crate::state::Location,
+    #[command(flatten)]
+    pub target: StateFileArgs,
 }
 
 #[derive(Debug, Args)]

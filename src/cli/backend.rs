@@ -73,6 +73,14 @@ impl Backend {
         }
     }
 
+    /// Moves the state aside after it was migrated; where it went.
+    pub(super) fn retire(&self) -> Result<String, StateError> {
+        match self {
+            Backend::Local(local) => local.retire().map(|path| path.display().to_string()),
+            Backend::S3(s3) => s3.retire(),
+        }
+    }
+
     pub(super) fn force_unlock(&self, id: &str) -> Result<Unlocked, StateError> {
         match self {
             Backend::Local(local) => force_unlock(&local.lock_path(), id),

@@ -16,7 +16,12 @@ use crate::state::Unlocked;
 
 pub(crate) fn run(args: &ForceUnlockArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let (_, topology) = checked(&args.file, terminal)?;
-    let backend = backend(&args.state, &args.file, &plan::stack_name(&topology))?;
+    let backend = backend(
+        &args.state,
+        &args.file,
+        &plan::stack_name(&topology),
+        topology.state.as_ref(),
+    )?;
     let mut stdout = std::io::stdout().lock();
     match backend.force_unlock(&args.lock_id)? {
         Unlocked::Cleared(holder) => match backend {

@@ -13,6 +13,7 @@ mod load;
 mod plan;
 mod prepare;
 mod state;
+mod state_transfer;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::args::{GraphArgs, GraphFormat, PlanArgs, ShowArgs};
 use super::cli_error::CliError;
 use super::load::read;
-use super::prepare::{Locking, Prepared, backend, checked, make_plan, read_state, runtime};
+use super::prepare::{Locking, Prepared, backend, checked, declared_state, make_plan, read_state, runtime};
 use super::{Outcome, Terminal};
 use crate::apply::Refreshed;
 use crate::plan::{SavedPlan, render};
@@ -169,7 +169,8 @@ pub(crate) fn run_show(args: &ShowArgs, _terminal: &Terminal) -> Result<Outcome,
     // The plan is current only if neither its file nor its state moved on.
     let source_path = Path::new(&saved.source_file);
     let source = read(source_path)?;
-    let backend = backend(&args.state, source_path, &saved.plan.stack)?;
+    let declared = declared_state(source_path);
+    let backend = backend(&args.state, source_path, &saved.plan.stack, declared.as_ref())?;
     let state = read_state(&args.state, &backend, "show")?;
     match saved.check_fresh(&source.text, state.as_ref()) {
         Ok(()) => {

@@ -51,7 +51,7 @@ impl Prepared {
     ) -> Result<Prepared, CliError> {
         let (loaded, topology) = checked(file, terminal)?;
         let stack = plan::stack_name(&topology);
-        let backend = backend(state, file, &stack)?;
+        let backend = backend(state, file, &stack, topology.state.as_ref())?;
         let take = locking == Locking::Hold || (locking == Locking::Read && state.lock);
         let lock = if take {
             Some(backend.lock(operation, state.lock_timeout)?)
@@ -180,9 +180,29 @@ pub(super) fn checked(path: &Path, terminal: &Terminal) -> Result<(Loaded, Topol
     }
 }
 
-/// The state store `args` name, or the one beside `file`.
-pub(super) fn backend(args: &StateArgs, file: &Path, stack: &str) -> Result<Backend, CliError> {
-    Ok(Backend::open(args.state.as_ref(), file, stack)?)
+/// Where the file at `path` declares its state, if it does and still checks:
+/// what a saved plan's apply needs, without reporting the file again.
+pub(super) fn declared_state(path: &Path) -> Option<crate::state::Location> {
+    load(path, &ProcessEnvironment).ok()?.checked?.topology?.state
+}
+
+/// The state store `--state` names, else the one the file declares, else
+/// the one beside `file`.
+pub(super) fn backend(
+    args: &StateArgs,
+    file: &Path,
+    stack: &str,
+    declared: Option<&crate::state::Location>,
+) -> Result<Backend, CliError> {
+    let location = args.state.as_ref().or(declared);
+    // A path the file declares is relative to the file, as code paths are.
+    let location = match location {
+        Some(crate::state::Location::Local(path)) if args.state.is_none() && path.is_relative() => {
+            Some(crate::state::Location::Local(base_of(file).join(path)))
+        }
+        other => other.cloned(),
+    };
+    Ok(Backend::open(location.as_ref(), file, stack)?)
 }
 
 /// Reads state under the lock (when `--lock` asks), then lets the lock go.

@@ -18,6 +18,9 @@ pub(crate) fn run(command: &StateCommand, terminal: &Terminal) -> Result<Outcome
         StateCommand::Show(args) => show(args, terminal),
         StateCommand::Rm(args) => remove(args, terminal),
         StateCommand::Mv(args) => rename(args, terminal),
+        StateCommand::Pull(args) => super::state_transfer::pull(args, terminal),
+        StateCommand::Push(args) => super::state_transfer::push(args, terminal),
+        StateCommand::Migrate(args) => super::state_transfer::migrate(args, terminal),
     }
 }
 

@@ -9,9 +9,11 @@ pub mod provider;
 mod region;
 pub mod resource_state;
 pub mod resources;
+mod state_location;
 pub mod template;
 
 pub use graph::Graph;
 pub use provider::{Applied, ErrorKind, Provider, ProviderError};
 pub use region::Region;
 pub use resource_state::ResourceState;
+pub use state_location::Location;

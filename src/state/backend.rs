@@ -210,6 +210,21 @@ impl LocalBackend {
         Ok(())
     }
 
+    /// Moves the state aside, to `<file>.migrated`, after it was moved to
+    /// another store: kept as a backup, and no longer where drx looks. The
+    /// journal goes with it (its records are in the state that moved).
+    pub fn retire(&self) -> Result<PathBuf, StateError> {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".migrated");
+        let aside = self.path.with_file_name(name);
+        std::fs::rename(&self.path, &aside).map_err(|source| StateError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
+        let _ = std::fs::remove_file(self.journal_path());
+        Ok(aside)
+    }
+
     /// Appends one record to the journal, flushed to disk before it returns.
     pub fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
         let path = self.journal_path();

@@ -10,16 +10,15 @@
 
 mod backend;
 mod journal;
-mod location;
 mod lock;
 mod memory;
 mod stack_state;
 mod state_error;
 mod store;
 
+pub use crate::model::Location;
 pub use backend::{LocalBackend, parse_document};
 pub use journal::{JournalRecord, Operation, PendingOperation, Recovery, replay};
-pub use location::Location;
 pub use lock::{Lock, LockHolder, Unlocked, force_unlock};
 pub use memory::MemoryStore;
 pub use stack_state::{FORMAT_VERSION, State};

@@ -47,6 +47,19 @@ impl<'a> Checker<'a> {
             Some(value) => self.tags(value),
             None => Some(BTreeMap::new()),
         };
+        let state = match statements.value(self, "state") {
+            Some(value) => {
+                self.literal_string(value)
+                    .and_then(|text| match crate::model::Location::parse(&text) {
+                        Ok(location) => Some(Some(location)),
+                        Err(problem) => {
+                            self.error(value.span, CheckErrorKind::StateLocation { problem });
+                            None
+                        }
+                    })
+            }
+            None => Some(None),
+        };
         let objectives = match statements.body(self, "objectives") {
             Some(body) => self.objectives(body),
             None => Some(Objectives::default()),
@@ -62,6 +75,7 @@ impl<'a> Checker<'a> {
             secondaries: secondaries?,
             naming: naming?,
             tags: tags?,
+            state: state?,
             objectives: objectives?,
             assumptions: assumptions?,
         })

@@ -25,6 +25,12 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             None,
             "Tags applied to every resource.",
         ),
+        attribute(
+            "state",
+            "a path, or `\"s3://BUCKET/KEY\"`",
+            Some("\".drx/<stack>.state.json\""),
+            "Where the stack's state is kept; `--state` overrides it.",
+        ),
         block(
             "objectives",
             "The recovery objectives every failover and store is proved against.",

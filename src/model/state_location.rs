@@ -1,5 +1,6 @@
 //! Where a stack's state is kept: a file, or an object in S3 that a team
-//! shares. Said with `--state PATH | s3://BUCKET/KEY`, or in the file.
+//! shares. Said with `--state PATH | s3://BUCKET/KEY`, or by the topology's
+//! `state`; the checker reads the one, the state layer opens either.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -45,6 +46,13 @@ impl Location {
             bucket: bucket.to_string(),
             key: key.to_string(),
         })
+    }
+}
+
+/// Written as it is said: a path, or `s3://BUCKET/KEY`.
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
