@@ -79,12 +79,6 @@ impl Frontier {
         None
     }
 
-    /// A started step that will not run after all: ready again.
-    pub(super) fn put_back(&mut self, step: usize) {
-        self.status[step] = Status::Pending;
-        self.ready.push((self.priority[step], Reverse(step)));
-    }
-
     pub(super) fn done(&mut self, step: usize) {
         self.status[step] = Status::Done;
         for index in 0..self.dependents[step].len() {

@@ -309,9 +309,9 @@ async fn every_operation_is_journaled_and_the_state_written_whole_twice() {
     let groups = (0..5).map(|i| log_group(&format!("g{i}"), &[])).collect();
     let (state, report) = run(&plan(groups, &state), state, &provider, &store, 2).await;
     assert!(report.succeeded());
-    // An intent before each operation and its result after, and the account
-    // once; the document at the start and at the end.
-    assert_eq!(store.appends(), 5 * 2 + 1);
+    // Each operation's result, and the account once; the document at the
+    // start (with every intent, as pending) and at the end.
+    assert_eq!(store.appends(), 5 + 1);
     assert_eq!(store.writes(), 2);
     assert_eq!(state.serial, 2, "the serial counts the whole writes");
     assert!(store.journal().is_empty(), "the end compacts the journal");
@@ -339,28 +339,54 @@ async fn the_bytes_written_per_operation_do_not_grow_with_the_stack() {
 
 #[tokio::test]
 async fn a_state_that_cannot_be_written_stops_the_apply() {
+    let chain = || {
+        vec![
+            log_group("a", &[]),
+            log_group("b", &["a"]),
+            log_group("c", &["b"]),
+        ]
+    };
+    // The first write (the document, with every intent) fails: nothing is
+    // asked of AWS whose intent is not on record.
     let provider = Arc::new(FakeProvider::new(Duration::from_millis(5)));
-    // The first write (the document) succeeds; the first intent does not.
-    let store = MemoryStore::new().failing_after(1);
     let state = State::new("stack");
-    let chain = vec![
-        log_group("a", &[]),
-        log_group("b", &["a"]),
-        log_group("c", &["b"]),
-    ];
-    let (_, report) = run(&plan(chain, &state), state, &provider, &store, 1).await;
-    assert!(!report.succeeded());
+    let (_, report) = run(
+        &plan(chain(), &state),
+        state,
+        &provider,
+        &MemoryStore::new().failing_after(0),
+        1,
+    )
+    .await;
     assert!(
         report.failed.iter().any(|(what, _)| what == "(state)"),
         "{report:?}"
     );
-    // Nothing was asked of AWS whose intent was not on record first.
     assert!(
         provider.calls().iter().all(|c| c.operation == "account"),
         "{:?}",
         provider.calls()
     );
     assert!(provider.live().is_empty());
+
+    // The first result cannot be journaled: what runs finishes, nothing new
+    // starts.
+    let provider = Arc::new(FakeProvider::new(Duration::from_millis(5)));
+    let state = State::new("stack");
+    let (_, report) = run(
+        &plan(chain(), &state),
+        state,
+        &provider,
+        &MemoryStore::new().failing_after(1),
+        1,
+    )
+    .await;
+    assert!(!report.succeeded());
+    assert!(
+        report.failed.iter().any(|(what, _)| what == "(state)"),
+        "{report:?}"
+    );
+    assert_eq!(provider.live().keys().collect::<Vec<_>>(), ["a.log_group"]);
 }
 
 /// The process dies after its k-th durable write, for every k: whatever AWS

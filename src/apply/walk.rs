@@ -23,7 +23,7 @@ use crate::model::resources::{Resolved, Resource};
 use crate::model::template::names_account;
 use crate::model::{Applied, Provider, ProviderError};
 use crate::plan::Plan;
-use crate::state::{JournalRecord, State, StateStore};
+use crate::state::{JournalRecord, PendingOperation, State, StateStore};
 
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -81,10 +81,21 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     let mut running: JoinSet<(usize, Result<Applied, ProviderError>, Instant)> = JoinSet::new();
     let mut interrupted = false;
     // The state is written whole here, at the end and every so often; in
-    // between, each operation is two small journal records.
+    // between, each operation's result is one small journal record. Every
+    // step's intent (address, operation, the name or token it will use) is in
+    // the first write, as pending: on disk before AWS hears of any of them,
+    // and at no cost per operation (a journal that is far away, like S3,
+    // would otherwise put a round trip before every call). An intent whose
+    // operation never started is harmless: reconciliation finds nothing, or
+    // the plan simply does it.
     let mut compacted = Compaction::start(state.resources.len());
     state.serial += 1;
-    if let Err(error) = store.write(&state) {
+    let tokens: Vec<String> = steps
+        .iter()
+        .map(|step| create_token(&state, &step.address))
+        .collect();
+    let mut ahead = Ahead::new(&steps, &tokens, &mut state);
+    if let Err(error) = ahead.write(store, &mut state) {
         report.failed.push(("(state)".into(), error.to_string()));
         return (state, report);
     }
@@ -95,15 +106,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
             while running.len() < options.parallelism.max(1) {
                 let Some(index) = frontier.next() else { break };
                 let step = &steps[index];
-                // The intent is on disk before AWS hears of it.
-                let token = create_token(&state, &step.address);
-                if let Err(error) = store.append(&intent(&step.kind, &token)) {
-                    report.failed.push(("(state)".into(), error.to_string()));
-                    interrupted = true;
-                    frontier.put_back(index);
-                    break;
-                }
-                compacted.appended();
+                let token = tokens[index].clone();
                 listener(&Event {
                     address: step.address.clone(),
                     kind: EventKind::Started(step.kind.verb().0),
@@ -124,7 +127,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
         }
         if compacted.due() {
             state.serial += 1;
-            if let Err(error) = store.write(&state) {
+            if let Err(error) = ahead.write(store, &mut state) {
                 report.failed.push(("(state)".into(), error.to_string()));
                 interrupted = true;
                 continue;
@@ -163,6 +166,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                 match result {
                     Ok(applied) => {
                         frontier.done(index);
+                        ahead.finished(index);
                         let done = record(&mut state, &mut positions, &mut outputs, &step.kind, applied);
                         journal(store, &done, &mut compacted, &mut report, &mut interrupted);
                         match &step.kind {
@@ -180,6 +184,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
                             report.skipped.push(steps[skipped].address.clone());
                         }
                         // AWS said no: nothing was made, nothing is pending.
+                        ahead.finished(index);
                         state.pending.retain(|p| p.address != step.address);
                         let failed = JournalRecord::Failed { address: step.address.clone() };
                         journal(store, &failed, &mut compacted, &mut report, &mut interrupted);
@@ -197,12 +202,62 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     for index in frontier.pending() {
         report.skipped.push(steps[index].address.clone());
     }
+    // What never started is not pending: everything that started has ended.
+    ahead.clear();
     state.outputs = stack_outputs(plan, &outputs);
     state.serial += 1;
-    if let Err(error) = store.write(&state) {
+    if let Err(error) = ahead.write(store, &mut state) {
         report.failed.push(("(state)".into(), error.to_string()));
     }
     (state, report)
+}
+
+/// The intents of the steps not yet finished, written with the state as
+/// pending. Kept apart from `state.pending` (which holds what earlier
+/// commands left unresolved) so that a finished step costs no search.
+struct Ahead {
+    intents: Vec<Option<PendingOperation>>,
+}
+
+impl Ahead {
+    fn new(steps: &[super::steps::Step], tokens: &[String], state: &mut State) -> Ahead {
+        let intents: Vec<Option<PendingOperation>> = steps
+            .iter()
+            .zip(tokens)
+            .map(|(step, token)| match intent(&step.kind, token) {
+                JournalRecord::Intent(operation) => Some(operation),
+                _ => None,
+            })
+            .collect();
+        // This apply's intent replaces what an earlier one left for the
+        // same address.
+        if !state.pending.is_empty() {
+            let planned: std::collections::HashSet<&str> = steps.iter().map(|s| s.address.as_str()).collect();
+            state.pending.retain(|p| !planned.contains(p.address.as_str()));
+        }
+        Ahead { intents }
+    }
+
+    fn finished(&mut self, index: usize) {
+        self.intents[index] = None;
+    }
+
+    fn clear(&mut self) {
+        self.intents.iter_mut().for_each(|intent| *intent = None);
+    }
+
+    /// Writes `state` whole with the intents still open as pending.
+    fn write<S: StateStore + ?Sized>(
+        &self,
+        store: &S,
+        state: &mut State,
+    ) -> Result<(), crate::state::StateError> {
+        let earlier = state.pending.len();
+        state.pending.extend(self.intents.iter().flatten().cloned());
+        let written = store.write(state);
+        state.pending.truncate(earlier);
+        written
+    }
 }
 
 /// When the state is next written whole: after a bounded time or number of

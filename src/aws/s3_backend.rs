@@ -5,8 +5,9 @@
 //! stack's first), so a writer whose lock was broken can never overwrite a
 //! newer state — S3 answers 412 and nothing is lost. Between two writes each
 //! journal record is one small object, `KEY.journal/LINEAGE/SERIAL/NNNNNNNNNN`,
-//! written once (`If-None-Match: *`); reading replays those of the document's
-//! lineage and serial, and a write that compacts them deletes them. The lock
+//! written once (`If-None-Match: *`) and holding the records of one batch
+//! (see `Outbox`); reading replays those of the document's lineage and
+//! serial, and a write that compacts them deletes them. The lock
 //! is the object `KEY.lock`, created with `If-None-Match: *` and naming its
 //! holder. Every object is written with server-side encryption, and the
 //! bucket must keep versions: an overwrite can always be undone.
@@ -59,6 +60,15 @@ impl Bridge {
     }
 }
 
+impl Bridge {
+    /// Starts `work` and returns at once.
+    fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
+        if let Some(runtime) = &self.0 {
+            runtime.spawn(work);
+        }
+    }
+}
+
 impl Drop for Bridge {
     fn drop(&mut self) {
         if let Some(runtime) = self.0.take() {
@@ -70,12 +80,40 @@ impl Drop for Bridge {
 /// What the backend and its lock share.
 struct Shared {
     bridge: Bridge,
-    aws: Arc<Aws>,
+    /// The user or role this drx acts as, for the lock to name.
+    caller: Option<String>,
     client: aws_sdk_s3::Client,
     bucket: String,
     key: String,
     /// The .drx file, for the commands messages print.
     file: Option<PathBuf>,
+    outbox: Outbox,
+}
+
+/// Journal records on their way to S3. An append returns once its record is
+/// queued; one uploader at a time writes what is queued as one object (a
+/// group commit), so records cost a round trip per batch, off the
+/// executor's path. Only results are appended (every intent is in the
+/// document written before any operation starts), and a result lost to a
+/// crash leaves its intent pending, which the next command resolves in AWS.
+#[derive(Debug, Default)]
+struct Outbox {
+    queue: Mutex<Queue>,
+    idle: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    /// Records waiting, as JSON lines.
+    lines: Vec<u8>,
+    uploading: bool,
+    /// Where the next batch goes, and its number.
+    prefix: Option<String>,
+    next: u64,
+    /// The first upload that failed, told to the next append.
+    failed: Option<StateError>,
+    /// Compacted journals being deleted.
+    tidying: usize,
 }
 
 impl Shared {
@@ -111,13 +149,20 @@ struct Seen {
     version: Option<(String, u64)>,
     /// Where this drx's journal records go: after the last write.
     journal: Option<String>,
-    next: u64,
     recovered: Option<Recovery>,
 }
 
 pub struct S3Backend {
     shared: Arc<Shared>,
     seen: Mutex<Seen>,
+}
+
+impl Drop for S3Backend {
+    /// What is queued is uploaded, and what was compacted deleted, before the
+    /// backend (and its runtime) goes.
+    fn drop(&mut self) {
+        self.settle();
+    }
 }
 
 impl std::fmt::Debug for S3Backend {
@@ -204,7 +249,7 @@ impl S3Backend {
             message,
         })?;
         let (owned_bucket, owned_location, probing) = (bucket.to_string(), location.clone(), aws.clone());
-        let client = bridge
+        let (client, caller) = bridge
             .run(async move {
                 let aws = probing;
                 let bucket = owned_bucket;
@@ -216,16 +261,18 @@ impl S3Backend {
                     .await
                     .map_err(|e| remote(&owned_location, "find the bucket of", &sdk_error(e)))?;
                 let client = aws.s3(&region_of(found.location_constraint())).await;
-                let versioning = client
-                    .get_bucket_versioning()
-                    .bucket(&bucket)
-                    .send()
-                    .await
-                    .map_err(|e| remote(&owned_location, "check versioning of", &sdk_error(e)))?;
+                // Who this drx is (for the lock to name) is asked meanwhile.
+                let sts = aws_sdk_sts::Client::new(&aws.config("us-east-1").await);
+                let (versioning, identity) = tokio::join!(
+                    client.get_bucket_versioning().bucket(&bucket).send(),
+                    sts.get_caller_identity().send()
+                );
+                let versioning =
+                    versioning.map_err(|e| remote(&owned_location, "check versioning of", &sdk_error(e)))?;
                 if versioning.status() != Some(&BucketVersioningStatus::Enabled) {
                     return Err(StateError::VersioningOff { bucket });
                 }
-                Ok(client)
+                Ok((client, identity.ok().and_then(|identity| identity.arn)))
             })
             .unwrap_or_else(|| {
                 Err(StateError::Remote {
@@ -237,11 +284,12 @@ impl S3Backend {
         Ok(S3Backend {
             shared: Arc::new(Shared {
                 bridge,
-                aws,
+                caller,
                 client,
                 bucket: bucket.to_string(),
                 key: key.to_string(),
                 file: file.map(Path::to_path_buf),
+                outbox: Outbox::default(),
             }),
             seen: Mutex::new(Seen::default()),
         })
@@ -253,6 +301,37 @@ impl S3Backend {
 
     fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
         self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until every queued record is in S3 (or failed to get there).
+    fn drain(&self) -> std::sync::MutexGuard<'_, Queue> {
+        let mut queue = self.queue();
+        while queue.uploading {
+            queue = self
+                .shared
+                .outbox
+                .idle
+                .wait(queue)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        queue
+    }
+
+    /// Waits for the uploads and for the tidying of compacted journals.
+    fn settle(&self) {
+        let mut queue = self.queue();
+        while queue.uploading || queue.tidying > 0 {
+            queue = self
+                .shared
+                .outbox
+                .idle
+                .wait(queue)
+                .unwrap_or_else(|p| p.into_inner());
+        }
     }
 
     /// What the last `read` replayed from the journal, if anything.
@@ -279,7 +358,7 @@ impl S3Backend {
     pub fn lock(&self, operation: &str, timeout: Duration) -> Result<S3Lock, StateError> {
         let shared = self.shared.clone();
         let mut holder = LockHolder::now(operation);
-        holder.who = self.caller();
+        holder.who = self.shared.caller.clone();
         let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
         let started = Instant::now();
         loop {
@@ -322,22 +401,6 @@ impl S3Backend {
             }
             std::thread::sleep(Duration::from_secs(1).min(timeout - waited));
         }
-    }
-
-    /// The user or role this drx acts as, for the lock to name.
-    fn caller(&self) -> Option<String> {
-        let aws = self.shared.aws.clone();
-        self.shared
-            .bridge
-            .run(async move {
-                let sts = aws_sdk_sts::Client::new(&aws.config("us-east-1").await);
-                sts.get_caller_identity()
-                    .send()
-                    .await
-                    .ok()
-                    .and_then(|identity| identity.arn)
-            })
-            .flatten()
     }
 
     /// The lock object's holder and ETag, if there is one.
@@ -402,22 +465,24 @@ impl S3Backend {
     /// Deletes the journal records under `prefix` (compacted into the
     /// document): best effort, since a later read ignores them anyway.
     fn forget_journal(&self, prefix: String) {
-        let (client, bucket) = (self.shared.client.clone(), self.shared.bucket.clone());
-        let _ = self.shared.run("tidy the journal of", async move {
+        // In the background: the command goes on (releasing its lock, say)
+        // while this runs; the backend waits for it only when it goes.
+        self.queue().tidying += 1;
+        let shared = self.shared.clone();
+        self.shared.bridge.spawn(async move {
+            let (client, bucket) = (&shared.client, &shared.bucket);
             let mut token = None;
             loop {
-                let page = client
+                let Ok(page) = client
                     .list_objects_v2()
-                    .bucket(&bucket)
+                    .bucket(bucket)
                     .prefix(&prefix)
                     .set_continuation_token(token)
                     .send()
                     .await
-                    .map_err(|e| StateError::Remote {
-                        location: bucket.clone(),
-                        doing: "list",
-                        message: sdk_error(e).to_string(),
-                    })?;
+                else {
+                    break;
+                };
                 let keys: Vec<ObjectIdentifier> = page
                     .contents()
                     .iter()
@@ -427,18 +492,16 @@ impl S3Backend {
                 if !keys.is_empty()
                     && let Ok(delete) = Delete::builder().set_objects(Some(keys)).quiet(true).build()
                 {
-                    let _ = client
-                        .delete_objects()
-                        .bucket(&bucket)
-                        .delete(delete)
-                        .send()
-                        .await;
+                    let _ = client.delete_objects().bucket(bucket).delete(delete).send().await;
                 }
                 token = page.next_continuation_token().map(str::to_string);
                 if token.is_none() {
-                    return Ok(());
+                    break;
                 }
             }
+            let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            queue.tidying -= 1;
+            shared.outbox.idle.notify_all();
         });
     }
 }
@@ -505,37 +568,49 @@ fn delete_lock(shared: &Shared) -> Result<(), StateError> {
 
 impl StateStore for S3Backend {
     fn read(&self) -> Result<Option<State>, StateError> {
+        // A read sees what this drx appended.
+        if let Some(failed) = self.drain().failed.take() {
+            return Err(failed);
+        }
         let (client, bucket, key, location) = (
             self.shared.client.clone(),
             self.shared.bucket.clone(),
             self.shared.key.clone(),
             self.location(),
         );
-        let document = self.shared.run("read the state", async move {
-            match client.get_object().bucket(bucket).key(key).send().await {
-                Ok(object) => {
-                    let etag = object.e_tag().map(str::to_string);
-                    let body = object
-                        .body
-                        .collect()
-                        .await
-                        .map_err(|e| StateError::Remote {
-                            location: location.clone(),
-                            doing: "read the state",
-                            message: format!("the answer was cut short ({e}); try again"),
-                        })?
-                        .into_bytes();
-                    Ok(Some((body, etag)))
-                }
-                Err(error) => {
-                    let error = sdk_error(error);
-                    if matches!(error.code.as_deref(), Some("NoSuchKey")) {
-                        Ok(None)
-                    } else {
-                        Err(remote(&location, "read the state", &error))
+        // The journal is listed while the document is fetched: one round
+        // trip, not two.
+        let journal_root = format!("{key}.journal/");
+        let (document, journal) = self.shared.run("read the state", async move {
+            let listing = list_keys(&client, &bucket, &journal_root, &location);
+            let fetch = async {
+                match client.get_object().bucket(&bucket).key(&key).send().await {
+                    Ok(object) => {
+                        let etag = object.e_tag().map(str::to_string);
+                        let body = object
+                            .body
+                            .collect()
+                            .await
+                            .map_err(|e| StateError::Remote {
+                                location: location.clone(),
+                                doing: "read the state",
+                                message: format!("the answer was cut short ({e}); try again"),
+                            })?
+                            .into_bytes();
+                        Ok(Some((body, etag)))
+                    }
+                    Err(error) => {
+                        let error = sdk_error(error);
+                        if matches!(error.code.as_deref(), Some("NoSuchKey")) {
+                            Ok(None)
+                        } else {
+                            Err(remote(&location, "read the state", &error))
+                        }
                     }
                 }
-            }
+            };
+            let (document, journal) = tokio::join!(fetch, listing);
+            Ok((document?, journal?))
         })?;
         let Some((body, etag)) = document else {
             let mut seen = self.seen();
@@ -579,14 +654,19 @@ impl StateStore for S3Backend {
             }
         }
         let prefix = self.journal_prefix(&state);
-        let records = self.read_journal(&prefix)?;
+        let keys: Vec<String> = journal.into_iter().filter(|k| k.starts_with(&prefix)).collect();
+        let (records, batches) = self.read_journal(keys)?;
         let replayed = records.len();
         replay(&mut state, &records);
+        {
+            let mut queue = self.queue();
+            queue.prefix = Some(prefix.clone());
+            queue.next = batches;
+        }
         let mut seen = self.seen();
         seen.etag = etag;
         seen.version = Some((state.lineage.clone(), state.serial));
         seen.journal = Some(prefix);
-        seen.next = replayed as u64;
         seen.recovered = (replayed > 0).then_some(Recovery {
             replayed,
             torn: false,
@@ -595,6 +675,14 @@ impl StateStore for S3Backend {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
+        // What is still on its way is in the document being written: the
+        // batches in flight land first (under the old serial, where a read
+        // of the new document ignores them), the queued ones are dropped.
+        {
+            let mut queue = self.drain();
+            queue.lines.clear();
+            queue.failed = None;
+        }
         let mut body = serde_json::to_vec_pretty(state).map_err(|e| StateError::Remote {
             location: self.location(),
             doing: "write the state",
@@ -644,8 +732,12 @@ impl StateStore for S3Backend {
             seen.etag = written;
             seen.version = Some((state.lineage.clone(), state.serial));
             seen.journal = Some(prefix.clone());
-            seen.next = 0;
             seen.recovered = None;
+        }
+        {
+            let mut queue = self.queue();
+            queue.prefix = Some(prefix.clone());
+            queue.next = 0;
         }
         if let Some(previous) = previous.filter(|p| *p != prefix) {
             self.forget_journal(previous);
@@ -654,82 +746,117 @@ impl StateStore for S3Backend {
     }
 
     fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
-        let (prefix, number) = {
-            let mut seen = self.seen();
-            let Some(prefix) = seen.journal.clone() else {
-                return Err(StateError::Remote {
-                    location: self.location(),
-                    doing: "journal",
-                    message: "the journal is appended to only after the state is written".into(),
-                });
+        let mut queue = self.queue();
+        if let Some(failed) = queue.failed.take() {
+            return Err(failed);
+        }
+        if queue.prefix.is_none() {
+            return Err(StateError::Remote {
+                location: self.location(),
+                doing: "journal",
+                message: "the journal is appended to only after the state is written".into(),
+            });
+        }
+        let mut line = serde_json::to_vec(record).unwrap_or_default();
+        line.push(b'\n');
+        queue.lines.extend(line);
+        if !queue.uploading {
+            queue.uploading = true;
+            let shared = self.shared.clone();
+            self.shared.bridge.spawn(upload(shared));
+        }
+        Ok(())
+    }
+}
+
+/// Uploads what is queued, batch after batch, until nothing is.
+async fn upload(shared: Arc<Shared>) {
+    loop {
+        let (body, key) = {
+            let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(prefix) = queue.prefix.clone().filter(|_| !queue.lines.is_empty()) else {
+                queue.uploading = false;
+                shared.outbox.idle.notify_all();
+                return;
             };
-            seen.next += 1;
-            (prefix, seen.next - 1)
+            queue.next += 1;
+            (
+                std::mem::take(&mut queue.lines),
+                format!("{prefix}{:010}", queue.next - 1),
+            )
         };
-        let body = serde_json::to_vec(record).unwrap_or_default();
+        let sent = shared
+            .client
+            .put_object()
+            .bucket(&shared.bucket)
+            .key(&key)
+            .if_none_match("*")
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .content_type("application/x-ndjson")
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        if let Err(error) = sent {
+            let error = sdk_error(error);
+            let location = shared.location();
+            let failed = if precondition_failed(&error) {
+                StateError::Conflict {
+                    location,
+                    journal: format!("s3://{}/{key}", shared.bucket),
+                }
+            } else {
+                remote(&location, "journal an operation to", &error)
+            };
+            let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            queue.failed.get_or_insert(failed);
+            queue.lines.clear();
+            queue.uploading = false;
+            shared.outbox.idle.notify_all();
+            return;
+        }
+    }
+}
+
+/// Every key under `prefix`.
+async fn list_keys(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    location: &str,
+) -> Result<Vec<String>, StateError> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(|e| remote(location, "read the journal of", &sdk_error(e)))?;
+        keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+        token = page.next_continuation_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(keys);
+        }
+    }
+}
+
+impl S3Backend {
+    /// The records in the journal objects `keys`, in the order they were
+    /// written, and how many batches (objects) held them.
+    fn read_journal(&self, mut keys: Vec<String>) -> Result<(Vec<JournalRecord>, u64), StateError> {
         let (client, bucket, location) = (
             self.shared.client.clone(),
             self.shared.bucket.clone(),
             self.location(),
         );
-        let journal = self.journal_location();
-        self.shared.run("journal", async move {
-            match client
-                .put_object()
-                .bucket(bucket)
-                .key(format!("{prefix}{number:010}"))
-                .if_none_match("*")
-                .server_side_encryption(ServerSideEncryption::Aes256)
-                .content_type("application/json")
-                .body(ByteStream::from(body))
-                .send()
-                .await
-            {
-                Ok(_) => Ok(()),
-                Err(error) => {
-                    let error = sdk_error(error);
-                    if precondition_failed(&error) {
-                        Err(StateError::Conflict { location, journal })
-                    } else {
-                        Err(remote(&location, "journal an operation to", &error))
-                    }
-                }
-            }
-        })
-    }
-}
-
-impl S3Backend {
-    /// The records under `prefix`, in the order they were written.
-    fn read_journal(&self, prefix: &str) -> Result<Vec<JournalRecord>, StateError> {
-        let (client, bucket, prefix, location) = (
-            self.shared.client.clone(),
-            self.shared.bucket.clone(),
-            prefix.to_string(),
-            self.location(),
-        );
         self.shared.run("read the journal of", async move {
-            let mut keys = Vec::new();
-            let mut token = None;
-            loop {
-                let page = client
-                    .list_objects_v2()
-                    .bucket(&bucket)
-                    .prefix(&prefix)
-                    .set_continuation_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
-                keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
-                token = page.next_continuation_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
             // Zero-padded numbers: the keys' order is the records'.
             keys.sort();
             let mut records = Vec::with_capacity(keys.len());
-            for (index, key) in keys.iter().enumerate() {
+            for key in &keys {
                 let object = client
                     .get_object()
                     .bucket(&bucket)
@@ -743,14 +870,18 @@ impl S3Backend {
                     .await
                     .map(|b| b.into_bytes())
                     .unwrap_or_default();
-                let record = serde_json::from_slice(&body).map_err(|e| StateError::DamagedJournal {
-                    path: PathBuf::from(format!("s3://{bucket}/{key}")),
-                    line: index + 1,
-                    why: e.to_string(),
-                })?;
-                records.push(record);
+                // An object is written whole or not at all: a line that does
+                // not parse is damage, not a crash.
+                for (line, text) in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
+                    let record = serde_json::from_slice(text).map_err(|e| StateError::DamagedJournal {
+                        path: PathBuf::from(format!("s3://{bucket}/{key}")),
+                        line: line + 1,
+                        why: e.to_string(),
+                    })?;
+                    records.push(record);
+                }
             }
-            Ok(records)
+            Ok((records, keys.len() as u64))
         })
     }
 }

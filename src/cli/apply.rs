@@ -142,6 +142,9 @@ fn summarize(report: &ApplyReport, what: &str) -> Result<Outcome, CliError> {
 /// What an apply works from: a saved plan, or the file planned now.
 struct Ready {
     plan: Plan,
+    /// Held until the apply has written its last state; released before
+    /// the backend goes (fields drop in order).
+    _lock: HeldLock,
     backend: Backend,
     /// Where function code paths start.
     base: std::path::PathBuf,
@@ -149,8 +152,6 @@ struct Ready {
     /// Reconciliation changed the state (adopted or dropped a pending
     /// operation): it is saved even when there is nothing to apply.
     reconciled: bool,
-    /// Held until the apply has written its last state.
-    _lock: HeldLock,
 }
 
 /// A saved plan, checked to be current, with the state it was made against.

@@ -23,9 +23,11 @@ pub(super) struct Prepared {
     pub topology: Topology,
     pub file: PathBuf,
     pub stack: String,
-    pub backend: Backend,
-    /// Held for the command's life when it was taken.
+    /// Held for the command's life when it was taken. Before the backend, so
+    /// that it is released first (fields drop in order) while the backend
+    /// finishes tidying what it compacted.
     pub lock: Option<HeldLock>,
+    pub backend: Backend,
     pub state: Option<State>,
 }
 
@@ -243,10 +245,20 @@ fn note_recovery(backend: &Backend, state: Option<&State>) {
             }
         );
     }
-    for pending in state.map_or(&[][..], |s| s.pending.as_slice()) {
+    // An apply records every step's intent at its start, so one interrupted
+    // early leaves many: a few are named, the rest counted.
+    const NAMED: usize = 5;
+    let pending = state.map_or(&[][..], |s| s.pending.as_slice());
+    for pending in pending.iter().take(NAMED) {
         eprintln!(
-            "note: {} of {} was started by an interrupted apply and never finished; AWS may have done it",
+            "note: {} of {} was started by an interrupted apply and never seen to finish; AWS may have done it",
             pending.operation, pending.address
+        );
+    }
+    if pending.len() > NAMED {
+        eprintln!(
+            "note: and {} more operations of the interrupted apply; each create is looked up in AWS before planning",
+            pending.len() - NAMED
         );
     }
 }

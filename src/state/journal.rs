@@ -171,29 +171,66 @@ fn parse_line(line: &str) -> Option<serde_json::Value> {
 }
 
 /// Applies `records` onto `state` in order. An intent stays pending until a
-/// result for its address follows.
+/// result for its address follows. Linear in the state and the records: a
+/// stack's first write makes every step pending, so a replay may meet
+/// thousands of each.
 pub fn replay(state: &mut State, records: &[JournalRecord]) {
+    use std::collections::HashMap;
+    // Pending operations by address, with the order they were recorded in.
+    let mut order = 0usize;
+    let mut pending: HashMap<String, (usize, PendingOperation)> = HashMap::new();
+    for operation in std::mem::take(&mut state.pending) {
+        pending.insert(operation.address.clone(), (order, operation));
+        order += 1;
+    }
+    let mut positions: HashMap<String, usize> = state
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| (resource.address.clone(), index))
+        .collect();
+    let mut deleted = false;
     for record in records {
         match record {
             JournalRecord::Intent(operation) => {
-                state.pending.retain(|p| p.address != operation.address);
-                state.pending.push(operation.clone());
+                pending.insert(operation.address.clone(), (order, operation.clone()));
+                order += 1;
             }
             JournalRecord::Applied { resource } => {
-                state.pending.retain(|p| p.address != resource.address);
-                match state.resources.iter_mut().find(|r| r.address == resource.address) {
-                    Some(existing) => *existing = resource.clone(),
-                    None => state.resources.push(resource.clone()),
+                pending.remove(&resource.address);
+                match positions.get(&resource.address) {
+                    Some(&index) => state.resources[index] = resource.clone(),
+                    None => {
+                        positions.insert(resource.address.clone(), state.resources.len());
+                        state.resources.push(resource.clone());
+                    }
                 }
             }
             JournalRecord::Deleted { address } => {
-                state.pending.retain(|p| p.address != *address);
-                state.resources.retain(|r| r.address != *address);
+                pending.remove(address);
+                // Marked, and removed in one pass below: the order of what
+                // stays is kept.
+                if positions.remove(address).is_some() {
+                    deleted = true;
+                }
             }
-            JournalRecord::Failed { address } => state.pending.retain(|p| p.address != *address),
+            JournalRecord::Failed { address } => {
+                pending.remove(address);
+            }
             JournalRecord::Account { account_id } => state.account_id = Some(account_id.clone()),
         }
     }
+    if deleted {
+        let mut index = 0;
+        state.resources.retain(|resource| {
+            let keep = positions.get(&resource.address) == Some(&index);
+            index += 1;
+            keep
+        });
+    }
+    let mut pending: Vec<(usize, PendingOperation)> = pending.into_values().collect();
+    pending.sort_by_key(|(order, _)| *order);
+    state.pending = pending.into_iter().map(|(_, operation)| operation).collect();
 }
 
 #[cfg(test)]

@@ -14,7 +14,12 @@ pub trait StateStore: Send + Sync {
     /// after it (compaction): after `Ok`, a crash does not lose it; after
     /// `Err`, the previous state and journal are intact.
     fn write(&self, state: &State) -> Result<(), StateError>;
-    /// Adds one record to the journal after the last `write`, durably.
+    /// Adds one record to the journal after the last `write`: durably before
+    /// it returns (a file), or soon after (a store whose round trips are
+    /// long, like S3, uploads records in batches; `read` and `write` wait for
+    /// them). Only results are appended — every intent is in the `write` before
+    /// any operation — so a result a crash loses leaves its intent pending,
+    /// which the next command resolves in AWS.
     fn append(&self, record: &JournalRecord) -> Result<(), StateError>;
 }
 
