@@ -248,3 +248,66 @@ async fn replicas_need_streams() {
         Some("ValidationException")
     );
 }
+
+/// A repeated DeleteResource is API Gateway's 404 NotFoundException (moto
+/// alone answers 500), so a delete re-run after a crash knows it is done.
+#[tokio::test]
+async fn deleting_an_api_resource_twice_says_it_is_gone() {
+    let aws = Aws::new("apigateway_delete_twice");
+    let client = aws_sdk_apigateway::Client::new(&aws.config("us-east-2").await);
+    let api = client
+        .create_rest_api()
+        .name(aws.name("api"))
+        .send()
+        .await
+        .expect("api");
+    let api = api.id().expect("id").to_string();
+    let resources = client
+        .get_resources()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("resources");
+    let root = resources
+        .items()
+        .iter()
+        .find(|r| r.path() == Some("/"))
+        .and_then(|r| r.id())
+        .expect("root")
+        .to_string();
+    let created = client
+        .create_resource()
+        .rest_api_id(&api)
+        .parent_id(&root)
+        .path_part("health")
+        .send()
+        .await
+        .expect("resource");
+    let id = created.id().expect("id").to_string();
+    client
+        .delete_resource()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .send()
+        .await
+        .expect("first delete");
+    let again = client
+        .delete_resource()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .send()
+        .await
+        .expect_err("gone");
+    let status = again.raw_response().map(|r| r.status().as_u16());
+    assert_eq!(status, Some(404), "{again:?}");
+    assert_eq!(
+        aws_sdk_apigateway::error::ProvideErrorMetadata::code(&again),
+        Some("NotFoundException")
+    );
+    client
+        .delete_rest_api()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("cleanup");
+}

@@ -75,12 +75,19 @@ async fn a_bucket_without_versions_or_a_missing_one_is_refused_clearly() {
         .expect("bucket");
     let missing = aws.name("missing");
     let (refused, absent) = tokio::task::spawn_blocking(move || {
+        use drx::state::StateStore;
         let open = |bucket: &str| {
             drx::aws::S3Backend::open_with(drx::aws::Aws::with_config(config.clone()), bucket, "s", None)
-                .expect_err("refused")
-                .to_string()
         };
-        (open(&bucket), open(&missing))
+        // Versioning is checked with the first request that needs it.
+        let unversioned = open(&bucket).expect("opens");
+        let refused = unversioned.read().expect_err("refused").to_string();
+        let locked = unversioned
+            .lock("apply", Duration::ZERO)
+            .expect_err("refused")
+            .to_string();
+        assert_eq!(refused, locked);
+        (refused, open(&missing).expect_err("refused").to_string())
     })
     .await
     .expect("ran");
@@ -493,4 +500,66 @@ async fn a_stack_moves_to_s3_and_back_and_is_pushed_and_pulled() {
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
     assert_nothing_left(&aws, &suffix).await;
+}
+
+/// Each way S3 can fail is a clear message that says what to do, and the
+/// state is left as it was.
+#[tokio::test]
+async fn s3_failures_are_clear_and_change_nothing() {
+    let aws = Aws::new("state_s3_failures");
+    let suffix = suffix(&aws);
+    let bucket = state_bucket(&aws).await;
+    let key = "payments/failing.state";
+    let location = format!("s3://{bucket}/{key}");
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    let dir = project(&example());
+    let run = |args: &[&str]| ran(team(&aws, &suffix, dir.path(), &location, args));
+    let applied = run(APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let before = state_in(&s3, &bucket, key).await;
+
+    aws.inject(serde_json::json!({ "service": "s3", "error_rate": 1.0, "error": "access_denied" }));
+    let denied = run(&["plan"]);
+    assert_eq!(denied.status, 1);
+    assert!(
+        denied.stderr.contains("access denied") && denied.stderr.contains("s3:PutObject"),
+        "{}",
+        denied.stderr
+    );
+    aws.clear_faults();
+
+    aws.inject(serde_json::json!({ "service": "s3", "error_rate": 1.0, "error": "throttling" }));
+    let throttled = run(&["plan"]);
+    assert_eq!(throttled.status, 1);
+    assert!(
+        throttled.stderr.contains("slowing requests down"),
+        "{}",
+        throttled.stderr
+    );
+    aws.clear_faults();
+
+    // Nothing answers where S3 should be.
+    let unreachable = ran({
+        let mut command = team(&aws, &suffix, dir.path(), &location, &["plan"]);
+        command.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        command
+    });
+    assert_eq!(unreachable.status, 1);
+    assert!(
+        unreachable.stderr.contains("could not be reached"),
+        "{}",
+        unreachable.stderr
+    );
+
+    assert_eq!(
+        state_in(&s3, &bucket, key).await,
+        before,
+        "the state is as it was"
+    );
+    assert!(
+        objects(&s3, &bucket, &format!("{key}.lock")).await.is_empty(),
+        "no lock is left behind"
+    );
+    let destroyed = run(DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
 }

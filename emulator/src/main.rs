@@ -5,6 +5,7 @@
 //! of a cloud: injected faults and latency, and a count of requests. See
 //! docs/emulator.md for why this is a proxy rather than a patch of moto.
 
+mod apigateway;
 mod conditional;
 mod control;
 mod counter;

@@ -130,6 +130,7 @@ impl Proxy {
         let reply = match info.service.as_str() {
             "dynamodb" => dynamodb::handle(&self, &info, &incoming).await,
             "s3" => s3::handle(&self, &info, &incoming).await,
+            "apigateway" => crate::apigateway::handle(&self, &incoming).await,
             _ => self.forward(&incoming).await,
         };
         respond(reply)

@@ -88,6 +88,9 @@ struct Shared {
     /// The .drx file, for the commands messages print.
     file: Option<PathBuf>,
     outbox: Outbox,
+    /// Whether the bucket was seen to keep versions: checked alongside the
+    /// first request that needs it (the lock, or the first read), not before.
+    versioned: std::sync::atomic::AtomicBool,
 }
 
 /// Journal records on their way to S3. An append returns once its record is
@@ -254,24 +257,15 @@ impl S3Backend {
                 let aws = probing;
                 let bucket = owned_bucket;
                 let probe = aws.s3("us-east-1").await;
-                let found = probe
-                    .get_bucket_location()
-                    .bucket(&bucket)
-                    .send()
-                    .await
-                    .map_err(|e| remote(&owned_location, "find the bucket of", &sdk_error(e)))?;
-                let client = aws.s3(&region_of(found.location_constraint())).await;
                 // Who this drx is (for the lock to name) is asked meanwhile.
                 let sts = aws_sdk_sts::Client::new(&aws.config("us-east-1").await);
-                let (versioning, identity) = tokio::join!(
-                    client.get_bucket_versioning().bucket(&bucket).send(),
+                let (found, identity) = tokio::join!(
+                    probe.get_bucket_location().bucket(&bucket).send(),
                     sts.get_caller_identity().send()
                 );
-                let versioning =
-                    versioning.map_err(|e| remote(&owned_location, "check versioning of", &sdk_error(e)))?;
-                if versioning.status() != Some(&BucketVersioningStatus::Enabled) {
-                    return Err(StateError::VersioningOff { bucket });
-                }
+                let found =
+                    found.map_err(|e| remote(&owned_location, "find the bucket of", &sdk_error(e)))?;
+                let client = aws.s3(&region_of(found.location_constraint())).await;
                 Ok((client, identity.ok().and_then(|identity| identity.arn)))
             })
             .unwrap_or_else(|| {
@@ -290,6 +284,7 @@ impl S3Backend {
                 key: key.to_string(),
                 file: file.map(Path::to_path_buf),
                 outbox: Outbox::default(),
+                versioned: std::sync::atomic::AtomicBool::new(false),
             }),
             seen: Mutex::new(Seen::default()),
         })
@@ -362,33 +357,37 @@ impl S3Backend {
         let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
         let started = Instant::now();
         loop {
-            let (client, bucket, key, body) = (
-                shared.client.clone(),
-                shared.bucket.clone(),
-                shared.lock_key(),
-                body.clone(),
-            );
-            let location = shared.location();
+            let (owner, body) = (shared.clone(), body.clone());
             let taken = shared.run("take the lock on", async move {
-                match client
+                let shared = owner;
+                let location = shared.location();
+                let put = shared
+                    .client
                     .put_object()
-                    .bucket(bucket)
-                    .key(key)
+                    .bucket(&shared.bucket)
+                    .key(shared.lock_key())
                     .if_none_match("*")
                     .server_side_encryption(ServerSideEncryption::Aes256)
                     .content_type("application/json")
                     .body(ByteStream::from(body))
-                    .send()
-                    .await
-                    .map_err(sdk_error)
-                {
-                    Ok(_) => Ok(true),
-                    Err(error) if precondition_failed(&error) || conditional_conflict(&error) => Ok(false),
-                    Err(error) => Err(remote(&location, "take the lock on", &error)),
+                    .send();
+                // The bucket's versioning is checked in the same round trip.
+                let (put, versioned) = tokio::join!(put, check_versioning(&shared));
+                let taken = match put.map_err(sdk_error) {
+                    Ok(put) => Some(put.e_tag().unwrap_or_default().to_string()),
+                    Err(error) if precondition_failed(&error) || conditional_conflict(&error) => None,
+                    Err(error) => return Err(remote(&location, "take the lock on", &error)),
+                };
+                if let Err(refused) = versioned {
+                    if let Some(etag) = &taken {
+                        let _ = delete_lock(&shared, etag).await;
+                    }
+                    return Err(refused);
                 }
+                Ok(taken)
             })?;
-            if taken {
-                return Ok(S3Lock { shared, holder });
+            if let Some(etag) = taken {
+                return Ok(S3Lock { shared, holder, etag });
             }
             let waited = started.elapsed();
             if waited >= timeout {
@@ -411,7 +410,7 @@ impl S3Backend {
     /// `drx force-unlock LOCK_ID --state s3://…`: deletes the lock object when
     /// it names `id`.
     pub fn force_unlock(&self, id: &str) -> Result<Unlocked, StateError> {
-        let Some((holder, _)) = self.lock_holder()? else {
+        let Some((holder, etag)) = self.lock_holder()? else {
             return Ok(Unlocked::AlreadyFree);
         };
         if holder.id != id {
@@ -421,7 +420,16 @@ impl S3Backend {
                 holder: Box::new(holder),
             });
         }
-        delete_lock(&self.shared)?;
+        // Only the lock read: one taken since (by a drx that saw it gone) is
+        // not this one.
+        let shared = self.shared.clone();
+        let etag = etag.unwrap_or_default();
+        if !self.shared.run(
+            "release the lock of",
+            async move { delete_lock(&shared, &etag).await },
+        )? {
+            return Ok(Unlocked::AlreadyFree);
+        }
         Ok(Unlocked::Cleared(Box::new(holder)))
     }
 
@@ -547,23 +555,29 @@ fn read_lock(shared: &Shared) -> Result<Option<(LockHolder, Option<String>)>, St
     })
 }
 
-fn delete_lock(shared: &Shared) -> Result<(), StateError> {
-    let (client, bucket, key, location) = (
-        shared.client.clone(),
-        shared.bucket.clone(),
-        shared.lock_key(),
-        shared.location(),
-    );
-    shared.run("release the lock of", async move {
-        client
-            .delete_object()
-            .bucket(bucket)
-            .key(key)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| remote(&location, "release the lock of", &sdk_error(e)))
-    })
+/// Deletes the lock object if it is still the one with `etag` (a
+/// conditional delete: S3 answers 412 when it is not, 404 when it is gone).
+/// Whether it was deleted.
+async fn delete_lock(shared: &Shared, etag: &str) -> Result<bool, StateError> {
+    match shared
+        .client
+        .delete_object()
+        .bucket(&shared.bucket)
+        .key(shared.lock_key())
+        .if_match(etag)
+        .send()
+        .await
+        .map_err(sdk_error)
+    {
+        Ok(_) => Ok(true),
+        Err(error)
+            if precondition_failed(&error)
+                || matches!(error.code.as_deref(), Some("NoSuchKey" | "NotFound")) =>
+        {
+            Ok(false)
+        }
+        Err(error) => Err(remote(&shared.location(), "release the lock of", &error)),
+    }
 }
 
 impl StateStore for S3Backend {
@@ -581,6 +595,7 @@ impl StateStore for S3Backend {
         // The journal is listed while the document is fetched: one round
         // trip, not two.
         let journal_root = format!("{key}.journal/");
+        let shared = self.shared.clone();
         let (document, journal) = self.shared.run("read the state", async move {
             let listing = list_keys(&client, &bucket, &journal_root, &location);
             let fetch = async {
@@ -609,7 +624,8 @@ impl StateStore for S3Backend {
                     }
                 }
             };
-            let (document, journal) = tokio::join!(fetch, listing);
+            let (document, journal, versioned) = tokio::join!(fetch, listing, check_versioning(&shared));
+            versioned?;
             Ok((document?, journal?))
         })?;
         let Some((body, etag)) = document else {
@@ -700,7 +716,10 @@ impl StateStore for S3Backend {
             self.location(),
         );
         let journal = self.journal_location();
+        let shared = self.shared.clone();
         let written = self.shared.run("write the state", async move {
+            // Seen already by the lock or the read before any write.
+            check_versioning(&shared).await?;
             let mut request = client
                 .put_object()
                 .bucket(bucket)
@@ -817,6 +836,28 @@ async fn upload(shared: Arc<Shared>) {
     }
 }
 
+/// Refuses a bucket that does not keep versions.
+async fn check_versioning(shared: &Shared) -> Result<(), StateError> {
+    use std::sync::atomic::Ordering;
+    if shared.versioned.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let versioning = shared
+        .client
+        .get_bucket_versioning()
+        .bucket(&shared.bucket)
+        .send()
+        .await
+        .map_err(|e| remote(&shared.location(), "check versioning of", &sdk_error(e)))?;
+    if versioning.status() != Some(&BucketVersioningStatus::Enabled) {
+        return Err(StateError::VersioningOff {
+            bucket: shared.bucket.clone(),
+        });
+    }
+    shared.versioned.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
 /// Every key under `prefix`.
 async fn list_keys(
     client: &aws_sdk_s3::Client,
@@ -891,6 +932,8 @@ impl S3Backend {
 pub struct S3Lock {
     shared: Arc<Shared>,
     holder: LockHolder,
+    /// The lock object's ETag, as this drx created it.
+    etag: String,
 }
 
 impl std::fmt::Debug for S3Lock {
@@ -910,11 +953,12 @@ impl S3Lock {
 
 impl Drop for S3Lock {
     fn drop(&mut self) {
-        // A lock force-unlocked and taken by another drx is theirs now.
-        if let Ok(Some((holder, _))) = read_lock(&self.shared)
-            && holder.id == self.holder.id
-        {
-            let _ = delete_lock(&self.shared);
-        }
+        // Conditional on the object this drx created: a lock force-unlocked
+        // and taken by another drx is theirs now, and stays.
+        let (shared, etag) = (self.shared.clone(), self.etag.clone());
+        let _ = self.shared.run(
+            "release the lock of",
+            async move { delete_lock(&shared, &etag).await },
+        );
     }
 }
