@@ -7,7 +7,6 @@
 //! then `cargo bench --bench apply`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,19 +15,9 @@ use drx::state::{LocalBackend, State};
 
 const LATENCY_MS: u64 = 100;
 
-fn control(endpoint: &str, method: &str, path: &str, body: &str) {
-    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).expect("the emulator (scripts/emulator start)");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-}
+#[path = "shared/emulator.rs"]
+mod emulator;
+use emulator::control;
 
 struct Measured {
     wall: Duration,

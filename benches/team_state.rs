@@ -6,26 +6,15 @@
 //! Needs the emulator: `scripts/emulator start && eval "$(scripts/emulator env)"`,
 //! then `cargo bench --bench team_state`.
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const LATENCY_MS: u64 = 100;
 const RUNS: usize = 3;
 
-fn control(endpoint: &str, method: &str, path: &str, body: &str) {
-    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).expect("the emulator (scripts/emulator start)");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-}
+#[path = "shared/emulator.rs"]
+mod emulator;
+use emulator::control;
 
 /// A caller no other run uses, and a suffix for its stack's names.
 fn caller(run: &str) -> (String, String) {

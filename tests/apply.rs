@@ -31,13 +31,19 @@ pub(crate) fn drx_command(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) ->
 
 /// drx as this test's AWS caller, with the state in `dir`.
 pub(crate) fn caller(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
+    let mut command = as_caller(aws, suffix, dir, args);
+    command.arg("--state").arg(dir.join("state.json"));
+    command
+}
+
+/// drx as this test's AWS caller, with `dir` as its home and no state of
+/// the test's choosing.
+pub(crate) fn as_caller(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
     let home = std::env::var("HOME").unwrap_or_default();
     let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
     command
         .current_dir(root())
         .args(args)
-        .arg("--state")
-        .arg(dir.join("state.json"))
         .env("NO_COLOR", "1")
         .env("ENVIRONMENT_SUFFIX", suffix)
         .env("AWS_ACCESS_KEY_ID", &aws.access_key)

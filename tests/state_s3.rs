@@ -12,7 +12,6 @@ use crate::apply::*;
 use crate::apply_read_back::assert_nothing_left;
 use crate::aws::Aws;
 use crate::crash_trials::{inventory, recorded_in};
-use crate::test::root;
 
 fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
@@ -204,35 +203,11 @@ async fn a_writer_whose_lock_was_broken_cannot_overwrite_the_newer_state() {
 
 /// drx as this test's caller, in `dir`, on the state in S3.
 fn team(aws: &Aws, suffix: &str, dir: &Path, location: &str, args: &[&str]) -> Command {
-    let mut command = caller_without_state(aws, suffix, dir, args);
+    let mut command = as_caller(aws, suffix, dir, args);
     command
         .arg("--state")
         .arg(location)
         .arg(dir.join("examples/payments.drx"));
-    command
-}
-
-/// drx as this test's caller, with no `--state` of the test's choosing.
-fn caller_without_state(aws: &Aws, suffix: &str, dir: &Path, args: &[&str]) -> Command {
-    let home = std::env::var("HOME").unwrap_or_default();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_drx"));
-    command
-        .current_dir(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("ENVIRONMENT_SUFFIX", suffix)
-        .env("AWS_ACCESS_KEY_ID", &aws.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("HOME", dir)
-        .env(
-            "RUSTUP_HOME",
-            std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup")),
-        )
-        .env(
-            "CARGO_HOME",
-            std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo")),
-        );
     command
 }
 
@@ -442,7 +417,7 @@ async fn a_stack_moves_to_s3_and_back_and_is_pushed_and_pulled() {
         ),
     )
     .expect("write");
-    let mut planned = caller_without_state(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    let mut planned = as_caller(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
     planned.arg(&declared);
     let planned = ran(planned);
     assert_eq!(planned.status, 0, "{}\n{}", planned.stdout, planned.stderr);
@@ -487,7 +462,7 @@ async fn a_stack_moves_to_s3_and_back_and_is_pushed_and_pulled() {
     let back = run(&["state", "migrate", "--to", local.to_str().expect("utf-8")]);
     assert_eq!(back.status, 0, "{}", back.stderr);
     assert!(!objects(&s3, &bucket, &format!("{key}.migrated")).await.is_empty());
-    let mut plan = caller_without_state(
+    let mut plan = as_caller(
         &aws,
         &suffix,
         dir.path(),

@@ -75,31 +75,38 @@ impl Operations<ApiDeployment> for Aws {
         _token: Option<&str>,
     ) -> Result<Option<Applied>, ProviderError> {
         let api = text(&desired.rest_api);
-        let mut position = None;
-        loop {
-            let page = self
-                .apigateway(region)
-                .await
-                .get_deployments()
-                .rest_api_id(&api)
-                .set_position(position)
-                .limit(500)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            let found = page
-                .items()
-                .iter()
-                .filter(|candidate| candidate.description() == Some(desired.description.as_str()))
-                .max_by_key(|candidate| candidate.created_date().map(|date| date.secs()));
-            if let Some(id) = found.and_then(|candidate| candidate.id()) {
-                return Ok(Some(Applied::new(format!("{api}/{id}")).with("id", id)));
-            }
-            position = page.position().map(str::to_string);
-            if position.is_none() {
-                return Ok(None);
-            }
-        }
+        let client = self.apigateway(region).await;
+        // The newest of that description, should there be several.
+        let mut newest: Option<(i64, String)> = None;
+        first_in_pages(
+            |position| {
+                let request = client
+                    .get_deployments()
+                    .rest_api_id(&api)
+                    .set_position(position)
+                    .limit(500)
+                    .send();
+                async move {
+                    let page = request.await.map_err(sdk_error)?;
+                    let next = page.position().map(str::to_string);
+                    Ok((page.items.unwrap_or_default(), next))
+                }
+            },
+            |candidate: &aws_sdk_apigateway::types::Deployment| {
+                if candidate.description() == Some(desired.description.as_str())
+                    && let Some(id) = candidate.id()
+                {
+                    let created = candidate.created_date().map_or(0, |date| date.secs());
+                    if newest.as_ref().is_none_or(|(seen, _)| created >= *seen) {
+                        newest = Some((created, id.to_string()));
+                    }
+                }
+                // Every page is read: the newest may be on any.
+                None
+            },
+        )
+        .await?;
+        Ok(newest.map(|(_, id)| Applied::new(format!("{api}/{id}")).with("id", id)))
     }
 
     async fn import(
