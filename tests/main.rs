@@ -18,6 +18,7 @@ mod crash_trials;
 mod diagnostics;
 mod emulator;
 mod emulator_faults;
+mod emulator_live;
 mod emulator_s3;
 mod examples;
 mod explain;

@@ -57,6 +57,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.dynamodb.reset();
             proxy.s3.reset();
             proxy.conditional.reset();
+            proxy.functions.reset();
             json_response(&serde_json::json!({ "reset": true }))
         }
         (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),

@@ -10,9 +10,12 @@ mod conditional;
 mod control;
 mod counter;
 mod dynamodb;
+mod execute_api;
 mod faults;
+mod functions;
 mod proxy;
 mod request_info;
+mod runtime;
 mod s3;
 mod upstream;
 mod xml;
@@ -50,7 +53,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let state = Arc::new(proxy::Proxy::new(upstream));
+    let state = Arc::new(proxy::Proxy::new(upstream, format!("http://{listen}")));
     eprintln!("drx-emulator listening on {listen}");
     loop {
         let (stream, _) = match listener.accept().await {

@@ -65,10 +65,13 @@ pub(crate) struct Proxy {
     pub(crate) dynamodb: dynamodb::GlobalTables,
     pub s3: s3::Replication,
     pub(crate) conditional: crate::conditional::ConditionalWrites,
+    pub(crate) functions: crate::functions::Functions,
+    /// The emulator's own address, for the functions it runs to call back.
+    pub(crate) endpoint: String,
 }
 
 impl Proxy {
-    pub(crate) fn new(upstream: String) -> Proxy {
+    pub(crate) fn new(upstream: String, endpoint: String) -> Proxy {
         Proxy {
             upstream: Upstream::new(upstream),
             counter: Counter::default(),
@@ -77,6 +80,8 @@ impl Proxy {
             dynamodb: dynamodb::GlobalTables::default(),
             s3: s3::Replication::default(),
             conditional: crate::conditional::ConditionalWrites::default(),
+            functions: crate::functions::Functions::default(),
+            endpoint,
         }
     }
 
@@ -106,6 +111,9 @@ impl Proxy {
         if incoming.path.starts_with("/moto-api") {
             return respond(self.forward(&incoming).await);
         }
+        if let Some(target) = crate::execute_api::target(&incoming.path, &incoming.headers) {
+            return respond(Ok(crate::execute_api::handle(&self, &incoming, target).await));
+        }
 
         let info = identify(
             &incoming.method,
@@ -131,6 +139,13 @@ impl Proxy {
             "dynamodb" => dynamodb::handle(&self, &info, &incoming).await,
             "s3" => s3::handle(&self, &info, &incoming).await,
             "apigateway" => crate::apigateway::handle(&self, &incoming).await,
+            "lambda" => {
+                let reply = self.forward(&incoming).await;
+                if let Ok(reply) = &reply {
+                    self.functions.observe(&info, &incoming, reply);
+                }
+                reply
+            }
             _ => self.forward(&incoming).await,
         };
         respond(reply)

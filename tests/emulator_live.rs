@@ -1,0 +1,143 @@
+//! The emulator runs what drx deploys: after `drx apply` of the example, the
+//! payment API answers through API Gateway from the real Rust function (its
+//! `bootstrap`, speaking the Lambda Runtime API), in both regions, over plain
+//! HTTP in both of execute-api's address forms.
+
+use std::io::{Read, Write};
+
+use crate::apply::*;
+use crate::aws::{Aws, eventually};
+
+/// One HTTP/1.1 request to the emulator; the status and the body.
+fn http(method: &str, path: &str, host: Option<&str>, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("the emulator");
+    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        host.unwrap_or(address),
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+async fn api_id(aws: &Aws, region: &str, suffix: &str) -> String {
+    let apis = aws_sdk_apigateway::Client::new(&aws.config(region).await)
+        .get_rest_apis()
+        .limit(500)
+        .send()
+        .await
+        .expect("apis");
+    apis.items()
+        .iter()
+        .find(|api| api.name().is_some_and(|n| n.contains(suffix)))
+        .and_then(|api| api.id())
+        .expect("the stack's API")
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
+    let aws = Aws::new("emulator_live");
+    let suffix = suffix(&aws);
+    let dir = project(&example());
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let (east, west) = (
+        api_id(&aws, "us-east-1", &suffix).await,
+        api_id(&aws, "us-east-2", &suffix).await,
+    );
+
+    let payment = r#"{"amount":1250,"currency":"USD","merchant":"m-42","reference":"order-7"}"#;
+    let (status, body) = http(
+        "POST",
+        &format!("/restapis/{east}/prod/_user_request_/payments"),
+        None,
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "live-1"),
+        ],
+        payment,
+    );
+    assert_eq!(status, 201, "{body}");
+    let created: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(created["region"], "us-east-1", "{body}");
+    let id = created["payment"]["paymentId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an id in {body}"))
+        .to_string();
+
+    // The retry with the same key is the same payment, as the function
+    // promises: the warm instance served it, from the table.
+    let (status, again) = http(
+        "POST",
+        &format!("/restapis/{east}/prod/_user_request_/payments"),
+        None,
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "live-1"),
+        ],
+        payment,
+    );
+    assert_eq!(status, 200, "{again}");
+    assert!(again.contains(&id), "{again}");
+
+    // Read through the other region's API once the global table has it.
+    let host = format!("{west}.execute-api.us-east-2.amazonaws.com");
+    let read = eventually(20, || {
+        let (path, host) = (format!("/prod/payments/{id}"), host.clone());
+        async move {
+            let (status, body) = http("GET", &path, Some(&host), &[], "");
+            (status == 200).then_some(body)
+        }
+    })
+    .await
+    .expect("the payment replicated to us-east-2");
+    assert!(read.contains("\"region\":\"us-east-2\""), "{read}");
+
+    let (status, health) = http(
+        "GET",
+        &format!("/restapis/{east}/prod/_user_request_/health"),
+        None,
+        &[],
+        "",
+    );
+    assert_eq!(status, 200, "{health}");
+    let (status, missing) = http(
+        "GET",
+        &format!("/restapis/{east}/prod/_user_request_/nowhere"),
+        None,
+        &[],
+        "",
+    );
+    assert_eq!(status, 403, "API Gateway's answer for no route: {missing}");
+    assert!(missing.contains("Missing Authentication Token"), "{missing}");
+    let (status, _) = http(
+        "GET",
+        &format!("/restapis/{east}/staging/_user_request_/health"),
+        None,
+        &[],
+        "",
+    );
+    assert_eq!(status, 403, "no such stage");
+
+    let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+}
