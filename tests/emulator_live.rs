@@ -1,7 +1,8 @@
 //! The emulator runs what drx deploys: after `drx apply` of the example, the
 //! payment API answers through API Gateway from the real Rust function (its
 //! `bootstrap`, speaking the Lambda Runtime API), in both regions, over plain
-//! HTTP in both of execute-api's address forms.
+//! HTTP in both of execute-api's address forms; Lambda's Invoke runs it too,
+//! and a reserved concurrency of 0 throttles it.
 
 use std::io::{Read, Write};
 
@@ -137,6 +138,82 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
         "",
     );
     assert_eq!(status, 403, "no such stage");
+
+    // Lambda's Invoke runs the same code.
+    let lambda = aws_sdk_lambda::Client::new(&aws.config("us-east-1").await);
+    let functions = lambda.list_functions().send().await.expect("functions");
+    let function = functions
+        .functions()
+        .iter()
+        .filter_map(|f| f.function_name())
+        .find(|name| name.contains(&suffix))
+        .expect("the stack's function")
+        .to_string();
+    let event = serde_json::json!({
+        "resource": "/health", "path": "/health", "httpMethod": "GET",
+        "headers": {}, "multiValueHeaders": {}, "queryStringParameters": null,
+        "multiValueQueryStringParameters": null, "pathParameters": null, "stageVariables": null,
+        "requestContext": { "httpMethod": "GET", "resourcePath": "/health", "stage": "prod" },
+        "body": null, "isBase64Encoded": false,
+    });
+    let invoked = lambda
+        .invoke()
+        .function_name(&function)
+        .payload(aws_sdk_lambda::primitives::Blob::new(event.to_string()))
+        .send()
+        .await
+        .expect("invoke");
+    assert_eq!(
+        invoked.function_error(),
+        None,
+        "{}",
+        String::from_utf8_lossy(invoked.payload().map(|p| p.as_ref()).unwrap_or_default())
+    );
+    let answer: serde_json::Value =
+        serde_json::from_slice(invoked.payload().expect("a payload").as_ref()).expect("json");
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+
+    // Reserved concurrency 0 throttles every invocation, as in AWS.
+    lambda
+        .put_function_concurrency()
+        .function_name(&function)
+        .reserved_concurrent_executions(0)
+        .send()
+        .await
+        .expect("reserve 0");
+    let (status, _) = http(
+        "GET",
+        &format!("/restapis/{east}/prod/_user_request_/health"),
+        None,
+        &[],
+        "",
+    );
+    assert_eq!(status, 429);
+    let throttled = lambda
+        .invoke()
+        .function_name(&function)
+        .payload(aws_sdk_lambda::primitives::Blob::new(event.to_string()))
+        .send()
+        .await
+        .expect_err("throttled");
+    assert!(
+        matches!(throttled.as_service_error(), Some(e) if e.is_too_many_requests_exception()),
+        "{throttled:?}"
+    );
+    lambda
+        .delete_function_concurrency()
+        .function_name(&function)
+        .send()
+        .await
+        .expect("unreserve");
+    let (status, _) = http(
+        "GET",
+        &format!("/restapis/{east}/prod/_user_request_/health"),
+        None,
+        &[],
+        "",
+    );
+    assert_eq!(status, 200);
 
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);

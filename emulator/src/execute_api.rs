@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use hyper::{HeaderMap, Method, StatusCode};
 
+use crate::functions::Outcome;
 use crate::proxy::{Proxy, ProxyRequest};
-use crate::runtime::Answer;
 use crate::upstream::{Reply, Upstream};
 
 /// Regions an API without a region in its address is looked for in.
@@ -264,20 +264,21 @@ async fn serve(proxy: &Proxy, request: &ProxyRequest, target: Target) -> Result<
         ));
     };
     let event = event(request, &target, &template, &resource, &region, parameters);
-    let instance = proxy.functions.instance(&function, &proxy.endpoint)?;
-    let answer = instance
-        .invoke(Bytes::from(event.to_string()), function.timeout)
+    let outcome = proxy
+        .functions
+        .invoke(&function, Bytes::from(event.to_string()), &proxy.endpoint)
         .await;
-    Ok(match answer {
-        Ok(Answer::Response(body)) => response(&body),
-        Ok(Answer::Error(report)) => {
+    Ok(match outcome {
+        Outcome::Answered(body) => response(&body),
+        Outcome::Throttled => message(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
+        Outcome::TimedOut(_) => message(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out"),
+        Outcome::Failed(report) => {
             eprintln!("function {name} failed: {}", String::from_utf8_lossy(&report));
             message(StatusCode::BAD_GATEWAY, "Internal server error")
         }
-        Err(_) => {
-            // A timed-out execution environment is not reused.
-            proxy.functions.forget(&function);
-            message(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out")
+        Outcome::CannotStart(error) => {
+            eprintln!("function {name} cannot start: {error}");
+            message(StatusCode::BAD_GATEWAY, "Internal server error")
         }
     })
 }

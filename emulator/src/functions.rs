@@ -29,6 +29,20 @@ pub(crate) struct Function {
     pub(crate) environment: BTreeMap<String, String>,
     pub(crate) timeout: Duration,
     pub(crate) memory: u64,
+    /// `PutFunctionConcurrency`'s reserve: 0 throttles every invocation.
+    pub(crate) reserved: Option<u64>,
+}
+
+/// How an invocation ended.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    Answered(Bytes),
+    /// The function reported an error: Lambda's error document.
+    Failed(Bytes),
+    /// Reserved concurrency 0: Lambda's 429.
+    Throttled,
+    TimedOut(String),
+    CannotStart(String),
 }
 
 #[derive(Debug, Default)]
@@ -78,6 +92,7 @@ impl Functions {
                     environment: environment(&body).unwrap_or_default(),
                     timeout: Duration::from_secs(body.get("Timeout").and_then(|t| t.as_u64()).unwrap_or(3)),
                     memory: body.get("MemorySize").and_then(|m| m.as_u64()).unwrap_or(128),
+                    reserved: None,
                 };
                 self.define(key(name), function);
             }
@@ -98,6 +113,13 @@ impl Functions {
                         function.memory = memory;
                     }
                 });
+            }
+            (&Method::PUT, ["2017-10-31", "functions", name, "concurrency"]) => {
+                let reserved = body.get("ReservedConcurrentExecutions").and_then(|r| r.as_u64());
+                self.adjust(key(name), |function| function.reserved = reserved);
+            }
+            (&Method::DELETE, ["2017-10-31", "functions", name, "concurrency"]) => {
+                self.adjust(key(name), |function| function.reserved = None);
             }
             (&Method::DELETE, ["2015-03-31", "functions", name]) => {
                 self.defined
@@ -131,6 +153,18 @@ impl Functions {
         self.retire(&key);
     }
 
+    /// A setting that leaves the running code as it is.
+    fn adjust(&self, key: (String, String), edit: impl FnOnce(&mut Function)) {
+        if let Some(function) = self
+            .defined
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&key)
+        {
+            edit(function);
+        }
+    }
+
     fn retire(&self, key: &(String, String)) {
         let instance = self.warm.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
         if let Some(instance) = instance {
@@ -147,8 +181,29 @@ impl Functions {
             .cloned()
     }
 
+    /// Runs `function` on `event`, as Lambda would: throttled when its
+    /// reserved concurrency is 0, on its warm instance otherwise.
+    pub(crate) async fn invoke(&self, function: &Function, event: Bytes, endpoint: &str) -> Outcome {
+        if function.reserved == Some(0) {
+            return Outcome::Throttled;
+        }
+        let instance = match self.instance(function, endpoint) {
+            Ok(instance) => instance,
+            Err(error) => return Outcome::CannotStart(error),
+        };
+        match instance.invoke(event, function.timeout).await {
+            Ok(crate::runtime::Answer::Response(body)) => Outcome::Answered(body),
+            Ok(crate::runtime::Answer::Error(body)) => Outcome::Failed(body),
+            Err(error) => {
+                // A timed-out execution environment is not reused.
+                self.forget(function);
+                Outcome::TimedOut(error)
+            }
+        }
+    }
+
     /// The warm instance of `function`, started if there is none.
-    pub(crate) fn instance(&self, function: &Function, endpoint: &str) -> Result<Arc<Instance>, String> {
+    fn instance(&self, function: &Function, endpoint: &str) -> Result<Arc<Instance>, String> {
         let key = (function.region.clone(), function.name.clone());
         let mut warm = self.warm.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(instance) = warm.get(&key).filter(|i| i.alive()) {
@@ -160,7 +215,7 @@ impl Functions {
     }
 
     /// Drops an instance that failed (a timeout kills it, as Lambda does).
-    pub(crate) fn forget(&self, function: &Function) {
+    fn forget(&self, function: &Function) {
         self.retire(&(function.region.clone(), function.name.clone()));
     }
 

@@ -13,6 +13,7 @@ mod dynamodb;
 mod execute_api;
 mod faults;
 mod functions;
+mod invoke;
 mod proxy;
 mod request_info;
 mod runtime;

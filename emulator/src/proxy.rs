@@ -140,6 +140,11 @@ impl Proxy {
             "s3" => s3::handle(&self, &info, &incoming).await,
             "apigateway" => crate::apigateway::handle(&self, &incoming).await,
             "lambda" => {
+                if let Some(name) = crate::invoke::invoked(&incoming)
+                    && let Some(reply) = crate::invoke::handle(&self, &info, &incoming, &name).await
+                {
+                    return respond(Ok(reply));
+                }
                 let reply = self.forward(&incoming).await;
                 if let Ok(reply) = &reply {
                     self.functions.observe(&info, &incoming, reply);

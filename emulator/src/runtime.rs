@@ -216,7 +216,7 @@ impl Instance {
             .env("AWS_REGION", &function.region)
             .env("AWS_DEFAULT_REGION", &function.region)
             .env("AWS_ACCESS_KEY_ID", &function.access_key)
-            .env("AWS_SECRET_ACCESS_KEY", "emulator")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_ENDPOINT_URL", endpoint)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
