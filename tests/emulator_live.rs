@@ -215,6 +215,110 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     );
     assert_eq!(status, 200);
 
+    // An AWS_IAM route answers only requests signed with SigV4.
+    iam_route_needs_a_signature(&aws, &lambda, &function).await;
+
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+}
+
+/// `headers` for `method path` signed with SigV4 for execute-api, with the
+/// emulator's secret or another.
+fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, String)> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let identity = aws_credential_types::Credentials::new("AKIASIGNED00001", secret, None, None, "test").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("execute-api")
+        .time(std::time::SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .expect("params")
+        .into();
+    let url = format!("http://{host}{path}");
+    let request = SignableRequest::new(method, url.as_str(), [("host", host)].into_iter(), SignableBody::Bytes(b""))
+        .expect("signable");
+    let (instructions, _) = sign(request, &params).expect("signed").into_parts();
+    instructions
+        .headers()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
+async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client, function: &str) {
+    let gateway = aws_sdk_apigateway::Client::new(&aws.config("us-east-1").await);
+    let api = gateway.create_rest_api().name(aws.name("iam")).send().await.expect("api");
+    let api = api.id().expect("id").to_string();
+    let resources = gateway.get_resources().rest_api_id(&api).send().await.expect("resources");
+    let root = resources
+        .items()
+        .iter()
+        .find(|r| r.path() == Some("/"))
+        .and_then(|r| r.id())
+        .expect("root")
+        .to_string();
+    let health = gateway
+        .create_resource()
+        .rest_api_id(&api)
+        .parent_id(&root)
+        .path_part("health")
+        .send()
+        .await
+        .expect("resource");
+    let health = health.id().expect("id").to_string();
+    gateway
+        .put_method()
+        .rest_api_id(&api)
+        .resource_id(&health)
+        .http_method("GET")
+        .authorization_type("AWS_IAM")
+        .send()
+        .await
+        .expect("method");
+    let arn = lambda
+        .get_function()
+        .function_name(function)
+        .send()
+        .await
+        .expect("function")
+        .configuration()
+        .and_then(|c| c.function_arn())
+        .expect("arn")
+        .to_string();
+    gateway
+        .put_integration()
+        .rest_api_id(&api)
+        .resource_id(&health)
+        .http_method("GET")
+        .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
+        .integration_http_method("POST")
+        .uri(format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"))
+        .send()
+        .await
+        .expect("integration");
+    let deployment = gateway.create_deployment().rest_api_id(&api).send().await.expect("deployment");
+    gateway
+        .create_stage()
+        .rest_api_id(&api)
+        .stage_name("prod")
+        .deployment_id(deployment.id().expect("id"))
+        .send()
+        .await
+        .expect("stage");
+
+    let host = format!("{api}.execute-api.us-east-1.amazonaws.com");
+    let (status, body) = http("GET", "/prod/health", Some(&host), &[], "");
+    assert_eq!(status, 403, "unsigned: {body}");
+    assert!(body.contains("Missing Authentication Token"), "{body}");
+    let wrong = signed("GET", "/prod/health", &host, "not-the-secret");
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let (status, body) = http("GET", "/prod/health", Some(&host), &wrong, "");
+    assert_eq!(status, 403, "another secret: {body}");
+    assert!(body.contains("signature"), "{body}");
+    let right = signed("GET", "/prod/health", &host, "testing");
+    let right: Vec<(&str, &str)> = right.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let (status, body) = http("GET", "/prod/health", Some(&host), &right, "");
+    assert_eq!(status, 200, "signed: {body}");
+    gateway.delete_rest_api().rest_api_id(&api).send().await.expect("cleanup");
 }

@@ -3,6 +3,7 @@
 //! uses), or whose Host is `{api}.execute-api.{region}.amazonaws.com`, is
 //! routed as API Gateway routes it — the stage must exist, the resource whose
 //! path template matches (a literal part before a `{param}`), its method —
+//! an `AWS_IAM` method's caller must sign with SigV4 (see `sigv4`),
 //! and an `AWS_PROXY` integration invokes the function with the REST API
 //! proxy event (payload format 1.0), its answer becoming the response. What
 //! API Gateway answers without a route is kept: 403 "Missing Authentication
@@ -237,14 +238,26 @@ async fn serve(proxy: &Proxy, request: &ProxyRequest, target: Target) -> Result<
     else {
         return Ok(missing());
     };
-    if found.get("authorizationType").and_then(|a| a.as_str()) == Some("AWS_IAM")
-        && !request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256 "))
-    {
-        return Ok(missing());
+    if found.get("authorizationType").and_then(|a| a.as_str()) == Some("AWS_IAM") {
+        let signed = crate::sigv4::verify(
+            request.method.as_str(),
+            &request.path,
+            &request.query,
+            &request.headers,
+            &request.body,
+            "execute-api",
+        );
+        match signed {
+            Ok(()) => {}
+            // API Gateway's answers: no signature at all, or a wrong one.
+            Err(_) if !request.headers.contains_key("authorization") => return Ok(missing()),
+            Err(why) => {
+                return Ok(message(
+                    StatusCode::FORBIDDEN,
+                    &format!("The request signature we calculated does not match the signature you provided ({why})"),
+                ));
+            }
+        }
     }
     let integration = found.get("methodIntegration").cloned().unwrap_or_default();
     let uri = integration

@@ -18,6 +18,7 @@ mod proxy;
 mod request_info;
 mod runtime;
 mod s3;
+mod sigv4;
 mod upstream;
 mod xml;
 
