@@ -215,6 +215,35 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     );
     assert_eq!(status, 200);
 
+    // A region's outage: its API fails, the other region's serves.
+    let health = |api: &str| {
+        http(
+            "GET",
+            &format!("/restapis/{api}/prod/_user_request_/health"),
+            None,
+            &[],
+            "",
+        )
+        .0
+    };
+    aws.inject(serde_json::json!({ "service": "execute-api", "region": "us-east-1", "error_rate": 1.0, "error": "503" }));
+    assert_eq!(
+        (health(&east), health(&west)),
+        (503, 200),
+        "us-east-1's API is down"
+    );
+    aws.clear_faults();
+    aws.inject(
+        serde_json::json!({ "service": "lambda", "region": "us-east-2", "error_rate": 1.0, "error": "500" }),
+    );
+    assert_eq!(
+        (health(&east), health(&west)),
+        (200, 500),
+        "Lambda in us-east-2 is down"
+    );
+    aws.clear_faults();
+    assert_eq!((health(&east), health(&west)), (200, 200), "both recovered");
+
     // An AWS_IAM route answers only requests signed with SigV4.
     iam_route_needs_a_signature(&aws, &lambda, &function).await;
 
@@ -226,7 +255,8 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
 /// emulator's secret or another.
 fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-    let identity = aws_credential_types::Credentials::new("AKIASIGNED00001", secret, None, None, "test").into();
+    let identity =
+        aws_credential_types::Credentials::new("AKIASIGNED00001", secret, None, None, "test").into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")
@@ -237,8 +267,13 @@ fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, St
         .expect("params")
         .into();
     let url = format!("http://{host}{path}");
-    let request = SignableRequest::new(method, url.as_str(), [("host", host)].into_iter(), SignableBody::Bytes(b""))
-        .expect("signable");
+    let request = SignableRequest::new(
+        method,
+        url.as_str(),
+        [("host", host)].into_iter(),
+        SignableBody::Bytes(b""),
+    )
+    .expect("signable");
     let (instructions, _) = sign(request, &params).expect("signed").into_parts();
     instructions
         .headers()
@@ -248,9 +283,19 @@ fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, St
 
 async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client, function: &str) {
     let gateway = aws_sdk_apigateway::Client::new(&aws.config("us-east-1").await);
-    let api = gateway.create_rest_api().name(aws.name("iam")).send().await.expect("api");
+    let api = gateway
+        .create_rest_api()
+        .name(aws.name("iam"))
+        .send()
+        .await
+        .expect("api");
     let api = api.id().expect("id").to_string();
-    let resources = gateway.get_resources().rest_api_id(&api).send().await.expect("resources");
+    let resources = gateway
+        .get_resources()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("resources");
     let root = resources
         .items()
         .iter()
@@ -293,11 +338,18 @@ async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client,
         .http_method("GET")
         .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
         .integration_http_method("POST")
-        .uri(format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"))
+        .uri(format!(
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+        ))
         .send()
         .await
         .expect("integration");
-    let deployment = gateway.create_deployment().rest_api_id(&api).send().await.expect("deployment");
+    let deployment = gateway
+        .create_deployment()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("deployment");
     gateway
         .create_stage()
         .rest_api_id(&api)
@@ -320,5 +372,10 @@ async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client,
     let right: Vec<(&str, &str)> = right.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let (status, body) = http("GET", "/prod/health", Some(&host), &right, "");
     assert_eq!(status, 200, "signed: {body}");
-    gateway.delete_rest_api().rest_api_id(&api).send().await.expect("cleanup");
+    gateway
+        .delete_rest_api()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("cleanup");
 }

@@ -20,6 +20,7 @@ use hyper::{HeaderMap, Method, StatusCode};
 
 use crate::functions::Outcome;
 use crate::proxy::{Proxy, ProxyRequest};
+use crate::request_info::{Protocol, RequestInfo};
 use crate::upstream::{Reply, Upstream};
 
 /// Regions an API without a region in its address is looked for in.
@@ -254,7 +255,9 @@ async fn serve(proxy: &Proxy, request: &ProxyRequest, target: Target) -> Result<
             Err(why) => {
                 return Ok(message(
                     StatusCode::FORBIDDEN,
-                    &format!("The request signature we calculated does not match the signature you provided ({why})"),
+                    &format!(
+                        "The request signature we calculated does not match the signature you provided ({why})"
+                    ),
                 ));
             }
         }
@@ -276,6 +279,32 @@ async fn serve(proxy: &Proxy, request: &ProxyRequest, target: Target) -> Result<
             "Internal server error",
         ));
     };
+    // An outage of the API's region, or of Lambda in the function's, as a
+    // fault rule says (as the function's caller: rules are per caller).
+    for (service, in_region) in [("execute-api", &region), ("lambda", &function.region)] {
+        let info = RequestInfo {
+            service: service.to_string(),
+            region: in_region.clone(),
+            access_key: function.access_key.clone(),
+            operation: format!("{method} {template}"),
+            protocol: Protocol::RestJson,
+            mutating: false,
+        };
+        let decision = proxy
+            .faults
+            .decide(&info, &format!("{} {}", request.path, target.path));
+        if decision.delay > std::time::Duration::ZERO {
+            tokio::time::sleep(decision.delay).await;
+        }
+        if let Some(error) = decision.error {
+            return Ok(match error.as_str() {
+                "access_denied" => message(StatusCode::FORBIDDEN, "Forbidden"),
+                "500" => message(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
+                "503" => message(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
+                _ => message(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
+            });
+        }
+    }
     let event = event(request, &target, &template, &resource, &region, parameters);
     let outcome = proxy
         .functions

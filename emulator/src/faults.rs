@@ -19,8 +19,12 @@ use crate::upstream::Reply;
 pub(crate) struct Rule {
     /// Only requests signed with this access key.
     pub(crate) access_key: Option<String>,
-    /// `dynamodb`, `s3`, `lambda`, … (the signing name).
+    /// `dynamodb`, `s3`, `lambda`, … (the signing name), or `execute-api`
+    /// for requests to the APIs themselves.
     pub(crate) service: Option<String>,
+    /// Only requests to this region: with `execute-api` or `lambda`, a
+    /// region's outage.
+    pub(crate) region: Option<String>,
     /// `PutItem`, `CreateFunction`, … as the counter names it.
     pub(crate) operation: Option<String>,
     /// Only requests whose path or body contains this text.
@@ -94,6 +98,7 @@ impl Faults {
         for (rule, failed) in rules.iter_mut() {
             let matches = rule.access_key.as_deref().is_none_or(|k| k == info.access_key)
                 && rule.service.as_deref().is_none_or(|s| s == info.service)
+                && rule.region.as_deref().is_none_or(|r| r == info.region)
                 && rule.operation.as_deref().is_none_or(|o| o == info.operation)
                 && rule.contains.as_deref().is_none_or(|c| text.contains(c));
             if !matches {

@@ -104,7 +104,12 @@ pub(crate) fn verify(
     let credential = field("Credential").ok_or("no Credential")?;
     let signed = field("SignedHeaders").ok_or("no SignedHeaders")?;
     let signature = field("Signature").ok_or("no Signature")?;
-    let scope: Vec<&str> = credential.splitn(2, '/').nth(1).unwrap_or_default().split('/').collect();
+    let scope: Vec<&str> = credential
+        .split_once('/')
+        .map(|(_, scope)| scope)
+        .unwrap_or_default()
+        .split('/')
+        .collect();
     let [date, region, scope_service, "aws4_request"] = scope.as_slice() else {
         return Err(format!("malformed credential scope in {credential}"));
     };
@@ -138,7 +143,9 @@ pub(crate) fn verify(
     let parts: [&str; 4] = [date, region, service, "aws4_request"];
     let key = parts
         .iter()
-        .fold(format!("AWS4{SECRET}").into_bytes(), |key: Vec<u8>, part| hmac(&key, part));
+        .fold(format!("AWS4{SECRET}").into_bytes(), |key: Vec<u8>, part| {
+            hmac(&key, part)
+        });
     let expected = hex::encode(hmac(&key, &to_sign));
     if expected == signature {
         Ok(())
