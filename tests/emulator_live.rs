@@ -215,6 +215,28 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     );
     assert_eq!(status, 200);
 
+    // Lambda writes each invocation's START, END and REPORT to the
+    // function's log group, as AWS does.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&aws.config("us-east-1").await);
+    let group = format!("/aws/lambda/{function}");
+    let reported = eventually(10, || {
+        let (logs, group) = (logs.clone(), group.clone());
+        async move {
+            let events = logs
+                .filter_log_events()
+                .log_group_name(&group)
+                .send()
+                .await
+                .ok()?;
+            let text: Vec<&str> = events.events().iter().filter_map(|e| e.message()).collect();
+            (text.iter().any(|m| m.starts_with("START RequestId:"))
+                && text.iter().any(|m| m.starts_with("REPORT RequestId:")))
+            .then_some(())
+        }
+    })
+    .await;
+    assert!(reported.is_some(), "no START/REPORT lines in {group}");
+
     // A region's outage: its API fails, the other region's serves.
     let health = |api: &str| {
         http(

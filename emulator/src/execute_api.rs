@@ -308,7 +308,12 @@ async fn serve(proxy: &Proxy, request: &ProxyRequest, target: Target) -> Result<
     let event = event(request, &target, &template, &resource, &region, parameters);
     let outcome = proxy
         .functions
-        .invoke(&function, Bytes::from(event.to_string()), &proxy.endpoint)
+        .invoke(
+            &function,
+            Bytes::from(event.to_string()),
+            &proxy.endpoint,
+            &proxy.upstream,
+        )
         .await;
     Ok(match outcome {
         Outcome::Answered(body) => response(&body),

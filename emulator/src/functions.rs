@@ -16,7 +16,7 @@ use hyper::Method;
 use crate::proxy::ProxyRequest;
 use crate::request_info::RequestInfo;
 use crate::runtime::Instance;
-use crate::upstream::Reply;
+use crate::upstream::{Reply, Upstream};
 
 /// What running a function takes.
 #[derive(Debug, Clone)]
@@ -183,11 +183,17 @@ impl Functions {
 
     /// Runs `function` on `event`, as Lambda would: throttled when its
     /// reserved concurrency is 0, on its warm instance otherwise.
-    pub(crate) async fn invoke(&self, function: &Function, event: Bytes, endpoint: &str) -> Outcome {
+    pub(crate) async fn invoke(
+        &self,
+        function: &Function,
+        event: Bytes,
+        endpoint: &str,
+        upstream: &Upstream,
+    ) -> Outcome {
         if function.reserved == Some(0) {
             return Outcome::Throttled;
         }
-        let instance = match self.instance(function, endpoint) {
+        let instance = match self.instance(function, endpoint, upstream) {
             Ok(instance) => instance,
             Err(error) => return Outcome::CannotStart(error),
         };
@@ -203,13 +209,18 @@ impl Functions {
     }
 
     /// The warm instance of `function`, started if there is none.
-    fn instance(&self, function: &Function, endpoint: &str) -> Result<Arc<Instance>, String> {
+    fn instance(
+        &self,
+        function: &Function,
+        endpoint: &str,
+        upstream: &Upstream,
+    ) -> Result<Arc<Instance>, String> {
         let key = (function.region.clone(), function.name.clone());
         let mut warm = self.warm.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(instance) = warm.get(&key).filter(|i| i.alive()) {
             return Ok(instance.clone());
         }
-        let instance = Arc::new(Instance::start(function, endpoint)?);
+        let instance = Arc::new(Instance::start(function, endpoint, upstream.clone())?);
         warm.insert(key, instance.clone());
         Ok(instance)
     }

@@ -67,13 +67,20 @@ pub(crate) async fn handle(
     if kind == "Event" {
         let proxy = proxy.clone();
         tokio::spawn(async move {
-            proxy.functions.invoke(&function, event, &proxy.endpoint).await;
+            proxy
+                .functions
+                .invoke(&function, event, &proxy.endpoint, &proxy.upstream)
+                .await;
         });
         return Some(reply(StatusCode::ACCEPTED, &[], Bytes::new()));
     }
     let json = ("content-type", "application/json");
     Some(
-        match proxy.functions.invoke(&function, event, &proxy.endpoint).await {
+        match proxy
+            .functions
+            .invoke(&function, event, &proxy.endpoint, &proxy.upstream)
+            .await
+        {
             Outcome::Answered(payload) => reply(
                 StatusCode::OK,
                 &[json, ("x-amz-executed-version", "$LATEST")],

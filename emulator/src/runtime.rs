@@ -7,7 +7,9 @@
 //! `/error`). The process gets the function's environment, its region, and
 //! credentials and an endpoint that lead back to the emulator. One event at
 //! a time; the instance is kept warm for the next; a timeout kills it, as
-//! Lambda does.
+//! Lambda does. What the process prints, and Lambda's own START, END and
+//! REPORT lines for each invocation, go to the function's log group
+//! (`/aws/lambda/NAME`), in a stream of this instance.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::functions::Function;
+use crate::upstream::Upstream;
 
 /// What the function answered.
 #[derive(Debug)]
@@ -51,6 +54,9 @@ struct Served {
 #[derive(Debug)]
 pub(crate) struct Instance {
     function_arn: String,
+    memory: u64,
+    /// Lines for the function's log group.
+    logs: mpsc::UnboundedSender<String>,
     child: Mutex<Option<std::process::Child>>,
     invocations: mpsc::UnboundedSender<Invocation>,
     server: tokio::task::JoinHandle<()>,
@@ -165,7 +171,7 @@ async fn serve(served: Arc<Served>, request: Request<Incoming>) -> Response<Full
 impl Instance {
     /// Unpacks `function`'s code, serves it the runtime API and starts it;
     /// `endpoint` is the emulator's own address, for the code's AWS calls.
-    pub(crate) fn start(function: &Function, endpoint: &str) -> Result<Instance, String> {
+    pub(crate) fn start(function: &Function, endpoint: &str, upstream: Upstream) -> Result<Instance, String> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -219,17 +225,44 @@ impl Instance {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_ENDPOINT_URL", endpoint)
             .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
-        let child = command.spawn().map_err(|e| {
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().map_err(|e| {
             server.abort();
             format!("cannot start bootstrap: {e}")
         })?;
+        let (logs, lines) = mpsc::unbounded_channel();
+        let outputs: [Option<Box<dyn std::io::Read + Send>>; 2] = [
+            child
+                .stdout
+                .take()
+                .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+        ];
+        for output in outputs.into_iter().flatten() {
+            let logs = logs.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(output).lines().map_while(Result::ok) {
+                    if logs.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        // Detached: it ends once the process and the instance are gone and
+        // what they printed is shipped.
+        tokio::spawn(ship(upstream, function.clone(), nanos, lines));
         Ok(Instance {
             function_arn: format!(
                 "arn:aws:lambda:{}:123456789012:function:{}",
                 function.region, function.name
             ),
+            memory: function.memory,
+            logs,
             child: Mutex::new(Some(child)),
             invocations,
             server,
@@ -250,9 +283,34 @@ impl Instance {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
+        let id = format!("{nanos:032x}");
+        let started = std::time::Instant::now();
+        let _ = self.logs.send(format!("START RequestId: {id} Version: $LATEST"));
+        let answer = self
+            .run(id.clone(), event, deadline, answer, answered, timeout)
+            .await;
+        let took = started.elapsed().as_secs_f64() * 1000.0;
+        let _ = self.logs.send(format!("END RequestId: {id}"));
+        let _ = self.logs.send(format!(
+            "REPORT RequestId: {id}\tDuration: {took:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
+            took.ceil(),
+            self.memory
+        ));
+        answer
+    }
+
+    async fn run(
+        &self,
+        id: String,
+        event: Bytes,
+        deadline: u128,
+        answer: oneshot::Sender<Answer>,
+        answered: oneshot::Receiver<Answer>,
+        timeout: Duration,
+    ) -> Result<Answer, String> {
         self.invocations
             .send(Invocation {
-                id: format!("{nanos:032x}"),
+                id,
                 event,
                 deadline_ms: deadline,
                 function_arn: self.function_arn.clone(),
@@ -290,5 +348,86 @@ impl Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Sends the instance's lines to its log group, a batch at a time: a stream
+/// of its own (`YYYY/MM/DD/[$LATEST]ID`, as Lambda names them), made first.
+async fn ship(
+    upstream: Upstream,
+    function: Function,
+    started: u128,
+    mut lines: mpsc::UnboundedReceiver<String>,
+) {
+    let group = format!("/aws/lambda/{}", function.name);
+    let days = (started / 1_000_000_000 / 86_400) as i64;
+    let stream = format!("{}/[$LATEST]{started:032x}", civil(days));
+    let call = |target: &'static str, body: serde_json::Value| {
+        let (upstream, key, region) = (
+            upstream.clone(),
+            function.access_key.clone(),
+            function.region.clone(),
+        );
+        async move {
+            let _ = upstream
+                .json(
+                    &key,
+                    &region,
+                    "logs",
+                    &format!("Logs_20140328.{target}"),
+                    "1.1",
+                    &body,
+                )
+                .await;
+        }
+    };
+    call(
+        "CreateLogStream",
+        serde_json::json!({ "logGroupName": group, "logStreamName": stream }),
+    )
+    .await;
+    while let Some(first) = lines.recv().await {
+        let mut batch = vec![first];
+        while let Ok(line) = lines.try_recv() {
+            batch.push(line);
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let events: Vec<serde_json::Value> = batch
+            .into_iter()
+            .map(|message| serde_json::json!({ "timestamp": now, "message": message }))
+            .collect();
+        call(
+            "PutLogEvents",
+            serde_json::json!({ "logGroupName": group, "logStreamName": stream, "logEvents": events }),
+        )
+        .await;
+    }
+}
+
+/// `YYYY/MM/DD` of a day counted from 1970-01-01 (Howard Hinnant's
+/// civil-from-days).
+fn civil(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}/{month:02}/{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_are_dates() {
+        assert_eq!(super::civil(0), "1970/01/01");
+        assert_eq!(super::civil(20_454), "2026/01/01");
+        assert_eq!(super::civil(19_782), "2024/02/29");
     }
 }

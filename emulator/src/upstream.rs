@@ -96,20 +96,38 @@ impl Upstream {
         operation: &str,
         body: &serde_json::Value,
     ) -> Result<Reply, String> {
+        self.json(
+            access_key,
+            region,
+            "dynamodb",
+            &format!("DynamoDB_20120810.{operation}"),
+            "1.0",
+            body,
+        )
+        .await
+    }
+
+    /// A call to a JSON-protocol service (`X-Amz-Target`) in `region`.
+    pub(crate) async fn json(
+        &self,
+        access_key: &str,
+        region: &str,
+        service: &str,
+        target: &str,
+        version: &str,
+        body: &serde_json::Value,
+    ) -> Result<Reply, String> {
         let mut headers = HeaderMap::new();
+        headers.insert("x-amz-target", target.parse().map_err(|_| "header")?);
         headers.insert(
-            "x-amz-target",
-            format!("DynamoDB_20120810.{operation}")
+            "content-type",
+            format!("application/x-amz-json-{version}")
                 .parse()
                 .map_err(|_| "header")?,
         );
         headers.insert(
-            "content-type",
-            "application/x-amz-json-1.0".parse().map_err(|_| "header")?,
-        );
-        headers.insert(
             "authorization",
-            Self::authorization(access_key, region, "dynamodb")
+            Self::authorization(access_key, region, service)
                 .parse()
                 .map_err(|_| "header")?,
         );
