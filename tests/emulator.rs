@@ -311,3 +311,52 @@ async fn deleting_an_api_resource_twice_says_it_is_gone() {
         .await
         .expect("cleanup");
 }
+
+/// Replication paused between two regions (as AWS FIS pauses a global
+/// table's): the copy waits, and arrives once replication resumes.
+#[tokio::test]
+async fn paused_replication_delivers_its_backlog_on_resume() {
+    let aws = Aws::new("replication_paused");
+    let name = aws.name("table");
+    let (east1, east2) = global_table(&aws, &name).await;
+    eventually(10, || async {
+        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
+    })
+    .await
+    .expect("replica active");
+    aws.control(
+        "POST",
+        "/__drx/pause",
+        &serde_json::json!({ "service": "dynamodb", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
+            .to_string(),
+    );
+    east1
+        .put_item()
+        .table_name(&name)
+        .item("id", AttributeValue::S("during-the-pause".into()))
+        .send()
+        .await
+        .expect("put item");
+    let read = || async {
+        east2
+            .get_item()
+            .table_name(&name)
+            .key("id", AttributeValue::S("during-the-pause".into()))
+            .send()
+            .await
+            .ok()?
+            .item
+    };
+    // Well past the replication delay (200 ms): nothing arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert!(read().await.is_none(), "replicated while paused");
+    aws.control(
+        "DELETE",
+        &format!("/__drx/pause?access_key={}", aws.access_key),
+        "",
+    );
+    assert!(
+        eventually(10, read).await.is_some(),
+        "the backlog was not delivered"
+    );
+}

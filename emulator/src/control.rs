@@ -5,7 +5,11 @@
 //! - `GET /__drx/requests[?access_key=K]` counts requests by operation;
 //!   `DELETE /__drx/requests` resets the count.
 //! - `GET`/`POST /__drx/settings` reads or changes the replication delays.
-//! - `POST /__drx/reset` clears faults, counts, and replication bookkeeping.
+//! - `POST /__drx/pause` with a pause (see `pauses::Pause`) pauses
+//!   replication between two regions; `DELETE /__drx/pause[?access_key=K]`
+//!   resumes it, delivering the backlog.
+//! - `POST /__drx/reset` clears faults, counts, pauses, and replication
+//!   bookkeeping.
 
 use std::sync::Arc;
 
@@ -33,6 +37,19 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.faults.clear(access_key);
             json_response(&serde_json::json!({ "cleared": true }))
         }
+        (&Method::POST, "/__drx/pause") => {
+            match serde_json::from_slice::<crate::pauses::Pause>(&request.body) {
+                Ok(pause) => {
+                    proxy.pauses.pause(pause);
+                    json_response(&serde_json::json!({ "paused": true }))
+                }
+                Err(error) => plain(400, &format!("not a pause: {error}")),
+            }
+        }
+        (&Method::DELETE, "/__drx/pause") => {
+            proxy.pauses.resume(access_key);
+            json_response(&serde_json::json!({ "resumed": true }))
+        }
         (&Method::GET, "/__drx/requests") => json_response(&proxy.counter.report(access_key)),
         (&Method::DELETE, "/__drx/requests") => {
             proxy.counter.reset();
@@ -58,6 +75,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.s3.reset();
             proxy.conditional.reset();
             proxy.functions.reset();
+            proxy.pauses.resume(None);
             json_response(&serde_json::json!({ "reset": true }))
         }
         (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),

@@ -439,6 +439,13 @@ async fn replicate_writes(proxy: &Arc<Proxy>, info: &RequestInfo, body: &Value) 
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
         for (table, item_key) in touched {
+            // A paused pair's copies wait; each reads the item when it goes,
+            // so the backlog delivers the latest write.
+            for (region, _) in proxy.dynamodb.regions(&table).unwrap_or_default() {
+                if region != source {
+                    proxy.pauses.wait("dynamodb", &source, &region, &key).await;
+                }
+            }
             let current = proxy
                 .upstream
                 .dynamodb(

@@ -14,6 +14,7 @@ mod execute_api;
 mod faults;
 mod functions;
 mod invoke;
+mod pauses;
 mod proxy;
 mod request_info;
 mod runtime;

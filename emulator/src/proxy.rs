@@ -66,6 +66,7 @@ pub(crate) struct Proxy {
     pub s3: s3::Replication,
     pub(crate) conditional: crate::conditional::ConditionalWrites,
     pub(crate) functions: crate::functions::Functions,
+    pub(crate) pauses: crate::pauses::Pauses,
     /// The emulator's own address, for the functions it runs to call back.
     pub(crate) endpoint: String,
 }
@@ -81,6 +82,7 @@ impl Proxy {
             s3: s3::Replication::default(),
             conditional: crate::conditional::ConditionalWrites::default(),
             functions: crate::functions::Functions::default(),
+            pauses: crate::pauses::Pauses::default(),
             endpoint,
         }
     }

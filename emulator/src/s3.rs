@@ -441,7 +441,11 @@ async fn replicate_object(
             }
         }
         let mut all_copied = true;
+        let from = bucket_region(&proxy, &access_key, &source.0).await;
         for destination in targets {
+            // Replication paused between the two regions: the copy waits.
+            let to = bucket_region(&proxy, &access_key, &destination).await;
+            proxy.pauses.wait("s3", &from, &to, &access_key).await;
             let path = format!("/{destination}/{}", encode_key(&source.1));
             match proxy
                 .upstream
@@ -460,6 +464,35 @@ async fn replicate_object(
             .s3
             .set_status(source, if all_copied { "COMPLETED" } else { "FAILED" });
     });
+}
+
+/// The region a bucket lives in (`GetBucketLocation`; none is us-east-1).
+async fn bucket_region(proxy: &Proxy, access_key: &str, bucket: &str) -> String {
+    let reply = proxy
+        .upstream
+        .s3(
+            access_key,
+            Method::GET,
+            &format!("/{bucket}?location"),
+            &HeaderMap::new(),
+            Bytes::new(),
+        )
+        .await;
+    reply
+        .ok()
+        .and_then(|reply| xml::parse(&reply.text()))
+        .and_then(|element| {
+            // The root is LocationConstraint itself; its text is the region.
+            element
+                .text_of("LocationConstraint")
+                .map(str::to_string)
+                .or_else(|| {
+                    let text = element.text.trim().to_string();
+                    (!text.is_empty()).then_some(text)
+                })
+        })
+        .filter(|region| !region.is_empty())
+        .unwrap_or_else(|| "us-east-1".into())
 }
 
 /// A delete (a new delete marker) is replicated by rules that ask for it.
