@@ -17,6 +17,7 @@ mod cli;
 mod crash_trials;
 mod diagnostics;
 mod emulator;
+mod emulator_failover;
 mod emulator_faults;
 mod emulator_live;
 mod emulator_s3;

@@ -58,16 +58,25 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
         (&Method::GET, "/__drx/settings") => {
             json_response(&serde_json::to_value(proxy.settings()).unwrap_or_default())
         }
-        (&Method::POST, "/__drx/settings") => match serde_json::from_slice::<Settings>(&request.body) {
-            Ok(settings) => {
-                *proxy
-                    .settings
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
-                json_response(&serde_json::to_value(settings).unwrap_or_default())
+        // Only the settings given change; the others keep their values.
+        (&Method::POST, "/__drx/settings") => {
+            match serde_json::from_slice::<serde_json::Value>(&request.body).and_then(|given| {
+                let mut merged = serde_json::to_value(proxy.settings()).unwrap_or_default();
+                if let (Some(merged), Some(given)) = (merged.as_object_mut(), given.as_object()) {
+                    merged.extend(given.clone());
+                }
+                serde_json::from_value::<Settings>(merged)
+            }) {
+                Ok(settings) => {
+                    *proxy
+                        .settings
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+                    json_response(&serde_json::to_value(settings).unwrap_or_default())
+                }
+                Err(error) => plain(400, &format!("not settings: {error}")),
             }
-            Err(error) => plain(400, &format!("not settings: {error}")),
-        },
+        }
         (&Method::POST, "/__drx/reset") => {
             proxy.faults.clear(None);
             proxy.counter.reset();
@@ -76,6 +85,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.conditional.reset();
             proxy.functions.reset();
             proxy.pauses.resume(None);
+            proxy.health_checks.reset();
             json_response(&serde_json::json!({ "reset": true }))
         }
         (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),

@@ -13,6 +13,7 @@ mod dynamodb;
 mod execute_api;
 mod faults;
 mod functions;
+mod health_checks;
 mod invoke;
 mod pauses;
 mod proxy;

@@ -15,8 +15,10 @@ use crate::request_info::identify;
 use crate::upstream::{Reply, Upstream};
 use crate::{control, dynamodb, s3};
 
-/// Delays of the behaviours the proxy adds, settable through the control API.
+/// Delays of the behaviours the proxy adds, settable through the control API
+/// (any subset of them at once).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub(crate) struct Settings {
     /// From a write in one region to the item in the others.
     pub(crate) dynamodb_replication_ms: u64,
@@ -24,6 +26,9 @@ pub(crate) struct Settings {
     pub(crate) replica_transition_ms: u64,
     /// From `PutObject` to the copy in the destination bucket.
     pub s3_replication_ms: u64,
+    /// Multiplies Route 53's intervals and timeouts, so a failover takes
+    /// seconds: 0.02 makes a 30 s interval 0.6 s.
+    pub(crate) time_scale: f64,
 }
 
 impl Default for Settings {
@@ -32,6 +37,7 @@ impl Default for Settings {
             dynamodb_replication_ms: 200,
             replica_transition_ms: 500,
             s3_replication_ms: 300,
+            time_scale: 1.0,
         }
     }
 }
@@ -67,6 +73,7 @@ pub(crate) struct Proxy {
     pub(crate) conditional: crate::conditional::ConditionalWrites,
     pub(crate) functions: crate::functions::Functions,
     pub(crate) pauses: crate::pauses::Pauses,
+    pub(crate) health_checks: crate::health_checks::HealthChecks,
     /// The emulator's own address, for the functions it runs to call back.
     pub(crate) endpoint: String,
 }
@@ -83,6 +90,7 @@ impl Proxy {
             conditional: crate::conditional::ConditionalWrites::default(),
             functions: crate::functions::Functions::default(),
             pauses: crate::pauses::Pauses::default(),
+            health_checks: crate::health_checks::HealthChecks::default(),
             endpoint,
         }
     }
@@ -141,6 +149,7 @@ impl Proxy {
             "dynamodb" => dynamodb::handle(&self, &info, &incoming).await,
             "s3" => s3::handle(&self, &info, &incoming).await,
             "apigateway" => crate::apigateway::handle(&self, &incoming).await,
+            "route53" => crate::health_checks::handle(&self, &info, &incoming).await,
             "lambda" => {
                 if let Some(name) = crate::invoke::invoked(&incoming)
                     && let Some(reply) = crate::invoke::handle(&self, &info, &incoming, &name).await

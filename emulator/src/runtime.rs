@@ -409,7 +409,7 @@ async fn ship(
 
 /// `YYYY/MM/DD` of a day counted from 1970-01-01 (Howard Hinnant's
 /// civil-from-days).
-fn civil(days: i64) -> String {
+pub(crate) fn civil(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
