@@ -235,6 +235,16 @@ async fn update_replicas(
                 .dynamodb(&info.access_key, region, "CreateTable", &create)
                 .await?;
             if !created.status.is_success() {
+                // A replica another request is adding right now: AWS takes
+                // one replica change at a time and says the table is in use.
+                if created.text().contains("ResourceInUseException") {
+                    return Ok(error(
+                        "ResourceInUseException",
+                        &format!(
+                            "Attempt to change a resource which is still in use: Table is being updated: {table}"
+                        ),
+                    ));
+                }
                 return Ok(created);
             }
             proxy.dynamodb.set(table, &home, Some(Status::Active));

@@ -392,6 +392,66 @@ fn query_value(query: &str, key: &str) -> Option<String> {
         .map(|value| value.replace("%2E", ".").replace("%2e", "."))
 }
 
+/// One record set of a name, as `TestDNSAnswer` weighs it.
+#[derive(Debug, Clone, Default)]
+struct RecordSet {
+    name: String,
+    kind: String,
+    failover: Option<String>,
+    weight: Option<u64>,
+    region: Option<String>,
+    health_check: Option<String>,
+    values: Vec<String>,
+}
+
+/// The region the emulator's resolver is said to be in, for latency records.
+const RESOLVER_REGION: &str = "us-east-1";
+
+/// Which record set Route 53 answers with. Failover: the primary while it is
+/// healthy, else the secondary, and the primary when both are unhealthy.
+/// Weighted: a healthy one at random by weight (all, when none is healthy).
+/// Latency: the healthy one nearest the resolver (here, in its region).
+/// `random` is in [0, 1).
+fn choose(sets: &[RecordSet], healthy: impl Fn(&RecordSet) -> bool, random: f64) -> Option<&RecordSet> {
+    let role = |set: &&RecordSet, role: &str| set.failover.as_deref() == Some(role);
+    if sets.iter().any(|set| set.failover.is_some()) {
+        let primary = sets.iter().find(|s| role(s, "PRIMARY"));
+        let secondary = sets.iter().find(|s| role(s, "SECONDARY"));
+        return match (primary, secondary) {
+            (Some(primary), _) if healthy(primary) => Some(primary),
+            (Some(primary), Some(secondary)) => Some(if healthy(secondary) { secondary } else { primary }),
+            (primary, secondary) => primary.or(secondary),
+        };
+    }
+    let candidates: Vec<&RecordSet> = {
+        let up: Vec<&RecordSet> = sets.iter().filter(|s| healthy(s)).collect();
+        if up.is_empty() { sets.iter().collect() } else { up }
+    };
+    if candidates.iter().any(|set| set.weight.is_some()) {
+        let total: u64 = candidates.iter().map(|s| s.weight.unwrap_or(0)).sum();
+        if total == 0 {
+            return candidates.first().copied();
+        }
+        let mut point = (random * total as f64) as u64;
+        for set in &candidates {
+            let weight = set.weight.unwrap_or(0);
+            if point < weight {
+                return Some(set);
+            }
+            point -= weight;
+        }
+        return candidates.last().copied();
+    }
+    if candidates.iter().any(|set| set.region.is_some()) {
+        return candidates
+            .iter()
+            .find(|s| s.region.as_deref() == Some(RESOLVER_REGION))
+            .or_else(|| candidates.iter().min_by_key(|s| s.region.clone()))
+            .copied();
+    }
+    candidates.first().copied()
+}
+
 /// Route 53's answer for a record, from its record sets and their checks.
 async fn test_dns_answer(proxy: &Arc<Proxy>, info: &RequestInfo, query: &str) -> Result<Reply, String> {
     let zone = query_value(query, "hostedzoneid").unwrap_or_default();
@@ -416,41 +476,49 @@ async fn test_dns_answer(proxy: &Arc<Proxy>, info: &RequestInfo, query: &str) ->
     let text = listed.text();
     let document = roxmltree::Document::parse(&text).map_err(|e| e.to_string())?;
     let wanted = name.trim_end_matches('.');
-    let sets: Vec<_> = document
+    let sets: Vec<RecordSet> = document
         .descendants()
         .filter(|n| n.has_tag_name("ResourceRecordSet"))
-        .filter(|set| {
+        .map(|set| {
             let field = |tag: &str| {
                 set.children()
                     .find(|c| c.has_tag_name(tag))
                     .and_then(|c| c.text())
-                    .unwrap_or("")
+                    .map(str::to_string)
             };
-            field("Name").trim_end_matches('.') == wanted && field("Type") == kind
+            RecordSet {
+                name: field("Name").unwrap_or_default(),
+                kind: field("Type").unwrap_or_default(),
+                failover: field("Failover"),
+                weight: field("Weight").and_then(|w| w.parse().ok()),
+                region: field("Region"),
+                health_check: field("HealthCheckId"),
+                values: set
+                    .descendants()
+                    .filter(|n| n.has_tag_name("Value"))
+                    .filter_map(|n| n.text().map(str::to_string))
+                    .collect(),
+            }
         })
+        .filter(|set| set.name.trim_end_matches('.') == wanted && set.kind == kind)
         .collect();
-    let field = |set: &roxmltree::Node<'_, '_>, tag: &str| {
-        set.children()
-            .find(|c| c.has_tag_name(tag))
-            .and_then(|c| c.text())
-            .map(str::to_string)
-    };
-    let healthy = |set: &roxmltree::Node<'_, '_>| {
-        field(set, "HealthCheckId").is_none_or(|id| proxy.health_checks.is_healthy(&id))
-    };
-    let role = |set: &roxmltree::Node<'_, '_>, role: &str| field(set, "Failover").as_deref() == Some(role);
-    let primary = sets.iter().find(|s| role(s, "PRIMARY"));
-    let secondary = sets.iter().find(|s| role(s, "SECONDARY"));
-    let chosen = match (primary, secondary) {
-        (Some(primary), _) if healthy(primary) => Some(primary),
-        (Some(primary), Some(secondary)) => Some(if healthy(secondary) { secondary } else { primary }),
-        (primary, secondary) => primary.or(secondary).or(sets.first()),
-    };
+    let random = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| f64::from(d.subsec_nanos()) / 1e9)
+        .unwrap_or(0.0);
+    let chosen = choose(
+        &sets,
+        |set| {
+            set.health_check
+                .as_deref()
+                .is_none_or(|id| proxy.health_checks.is_healthy(id))
+        },
+        random,
+    );
     let values: String = chosen
         .map(|set| {
-            set.descendants()
-                .filter(|n| n.has_tag_name("Value"))
-                .filter_map(|n| n.text())
+            set.values
+                .iter()
                 .map(|v| format!("<RecordDataEntry>{}</RecordDataEntry>", escape(v)))
                 .collect()
         })
@@ -464,4 +532,91 @@ async fn test_dns_answer(proxy: &Arc<Proxy>, info: &RequestInfo, query: &str) ->
         escape(&name),
         escape(&kind)
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(value: &str) -> RecordSet {
+        RecordSet {
+            values: vec![value.into()],
+            ..RecordSet::default()
+        }
+    }
+
+    #[test]
+    fn failover_answers_the_primary_unless_only_the_secondary_is_healthy() {
+        let sets = [
+            RecordSet {
+                failover: Some("PRIMARY".into()),
+                health_check: Some("p".into()),
+                ..set("east")
+            },
+            RecordSet {
+                failover: Some("SECONDARY".into()),
+                health_check: Some("s".into()),
+                ..set("west")
+            },
+        ];
+        let answer = |down: &[&str]| {
+            choose(
+                &sets,
+                |s| !down.contains(&s.health_check.as_deref().unwrap_or("")),
+                0.5,
+            )
+            .map(|s| s.values[0].clone())
+        };
+        assert_eq!(answer(&[]).as_deref(), Some("east"));
+        assert_eq!(answer(&["p"]).as_deref(), Some("west"));
+        assert_eq!(
+            answer(&["p", "s"]).as_deref(),
+            Some("east"),
+            "both down: the primary"
+        );
+    }
+
+    #[test]
+    fn weighted_and_latency_records_answer_among_the_healthy() {
+        let weighted = [
+            RecordSet {
+                weight: Some(1),
+                ..set("a")
+            },
+            RecordSet {
+                weight: Some(3),
+                ..set("b")
+            },
+        ];
+        assert_eq!(
+            choose(&weighted, |_| true, 0.1).map(|s| s.values[0].as_str()),
+            Some("a")
+        );
+        assert_eq!(
+            choose(&weighted, |_| true, 0.9).map(|s| s.values[0].as_str()),
+            Some("b")
+        );
+        assert_eq!(
+            choose(&weighted, |s| s.values[0] == "a", 0.9).map(|s| s.values[0].as_str()),
+            Some("a")
+        );
+        let latency = [
+            RecordSet {
+                region: Some("us-east-2".into()),
+                ..set("west")
+            },
+            RecordSet {
+                region: Some("us-east-1".into()),
+                ..set("east")
+            },
+        ];
+        assert_eq!(
+            choose(&latency, |_| true, 0.0).map(|s| s.values[0].as_str()),
+            Some("east")
+        );
+        assert_eq!(
+            choose(&latency, |s| s.values[0] == "west", 0.0).map(|s| s.values[0].as_str()),
+            Some("west")
+        );
+    }
 }

@@ -263,7 +263,9 @@ async fn versioning_enabled(proxy: &Proxy, info: &RequestInfo, bucket: &str) -> 
             Bytes::new(),
         )
         .await?;
-    Ok(xml::parse(&reply.text()).is_some_and(|root| root.text_of("Status") == Some("Enabled")))
+    let text = reply.text();
+    Ok(roxmltree::Document::parse(&text)
+        .is_ok_and(|d| text_of(d.root_element(), "Status") == Some("Enabled")))
 }
 
 /// AWS refuses a replication configuration unless both ends are versioned.
@@ -294,49 +296,60 @@ async fn check_versioning(
 }
 
 /// The enabled rules of a `ReplicationConfiguration` document.
+/// The child element of `node` named `name`.
+fn child<'a, 'input>(node: roxmltree::Node<'a, 'input>, name: &str) -> Option<roxmltree::Node<'a, 'input>> {
+    node.children().find(|c| c.has_tag_name(name))
+}
+
+/// The trimmed text of `node`'s child `name`.
+fn text_of<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    child(node, name).map(|c| c.text().unwrap_or("").trim())
+}
+
 fn parse_rules(text: &str) -> Vec<Rule> {
-    let Some(root) = xml::parse(text) else {
+    let Ok(document) = roxmltree::Document::parse(text) else {
         return Vec::new();
     };
+    let root = document.root_element();
     let mut rules: Vec<Rule> = root
-        .children_named("Rule")
-        .filter(|rule| rule.text_of("Status") == Some("Enabled"))
+        .children()
+        .filter(|n| n.has_tag_name("Rule"))
+        .filter(|rule| text_of(*rule, "Status") == Some("Enabled"))
         .filter_map(|rule| {
-            let destination = rule
-                .child("Destination")?
-                .text_of("Bucket")?
+            let destination = text_of(child(rule, "Destination")?, "Bucket")?
                 .trim_start_matches("arn:aws:s3:::")
                 .to_string();
-            let filter = rule.child("Filter");
-            let and = filter.and_then(|f| f.child("And"));
+            let filter = child(rule, "Filter");
+            let and = filter.and_then(|f| child(f, "And"));
             let prefix = and
-                .and_then(|a| a.text_of("Prefix"))
-                .or_else(|| filter.and_then(|f| f.text_of("Prefix")))
-                .or_else(|| rule.text_of("Prefix"))
+                .and_then(|a| text_of(a, "Prefix"))
+                .or_else(|| filter.and_then(|f| text_of(f, "Prefix")))
+                .or_else(|| text_of(rule, "Prefix"))
                 .unwrap_or("")
                 .to_string();
             let tag_parent = and.or(filter);
             let tags = tag_parent
                 .map(|parent| {
                     parent
-                        .children_named("Tag")
+                        .children()
+                        .filter(|n| n.has_tag_name("Tag"))
                         .filter_map(|tag| {
                             Some((
-                                tag.text_of("Key")?.to_string(),
-                                tag.text_of("Value").unwrap_or("").to_string(),
+                                text_of(tag, "Key")?.to_string(),
+                                text_of(tag, "Value").unwrap_or("").to_string(),
                             ))
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             Some(Rule {
-                priority: rule.text_of("Priority").and_then(|p| p.parse().ok()).unwrap_or(0),
+                priority: text_of(rule, "Priority")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0),
                 prefix,
                 tags,
                 destination,
-                delete_markers: rule
-                    .child("DeleteMarkerReplication")
-                    .and_then(|d| d.text_of("Status"))
+                delete_markers: child(rule, "DeleteMarkerReplication").and_then(|d| text_of(d, "Status"))
                     == Some("Enabled"),
             })
         })
@@ -478,19 +491,11 @@ async fn bucket_region(proxy: &Proxy, access_key: &str, bucket: &str) -> String 
             Bytes::new(),
         )
         .await;
-    reply
+    let text = reply.map(|reply| reply.text()).unwrap_or_default();
+    // The root is LocationConstraint itself; its text is the region.
+    roxmltree::Document::parse(&text)
         .ok()
-        .and_then(|reply| xml::parse(&reply.text()))
-        .and_then(|element| {
-            // The root is LocationConstraint itself; its text is the region.
-            element
-                .text_of("LocationConstraint")
-                .map(str::to_string)
-                .or_else(|| {
-                    let text = element.text.trim().to_string();
-                    (!text.is_empty()).then_some(text)
-                })
-        })
+        .and_then(|d| d.root_element().text().map(|t| t.trim().to_string()))
         .filter(|region| !region.is_empty())
         .unwrap_or_else(|| "us-east-1".into())
 }
