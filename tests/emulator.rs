@@ -249,18 +249,13 @@ async fn replicas_need_streams() {
     );
 }
 
-/// A repeated DeleteResource is API Gateway's 404 NotFoundException (moto
-/// alone answers 500), so a delete re-run after a crash knows it is done.
-#[tokio::test]
-async fn deleting_an_api_resource_twice_says_it_is_gone() {
-    let aws = Aws::new("apigateway_delete_twice");
-    let client = aws_sdk_apigateway::Client::new(&aws.config("us-east-2").await);
-    let api = client
-        .create_rest_api()
-        .name(aws.name("api"))
-        .send()
-        .await
-        .expect("api");
+/// A new REST API with one resource, `/health`: the API's id and the
+/// resource's.
+pub(crate) async fn api_with_health_resource(
+    client: &aws_sdk_apigateway::Client,
+    name: &str,
+) -> (String, String) {
+    let api = client.create_rest_api().name(name).send().await.expect("api");
     let api = api.id().expect("id").to_string();
     let resources = client
         .get_resources()
@@ -284,6 +279,16 @@ async fn deleting_an_api_resource_twice_says_it_is_gone() {
         .await
         .expect("resource");
     let id = created.id().expect("id").to_string();
+    (api, id)
+}
+
+/// A repeated DeleteResource is API Gateway's 404 NotFoundException (moto
+/// alone answers 500), so a delete re-run after a crash knows it is done.
+#[tokio::test]
+async fn deleting_an_api_resource_twice_says_it_is_gone() {
+    let aws = Aws::new("apigateway_delete_twice");
+    let client = aws_sdk_apigateway::Client::new(&aws.config("us-east-2").await);
+    let (api, id) = api_with_health_resource(&client, &aws.name("api")).await;
     client
         .delete_resource()
         .rest_api_id(&api)

@@ -305,35 +305,7 @@ fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, St
 
 async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client, function: &str) {
     let gateway = aws_sdk_apigateway::Client::new(&aws.config("us-east-1").await);
-    let api = gateway
-        .create_rest_api()
-        .name(aws.name("iam"))
-        .send()
-        .await
-        .expect("api");
-    let api = api.id().expect("id").to_string();
-    let resources = gateway
-        .get_resources()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .expect("resources");
-    let root = resources
-        .items()
-        .iter()
-        .find(|r| r.path() == Some("/"))
-        .and_then(|r| r.id())
-        .expect("root")
-        .to_string();
-    let health = gateway
-        .create_resource()
-        .rest_api_id(&api)
-        .parent_id(&root)
-        .path_part("health")
-        .send()
-        .await
-        .expect("resource");
-    let health = health.id().expect("id").to_string();
+    let (api, health) = crate::emulator::api_with_health_resource(&gateway, &aws.name("iam")).await;
     gateway
         .put_method()
         .rest_api_id(&api)
