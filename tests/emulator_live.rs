@@ -373,3 +373,64 @@ async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client,
         .await
         .expect("cleanup");
 }
+
+/// A function that does not answer within its timeout is stopped, as
+/// Lambda stops it: the invocation fails with "Task timed out".
+#[tokio::test]
+async fn a_function_past_its_timeout_is_stopped() {
+    let aws = Aws::new("emulator_timeout");
+    let config = aws.config("us-east-1").await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let role = iam
+        .create_role()
+        .role_name(aws.name("role"))
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .expect("role");
+    let arn = role.role().map(|r| r.arn().to_string()).expect("arn");
+    // A runtime that never asks for its event.
+    let mut package = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut package));
+        let options = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
+        zip.start_file("bootstrap", options).expect("entry");
+        std::io::Write::write_all(&mut zip, b"#!/bin/sh\nexec sleep 60\n").expect("write");
+        zip.finish().expect("zip");
+    }
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    let name = aws.name("sleeper");
+    lambda
+        .create_function()
+        .function_name(&name)
+        .runtime(aws_sdk_lambda::types::Runtime::Providedal2023)
+        .handler("bootstrap")
+        .role(&arn)
+        .timeout(1)
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(package))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("function");
+    let started = std::time::Instant::now();
+    let invoked = lambda.invoke().function_name(&name).send().await.expect("invoke");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "answered before its timeout"
+    );
+    assert_eq!(invoked.function_error(), Some("Unhandled"));
+    let report =
+        String::from_utf8_lossy(invoked.payload().map(|p| p.as_ref()).unwrap_or_default()).into_owned();
+    assert!(report.contains("Task timed out after 1.00 seconds"), "{report}");
+    lambda
+        .delete_function()
+        .function_name(&name)
+        .send()
+        .await
+        .expect("cleanup");
+}
