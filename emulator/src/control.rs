@@ -4,7 +4,8 @@
 //!   `DELETE /__drx/faults[?access_key=K]` removes rules.
 //! - `GET /__drx/requests[?access_key=K]` counts requests by operation;
 //!   `DELETE /__drx/requests` resets the count.
-//! - `GET`/`POST /__drx/settings` reads or changes the replication delays.
+//! - `GET`/`POST /__drx/settings` reads or changes the delays and the time
+//!   scale; with `?access_key=K`, one caller's time scale.
 //! - `POST /__drx/pause` with a pause (see `pauses::Pause`) pauses
 //!   replication between two regions; `DELETE /__drx/pause[?access_key=K]`
 //!   resumes it, delivering the backlog.
@@ -56,7 +57,22 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             json_response(&serde_json::json!({ "cleared": true }))
         }
         (&Method::GET, "/__drx/settings") => {
-            json_response(&serde_json::to_value(proxy.settings()).unwrap_or_default())
+            let mut settings = serde_json::to_value(proxy.settings()).unwrap_or_default();
+            if let Some(key) = access_key {
+                settings["time_scale"] = serde_json::json!(proxy.time_scale(key));
+            }
+            json_response(&settings)
+        }
+        // One caller's time scale: its health checks and its replication.
+        (&Method::POST, "/__drx/settings") if access_key.is_some() => {
+            let given: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            match given.get("time_scale").and_then(serde_json::Value::as_f64) {
+                Some(scale) if scale > 0.0 => {
+                    proxy.set_time_scale(access_key, Some(scale));
+                    json_response(&serde_json::json!({ "time_scale": scale }))
+                }
+                _ => plain(400, "a caller's settings are {\"time_scale\": a number above 0}"),
+            }
         }
         // Only the settings given change; the others keep their values.
         (&Method::POST, "/__drx/settings") => {
@@ -86,6 +102,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.functions.reset();
             proxy.pauses.resume(None);
             proxy.health_checks.reset();
+            proxy.set_time_scale(None, None);
             json_response(&serde_json::json!({ "reset": true }))
         }
         (&Method::GET, "/__drx/health") => json_response(&serde_json::json!({ "ok": true })),

@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::{HeaderMap, StatusCode};
@@ -213,7 +212,7 @@ async fn update_replicas(
     }
 
     let updates = body["ReplicaUpdates"].as_array().cloned().unwrap_or_default();
-    let delay = Duration::from_millis(proxy.settings().replica_transition_ms);
+    let delay = proxy.replication_delay(proxy.settings().replica_transition_ms, &info.access_key);
     for update in &updates {
         if let Some(region) = update["Create"]["RegionName"].as_str() {
             if regions.contains_key(region) {
@@ -444,7 +443,7 @@ async fn replicate_writes(proxy: &Arc<Proxy>, info: &RequestInfo, body: &Value) 
     if touched.is_empty() {
         return;
     }
-    let delay = Duration::from_millis(proxy.settings().dynamodb_replication_ms);
+    let delay = proxy.replication_delay(proxy.settings().dynamodb_replication_ms, &info.access_key);
     let (proxy, key, source) = (proxy.clone(), info.access_key.clone(), info.region.clone());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;

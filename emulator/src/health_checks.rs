@@ -276,14 +276,14 @@ impl HealthChecks {
     }
 }
 
-fn scaled(proxy: &Proxy, duration: Duration) -> Duration {
-    duration.mul_f64(proxy.settings().time_scale.clamp(0.001, 1_000.0))
+fn scaled(proxy: &Proxy, duration: Duration, access_key: &str) -> Duration {
+    duration.mul_f64(proxy.time_scale(access_key))
 }
 
 async fn probe_forever(proxy: Arc<Proxy>, id: String, check: Arc<Check>) {
     loop {
         let config = check.config.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let (success, report) = probe(&proxy, &config).await;
+        let (success, report) = probe(&proxy, &config, &check.access_key).await;
         {
             let mut status = check.status.lock().unwrap_or_else(|p| p.into_inner());
             if success == status.healthy {
@@ -299,7 +299,12 @@ async fn probe_forever(proxy: Arc<Proxy>, id: String, check: Arc<Check>) {
             status.checked = now();
         }
         publish(&proxy.upstream, &id, check.healthy(), &check.access_key).await;
-        tokio::time::sleep(scaled(&proxy, Duration::from_secs(config.interval.max(1)))).await;
+        tokio::time::sleep(scaled(
+            &proxy,
+            Duration::from_secs(config.interval.max(1)),
+            &check.access_key,
+        ))
+        .await;
     }
 }
 
@@ -307,15 +312,17 @@ async fn probe_forever(proxy: Arc<Proxy>, id: String, check: Arc<Check>) {
 /// Route 53 would give.
 /// A probe's timeout, scaled but never under a second: in the emulator a
 /// probe runs the function itself, which takes longer than a real round trip.
-fn probe_timeout(proxy: &Proxy, timeout: Duration) -> Duration {
-    scaled(proxy, timeout).max(Duration::from_secs(1))
+fn probe_timeout(proxy: &Proxy, timeout: Duration, access_key: &str) -> Duration {
+    scaled(proxy, timeout, access_key).max(Duration::from_secs(1))
 }
 
-async fn probe(proxy: &Arc<Proxy>, config: &Config) -> (bool, String) {
-    let timeout = probe_timeout(proxy, Duration::from_secs(6));
+async fn probe(proxy: &Arc<Proxy>, config: &Config, access_key: &str) -> (bool, String) {
+    let timeout = probe_timeout(proxy, Duration::from_secs(6), access_key);
     if config.kind == "TCP" {
         let connect = tokio::net::TcpStream::connect((config.fqdn.as_str(), config.port));
-        return match tokio::time::timeout(probe_timeout(proxy, Duration::from_secs(4)), connect).await {
+        return match tokio::time::timeout(probe_timeout(proxy, Duration::from_secs(4), access_key), connect)
+            .await
+        {
             Ok(Ok(_)) => (true, "Success: TCP connection established".into()),
             _ => (false, "Failure: Connection timed out".into()),
         };

@@ -76,6 +76,8 @@ pub(crate) struct Proxy {
     pub(crate) health_checks: crate::health_checks::HealthChecks,
     /// The emulator's own address, for the functions it runs to call back.
     pub(crate) endpoint: String,
+    /// Time scales set for one caller, over the settings' own.
+    scales: Mutex<std::collections::HashMap<String, f64>>,
 }
 
 impl Proxy {
@@ -91,8 +93,42 @@ impl Proxy {
             functions: crate::functions::Functions::default(),
             pauses: crate::pauses::Pauses::default(),
             health_checks: crate::health_checks::HealthChecks::default(),
+            scales: Mutex::new(std::collections::HashMap::new()),
             endpoint,
         }
+    }
+
+    /// The time scale for `access_key`'s resources: its own if it set one,
+    /// else the settings'.
+    pub(crate) fn time_scale(&self, access_key: &str) -> f64 {
+        let own = self
+            .scales
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(access_key)
+            .copied();
+        own.unwrap_or_else(|| self.settings().time_scale)
+            .clamp(0.001, 1_000.0)
+    }
+
+    pub(crate) fn set_time_scale(&self, access_key: Option<&str>, scale: Option<f64>) {
+        let mut scales = self.scales.lock().unwrap_or_else(|p| p.into_inner());
+        match (access_key, scale) {
+            (Some(key), Some(scale)) => {
+                scales.insert(key.to_string(), scale);
+            }
+            (Some(key), None) => {
+                scales.remove(key);
+            }
+            (None, _) => scales.clear(),
+        }
+    }
+
+    /// A replication delay for `access_key`'s writes: shortened by a time
+    /// scale under 1 (a failover at 1/50 time sees replication at 1/50 too),
+    /// never lengthened.
+    pub(crate) fn replication_delay(&self, ms: u64, access_key: &str) -> Duration {
+        Duration::from_millis(ms).mul_f64(self.time_scale(access_key).min(1.0))
     }
 
     pub(crate) fn settings(&self) -> Settings {

@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::{HeaderMap, Method, StatusCode};
@@ -419,7 +418,7 @@ async fn replicate_object(
     }
     let source = (bucket.to_string(), key.to_string(), version.to_string());
     proxy.s3.set_status(source.clone(), "PENDING");
-    let delay = Duration::from_millis(proxy.settings().s3_replication_ms);
+    let delay = proxy.replication_delay(proxy.settings().s3_replication_ms, &info.access_key);
     let (proxy, access_key, tags) = (proxy.clone(), info.access_key.clone(), tags.to_vec());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
@@ -511,7 +510,7 @@ async fn replicate_delete(proxy: &Arc<Proxy>, info: &RequestInfo, bucket: &str, 
     if targets.is_empty() {
         return;
     }
-    let delay = Duration::from_millis(proxy.settings().s3_replication_ms);
+    let delay = proxy.replication_delay(proxy.settings().s3_replication_ms, &info.access_key);
     let (proxy, access_key, key) = (proxy.clone(), info.access_key.clone(), key.to_string());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
