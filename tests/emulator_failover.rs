@@ -155,6 +155,38 @@ async fn an_outage_of_the_primary_moves_the_answer_and_recovery_moves_it_back() 
         answer(&route53, &zone, &name).await
     );
 
+    // Inverted, a healthy endpoint counts as unhealthy; disabled, any counts
+    // as healthy.
+    let update = |inverted: bool, disabled: bool| {
+        let (route53, check) = (route53.clone(), check.clone());
+        async move {
+            route53
+                .update_health_check()
+                .health_check_id(&check)
+                .inverted(inverted)
+                .disabled(disabled)
+                .send()
+                .await
+                .expect("update");
+        }
+    };
+    update(true, false).await;
+    let inverted = eventually(15, || async {
+        (answer(&route53, &zone, &name).await == vec![secondary.clone()]).then_some(())
+    })
+    .await;
+    assert!(inverted.is_some(), "inverted, the primary still answers");
+    update(true, true).await;
+    let disabled = eventually(15, || async {
+        (answer(&route53, &zone, &name).await == vec![primary.clone()]).then_some(())
+    })
+    .await;
+    assert!(
+        disabled.is_some(),
+        "disabled, the check still counts against the primary"
+    );
+    update(false, false).await;
+
     // The check's status is a metric in us-east-1, as Route 53 publishes it.
     let cloudwatch = aws.cloudwatch("us-east-1").await;
     let metrics = cloudwatch

@@ -164,3 +164,58 @@ async fn replication_needs_versioning() {
         Some("InvalidRequest")
     );
 }
+
+/// S3 replication paused between two regions: the copy waits for the
+/// resume, then arrives.
+#[tokio::test]
+async fn paused_s3_replication_delivers_its_backlog_on_resume() {
+    let aws = Aws::new("s3_replication_paused");
+    let s3 = aws.s3("us-east-1").await;
+    let (source, destination) = (aws.name("source"), aws.name("destination"));
+    versioned_bucket(&s3, &source, None).await;
+    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
+    s3.put_bucket_replication()
+        .bucket(&source)
+        .replication_configuration(
+            ReplicationConfiguration::builder()
+                .role("arn:aws:iam::123456789012:role/replication")
+                .rules(replication_rule(Some("all"), "", &destination))
+                .build()
+                .expect("config"),
+        )
+        .send()
+        .await
+        .expect("replication configuration");
+    aws.control(
+        "POST",
+        "/__drx/pause",
+        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
+            .to_string(),
+    );
+    s3.put_object()
+        .bucket(&source)
+        .key("receipt.json")
+        .body(b"{}".to_vec().into())
+        .send()
+        .await
+        .expect("put");
+    let copied = || async {
+        s3.head_object()
+            .bucket(&destination)
+            .key("receipt.json")
+            .send()
+            .await
+            .ok()
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert!(copied().await.is_none(), "replicated while paused");
+    aws.control(
+        "DELETE",
+        &format!("/__drx/pause?access_key={}", aws.access_key),
+        "",
+    );
+    assert!(
+        eventually(10, copied).await.is_some(),
+        "the backlog was not delivered"
+    );
+}
