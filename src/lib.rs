@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod model;
+pub mod operate;
 pub mod plan;
 pub mod source;
 pub mod state;

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("aws", &["model", "state"]),
     ("plan", &["source", "model", "check", "state"]),
     ("apply", &["source", "suggest", "model", "plan", "state"]),
+    ("operate", &["model", "state"]),
     ("diagnostic", &["source", "syntax", "check", "plan"]),
     (
         "cli",
@@ -31,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "aws",
             "plan",
             "apply",
+            "operate",
             "diagnostic",
         ],
     ),

@@ -112,6 +112,18 @@ async fn an_outage_of_the_primary_moves_the_answer_and_recovery_moves_it_back() 
     .await;
     assert!(healthy.is_some(), "{:?}", observations(&route53, &check).await);
     assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
+    let status = |expected: &'static str| {
+        let run = drx(&aws, &suffix, dir.path(), &["status", "--json"]);
+        assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+        let seen: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        assert_eq!(seen["failovers"][0]["serving"], expected, "{}", run.stdout);
+        seen
+    };
+    let seen = status("us-east-1");
+    assert_eq!(
+        seen["health_checks"][0]["healthy"],
+        seen["health_checks"][0]["checkers"]
+    );
 
     // us-east-1's API goes down: after the failure threshold, the answer is
     // the secondary.
@@ -134,6 +146,8 @@ async fn an_outage_of_the_primary_moves_the_answer_and_recovery_moves_it_back() 
         "failed over after {took:?}, before the threshold"
     );
     eprintln!("failed over {took:?} after the outage began");
+    let seen = status("us-east-2");
+    assert_eq!(seen["health_checks"][0]["healthy"], 0, "{seen}");
     assert!(
         observations(&route53, &check)
             .await

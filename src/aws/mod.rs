@@ -10,6 +10,7 @@ mod dynamodb;
 mod iam;
 mod lambda;
 mod logs;
+mod observer;
 mod poll;
 mod provider;
 mod route53;

@@ -58,6 +58,12 @@ pub(crate) enum Command {
         after_help = "Examples:\n  drx output examples/payments.drx\n  drx output --json examples/payments.drx"
     )]
     Output(OutputArgs),
+    /// Say how the live stack is doing: the region each failover serves
+    /// from, what the health checkers see, the alarms in ALARM.
+    #[command(
+        after_help = "Every call is a read; the state is not locked.\n\nExamples:\n  drx status examples/payments.drx\n  drx status --json examples/payments.drx | jq -r '.failovers[].serving'"
+    )]
+    Status(OutputArgs),
     /// Print the resource graph, clustered by region.
     #[command(
         after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"

@@ -14,6 +14,7 @@ mod plan;
 mod prepare;
 mod state;
 mod state_transfer;
+mod status;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -72,6 +73,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Apply(args) => apply::run_apply(args, &terminal),
         Command::Destroy(args) => apply::run_destroy(args, &terminal),
         Command::Output(args) => apply::run_output(args, &terminal),
+        Command::Status(args) => status::run(args, &terminal),
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
         Command::Import(args) => import::run(args, &terminal),
         Command::State(command) => state::run(command, &terminal),

@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod graph;
+mod observer;
 pub mod provider;
 mod region;
 pub mod resource_state;
@@ -13,6 +14,7 @@ mod state_location;
 pub mod template;
 
 pub use graph::Graph;
+pub use observer::{CheckerReport, Observer};
 pub use provider::{Applied, ErrorKind, Provider, ProviderError};
 pub use region::Region;
 pub use resource_state::ResourceState;
