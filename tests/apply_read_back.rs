@@ -2,6 +2,8 @@
 //! and nothing left after a destroy — listed through the SDK, not through
 //! drx's state.
 
+use std::collections::BTreeSet;
+
 use crate::aws::Aws;
 
 /// Every resource of the example, as AWS reports it.
@@ -320,7 +322,18 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
     }
 }
 
+/// Destroy left nothing of the stack: no resource carrying its suffix is
+/// listed by any service.
 pub(crate) async fn assert_nothing_left(aws: &Aws, suffix: &str) {
+    let left = inventory(aws, suffix).await;
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Every resource of the stack that AWS has, as `kind:id` in the form state
+/// records its id, found by listing each service, not through drx.
+pub(crate) async fn inventory(aws: &Aws, suffix: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut api_ids = Vec::new();
     for region in ["us-east-1", "us-east-2"] {
         let config = aws.config(region).await;
         let tables = aws_sdk_dynamodb::Client::new(&config)
@@ -328,65 +341,66 @@ pub(crate) async fn assert_nothing_left(aws: &Aws, suffix: &str) {
             .send()
             .await
             .expect("tables");
-        assert!(
-            !tables.table_names().iter().any(|t| t.contains(suffix)),
-            "tables left in {region}"
-        );
+        for table in tables.table_names().iter().filter(|t| t.contains(suffix)) {
+            found.insert(format!("table:{table}@{region}"));
+        }
         let functions = aws_sdk_lambda::Client::new(&config)
             .list_functions()
             .send()
             .await
             .expect("functions");
-        assert!(
-            !functions
-                .functions()
-                .iter()
-                .any(|f| f.function_name().unwrap_or_default().contains(suffix))
-        );
+        for function in functions.functions() {
+            let name = function.function_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("lambda_function:{name}"));
+            }
+        }
         let apis = aws_sdk_apigateway::Client::new(&config)
             .get_rest_apis()
+            .limit(500)
             .send()
             .await
             .expect("apis");
-        assert!(
-            !apis
-                .items()
-                .iter()
-                .any(|a| a.name().unwrap_or_default().contains(suffix))
-        );
+        for api in apis.items() {
+            if api.name().unwrap_or_default().contains(suffix) {
+                let id = api.id().unwrap_or_default().to_string();
+                found.insert(format!("api_gateway_rest_api:{id}"));
+                api_ids.push(id);
+            }
+        }
         let topics = aws_sdk_sns::Client::new(&config)
             .list_topics()
             .send()
             .await
             .expect("topics");
-        assert!(
-            !topics
-                .topics()
-                .iter()
-                .any(|t| t.topic_arn().unwrap_or_default().contains(suffix))
-        );
+        for topic in topics.topics() {
+            let arn = topic.topic_arn().unwrap_or_default();
+            if arn.contains(suffix) {
+                found.insert(format!("sns_topic:{arn}"));
+            }
+        }
         let alarms = aws_sdk_cloudwatch::Client::new(&config)
             .describe_alarms()
             .send()
             .await
             .expect("alarms");
-        assert!(
-            !alarms
-                .metric_alarms()
-                .iter()
-                .any(|a| a.alarm_name().unwrap_or_default().contains(suffix))
-        );
+        for alarm in alarms.metric_alarms() {
+            let name = alarm.alarm_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("cloudwatch_metric_alarm:{name}"));
+            }
+        }
         let groups = aws_sdk_cloudwatchlogs::Client::new(&config)
             .describe_log_groups()
             .send()
             .await
             .expect("log groups");
-        assert!(
-            !groups
-                .log_groups()
-                .iter()
-                .any(|g| g.log_group_name().unwrap_or_default().contains(suffix))
-        );
+        for group in groups.log_groups() {
+            let name = group.log_group_name().unwrap_or_default();
+            if name.contains(suffix) {
+                found.insert(format!("cloudwatch_log_group:{name}"));
+            }
+        }
     }
     let config = aws.config("us-east-1").await;
     let s3 = aws_sdk_s3::Client::from_conf(
@@ -394,20 +408,44 @@ pub(crate) async fn assert_nothing_left(aws: &Aws, suffix: &str) {
             .force_path_style(true)
             .build(),
     );
-    let buckets = s3.list_buckets().send().await.expect("buckets");
-    assert!(
-        !buckets
-            .buckets()
-            .iter()
-            .any(|b| b.name().unwrap_or_default().contains(suffix))
-    );
+    for bucket in s3.list_buckets().send().await.expect("buckets").buckets() {
+        let name = bucket.name().unwrap_or_default();
+        if name.contains(suffix) {
+            found.insert(format!("s3_bucket:{name}"));
+        }
+    }
     let roles = aws_sdk_iam::Client::new(&config)
         .list_roles()
+        .max_items(1000)
         .send()
         .await
         .expect("roles");
-    assert!(!roles.roles().iter().any(|r| r.role_name().contains(suffix)));
+    for role in roles.roles().iter().filter(|r| r.role_name().contains(suffix)) {
+        found.insert(format!("iam_role:{}", role.role_name()));
+    }
     let route53 = aws_sdk_route53::Client::new(&config);
     let zones = route53.list_hosted_zones().send().await.expect("zones");
-    assert!(!zones.hosted_zones().iter().any(|z| z.name().contains(suffix)));
+    for zone in zones.hosted_zones().iter().filter(|z| z.name().contains(suffix)) {
+        found.insert(format!(
+            "route53_zone:{}",
+            zone.id().rsplit('/').next().unwrap_or_default()
+        ));
+    }
+    // Health checks carry no name: the stack's are those probing its APIs.
+    let checks = route53
+        .list_health_checks()
+        .max_items(1000)
+        .send()
+        .await
+        .expect("health checks");
+    for check in checks.health_checks() {
+        let fqdn = check
+            .health_check_config()
+            .and_then(|c| c.fully_qualified_domain_name())
+            .unwrap_or_default();
+        if api_ids.iter().any(|id| fqdn.starts_with(&format!("{id}."))) {
+            found.insert(format!("route53_health_check:{}", check.id()));
+        }
+    }
+    found
 }

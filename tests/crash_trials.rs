@@ -19,7 +19,7 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use crate::apply::*;
-use crate::apply_read_back::{assert_nothing_left, read_back};
+use crate::apply_read_back::{inventory, read_back};
 use crate::aws::Aws;
 
 /// splitmix64: enough randomness for kill moments, and replayable.
@@ -78,127 +78,6 @@ async fn kill_after(child: &mut Child, after: Duration) -> bool {
     child.kill().ok();
     child.wait().expect("reaped");
     running
-}
-
-/// Every resource of the stack that AWS has, as `kind:id` in the form state
-/// records its id, found by listing each service, not through drx.
-pub(crate) async fn inventory(aws: &Aws, suffix: &str) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut api_ids = Vec::new();
-    for region in ["us-east-1", "us-east-2"] {
-        let config = aws.config(region).await;
-        let tables = aws_sdk_dynamodb::Client::new(&config)
-            .list_tables()
-            .send()
-            .await
-            .expect("tables");
-        for table in tables.table_names().iter().filter(|t| t.contains(suffix)) {
-            found.insert(format!("table:{table}@{region}"));
-        }
-        let functions = aws_sdk_lambda::Client::new(&config)
-            .list_functions()
-            .send()
-            .await
-            .expect("functions");
-        for function in functions.functions() {
-            let name = function.function_name().unwrap_or_default();
-            if name.contains(suffix) {
-                found.insert(format!("lambda_function:{name}"));
-            }
-        }
-        let apis = aws_sdk_apigateway::Client::new(&config)
-            .get_rest_apis()
-            .limit(500)
-            .send()
-            .await
-            .expect("apis");
-        for api in apis.items() {
-            if api.name().unwrap_or_default().contains(suffix) {
-                let id = api.id().unwrap_or_default().to_string();
-                found.insert(format!("api_gateway_rest_api:{id}"));
-                api_ids.push(id);
-            }
-        }
-        let topics = aws_sdk_sns::Client::new(&config)
-            .list_topics()
-            .send()
-            .await
-            .expect("topics");
-        for topic in topics.topics() {
-            let arn = topic.topic_arn().unwrap_or_default();
-            if arn.contains(suffix) {
-                found.insert(format!("sns_topic:{arn}"));
-            }
-        }
-        let alarms = aws_sdk_cloudwatch::Client::new(&config)
-            .describe_alarms()
-            .send()
-            .await
-            .expect("alarms");
-        for alarm in alarms.metric_alarms() {
-            let name = alarm.alarm_name().unwrap_or_default();
-            if name.contains(suffix) {
-                found.insert(format!("cloudwatch_metric_alarm:{name}"));
-            }
-        }
-        let groups = aws_sdk_cloudwatchlogs::Client::new(&config)
-            .describe_log_groups()
-            .send()
-            .await
-            .expect("log groups");
-        for group in groups.log_groups() {
-            let name = group.log_group_name().unwrap_or_default();
-            if name.contains(suffix) {
-                found.insert(format!("cloudwatch_log_group:{name}"));
-            }
-        }
-    }
-    let config = aws.config("us-east-1").await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
-    for bucket in s3.list_buckets().send().await.expect("buckets").buckets() {
-        let name = bucket.name().unwrap_or_default();
-        if name.contains(suffix) {
-            found.insert(format!("s3_bucket:{name}"));
-        }
-    }
-    let roles = aws_sdk_iam::Client::new(&config)
-        .list_roles()
-        .max_items(1000)
-        .send()
-        .await
-        .expect("roles");
-    for role in roles.roles().iter().filter(|r| r.role_name().contains(suffix)) {
-        found.insert(format!("iam_role:{}", role.role_name()));
-    }
-    let route53 = aws_sdk_route53::Client::new(&config);
-    let zones = route53.list_hosted_zones().send().await.expect("zones");
-    for zone in zones.hosted_zones().iter().filter(|z| z.name().contains(suffix)) {
-        found.insert(format!(
-            "route53_zone:{}",
-            zone.id().rsplit('/').next().unwrap_or_default()
-        ));
-    }
-    // Health checks carry no name: the stack's are those probing its APIs.
-    let checks = route53
-        .list_health_checks()
-        .max_items(1000)
-        .send()
-        .await
-        .expect("health checks");
-    for check in checks.health_checks() {
-        let fqdn = check
-            .health_check_config()
-            .and_then(|c| c.fully_qualified_domain_name())
-            .unwrap_or_default();
-        if api_ids.iter().any(|id| fqdn.starts_with(&format!("{id}."))) {
-            found.insert(format!("route53_health_check:{}", check.id()));
-        }
-    }
-    found
 }
 
 /// What the state in `dir` records of the kinds `inventory` lists.
@@ -300,7 +179,6 @@ async fn trial(index: usize, kill: Kill) -> Result<String, String> {
     if !left.is_empty() {
         return Err(format!("destroy left {left:?}"));
     }
-    assert_nothing_left(&aws, &suffix).await;
     Ok(if landed {
         "killed mid-run".to_string()
     } else {

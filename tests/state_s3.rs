@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use crate::apply::*;
 use crate::apply_read_back::assert_nothing_left;
+use crate::apply_read_back::inventory;
 use crate::aws::Aws;
-use crate::crash_trials::{inventory, recorded_in};
+use crate::crash_trials::recorded_in;
 
 fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(

@@ -104,7 +104,7 @@ pub(super) fn create_token(state: &State, address: &str) -> String {
 
 /// What the journal records before a step calls AWS: enough to find what AWS
 /// made if no answer comes back.
-pub(super) fn intent(kind: &StepKind, token: &str) -> JournalRecord {
+pub(super) fn intent(kind: &StepKind, token: &str) -> PendingOperation {
     let (address, operation, resource_type, region, name) = match kind {
         StepKind::Create(resource) | StepKind::Update(resource, _) => (
             &resource.address,
@@ -133,14 +133,14 @@ pub(super) fn intent(kind: &StepKind, token: &str) -> JournalRecord {
                 .map(str::to_string),
         ),
     };
-    JournalRecord::Intent(PendingOperation {
+    PendingOperation {
         address: address.clone(),
         operation,
         resource_type,
         region: region.clone(),
         name,
         token: (operation == Operation::Create).then(|| token.to_string()),
-    })
+    }
 }
 
 /// The stack's outputs, where every part is known.

@@ -224,10 +224,7 @@ impl Ahead {
         let intents: Vec<Option<PendingOperation>> = steps
             .iter()
             .zip(tokens)
-            .map(|(step, token)| match intent(&step.kind, token) {
-                JournalRecord::Intent(operation) => Some(operation),
-                _ => None,
-            })
+            .map(|(step, token)| Some(intent(&step.kind, token)))
             .collect();
         // This apply's intent replaces what an earlier one left for the
         // same address.

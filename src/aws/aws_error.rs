@@ -39,6 +39,10 @@ fn classify(code: Option<&str>, message: &str, status: Option<u16>) -> ErrorKind
         Some("InvalidParameterValueException") if message.contains("cannot be assumed") => ErrorKind::NotYet,
         // Lambda refuses changes while the last one is in progress.
         Some("ResourceConflictException") if message.contains("in progress") => ErrorKind::NotYet,
+        // DynamoDB takes one change to a table at a time (a replica being
+        // added, the table still CREATING); a create of a table that exists
+        // says so too, and that create checks the code before any retry.
+        Some("ResourceInUseException") => ErrorKind::NotYet,
         // API Gateway and Route 53 refuse changes while others are pending.
         Some("ConflictException") | Some("ConcurrentModification") => ErrorKind::NotYet,
         Some(_) => ErrorKind::Other,
@@ -92,6 +96,14 @@ mod tests {
             classify(
                 Some("InvalidParameterValueException"),
                 "The role defined for the function cannot be assumed by Lambda.",
+                Some(400)
+            ),
+            ErrorKind::NotYet
+        );
+        assert_eq!(
+            classify(
+                Some("ResourceInUseException"),
+                "Table is being updated",
                 Some(400)
             ),
             ErrorKind::NotYet

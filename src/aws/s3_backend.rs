@@ -110,7 +110,8 @@ struct Queue {
     /// Records waiting, as JSON lines.
     lines: Vec<u8>,
     uploading: bool,
-    /// Where the next batch goes, and its number.
+    /// Where this drx's journal records go (the prefix of the document as
+    /// last read or written), and the next batch's number.
     prefix: Option<String>,
     next: u64,
     /// The first upload that failed, told to the next append.
@@ -150,8 +151,6 @@ struct Seen {
     etag: Option<String>,
     /// Its lineage and serial as last read or written.
     version: Option<(String, u64)>,
-    /// Where this drx's journal records go: after the last write.
-    journal: Option<String>,
     recovered: Option<Recovery>,
 }
 
@@ -336,7 +335,7 @@ impl S3Backend {
 
     /// Where the journal after the document as last read or written is.
     pub fn journal_location(&self) -> String {
-        match &self.seen().journal {
+        match &self.queue().prefix {
             Some(prefix) => format!("s3://{}/{prefix}", self.shared.bucket),
             None => format!("s3://{}/{}.journal/", self.shared.bucket, self.shared.key),
         }
@@ -464,7 +463,8 @@ impl S3Backend {
                 .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
             Ok(())
         })?;
-        if let Some(prefix) = self.seen().journal.clone() {
+        let compacted = self.queue().prefix.clone();
+        if let Some(prefix) = compacted {
             self.forget_journal(prefix);
         }
         Ok(target)
@@ -682,7 +682,6 @@ impl StateStore for S3Backend {
         let mut seen = self.seen();
         seen.etag = etag;
         seen.version = Some((state.lineage.clone(), state.serial));
-        seen.journal = Some(prefix);
         seen.recovered = (replayed > 0).then_some(Recovery {
             replayed,
             torn: false,
@@ -694,21 +693,19 @@ impl StateStore for S3Backend {
         // What is still on its way is in the document being written: the
         // batches in flight land first (under the old serial, where a read
         // of the new document ignores them), the queued ones are dropped.
-        {
+        let previous = {
             let mut queue = self.drain();
             queue.lines.clear();
             queue.failed = None;
-        }
+            queue.prefix.clone()
+        };
         let mut body = serde_json::to_vec_pretty(state).map_err(|e| StateError::Remote {
             location: self.location(),
             doing: "write the state",
             message: e.to_string(),
         })?;
         body.push(b'\n');
-        let (etag, previous) = {
-            let seen = self.seen();
-            (seen.etag.clone(), seen.journal.clone())
-        };
+        let etag = self.seen().etag.clone();
         let (client, bucket, key, location) = (
             self.shared.client.clone(),
             self.shared.bucket.clone(),
@@ -750,7 +747,6 @@ impl StateStore for S3Backend {
             let mut seen = self.seen();
             seen.etag = written;
             seen.version = Some((state.lineage.clone(), state.serial));
-            seen.journal = Some(prefix.clone());
             seen.recovered = None;
         }
         {

@@ -76,36 +76,29 @@ impl Operations<ApiDeployment> for Aws {
     ) -> Result<Option<Applied>, ProviderError> {
         let api = text(&desired.rest_api);
         let client = self.apigateway(region).await;
-        // The newest of that description, should there be several.
-        let mut newest: Option<(i64, String)> = None;
-        first_in_pages(
-            |position| {
-                let request = client
-                    .get_deployments()
-                    .rest_api_id(&api)
-                    .set_position(position)
-                    .limit(500)
-                    .send();
-                async move {
-                    let page = request.await.map_err(sdk_error)?;
-                    let next = page.position().map(str::to_string);
-                    Ok((page.items.unwrap_or_default(), next))
-                }
-            },
-            |candidate: &aws_sdk_apigateway::types::Deployment| {
-                if candidate.description() == Some(desired.description.as_str())
-                    && let Some(id) = candidate.id()
-                {
-                    let created = candidate.created_date().map_or(0, |date| date.secs());
-                    if newest.as_ref().is_none_or(|(seen, _)| created >= *seen) {
-                        newest = Some((created, id.to_string()));
-                    }
-                }
-                // Every page is read: the newest may be on any.
-                None
-            },
-        )
+        let deployments = all_pages(|position| {
+            let request = client
+                .get_deployments()
+                .rest_api_id(&api)
+                .set_position(position)
+                .limit(500)
+                .send();
+            async move {
+                let page = request.await.map_err(sdk_error)?;
+                let next = page.position().map(str::to_string);
+                Ok((page.items.unwrap_or_default(), next))
+            }
+        })
         .await?;
+        // The newest of that description, should there be several.
+        let newest = deployments
+            .iter()
+            .filter(|candidate| candidate.description() == Some(desired.description.as_str()))
+            .filter_map(|candidate| {
+                let id = candidate.id()?.to_string();
+                Some((candidate.created_date().map_or(0, |date| date.secs()), id))
+            })
+            .max_by_key(|(created, _)| *created);
         Ok(newest.map(|(_, id)| Applied::new(format!("{api}/{id}")).with("id", id)))
     }
 

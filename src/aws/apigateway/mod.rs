@@ -17,25 +17,22 @@ fn parts(id: &str) -> (&str, &str, &str) {
     (next(), next(), next())
 }
 
-/// Pages through one of API Gateway's listings (`position` to `position`)
-/// until `pick` finds an item in a page: what it found, or `None` when no
-/// page had it. `page` fetches the page at a position, with the next one.
-async fn first_in_pages<T, Page>(
+/// Every item of one of API Gateway's listings, page after page (`position`
+/// to `position`); `page` fetches the page at a position, with the next one.
+async fn all_pages<T, Page>(
     mut page: impl FnMut(Option<String>) -> Page,
-    mut pick: impl FnMut(&T) -> Option<String>,
-) -> Result<Option<String>, super::ProviderError>
+) -> Result<Vec<T>, super::ProviderError>
 where
     Page: std::future::Future<Output = Result<(Vec<T>, Option<String>), super::ProviderError>>,
 {
+    let mut items = Vec::new();
     let mut position = None;
     loop {
-        let (items, next) = page(position).await?;
-        if let Some(found) = items.iter().find_map(&mut pick) {
-            return Ok(Some(found));
-        }
+        let (found, next) = page(position).await?;
+        items.extend(found);
         match next {
             Some(next) => position = Some(next),
-            None => return Ok(None),
+            None => return Ok(items),
         }
     }
 }

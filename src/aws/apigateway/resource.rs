@@ -81,28 +81,27 @@ impl Operations<ApiResource> for Aws {
         let api = text(&desired.rest_api);
         let parent = text(&desired.parent);
         let client = self.apigateway(region).await;
-        let found = first_in_pages(
-            |position| {
-                let request = client
-                    .get_resources()
-                    .rest_api_id(&api)
-                    .set_position(position)
-                    .limit(500)
-                    .send();
-                async move {
-                    let page = request.await.map_err(sdk_error)?;
-                    let next = page.position().map(str::to_string);
-                    Ok((page.items.unwrap_or_default(), next))
-                }
-            },
-            |candidate: &aws_sdk_apigateway::types::Resource| {
-                (candidate.parent_id() == Some(parent.as_str())
-                    && candidate.path_part() == Some(desired.path_part.as_str()))
-                .then(|| candidate.id().map(str::to_string))
-                .flatten()
-            },
-        )
+        let resources = all_pages(|position| {
+            let request = client
+                .get_resources()
+                .rest_api_id(&api)
+                .set_position(position)
+                .limit(500)
+                .send();
+            async move {
+                let page = request.await.map_err(sdk_error)?;
+                let next = page.position().map(str::to_string);
+                Ok((page.items.unwrap_or_default(), next))
+            }
+        })
         .await?;
+        let found = resources
+            .iter()
+            .find(|candidate| {
+                candidate.parent_id() == Some(parent.as_str())
+                    && candidate.path_part() == Some(desired.path_part.as_str())
+            })
+            .and_then(|candidate| candidate.id());
         Ok(found.map(|id| Applied::new(format!("{api}/{id}")).with("id", id)))
     }
 

@@ -2,6 +2,7 @@
 
 use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Op, PatchOperation};
 
+use super::all_pages;
 use crate::aws::provider::Operations;
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
@@ -41,29 +42,21 @@ impl Aws {
     /// The REST API of this name, if there is exactly one: drx's names carry
     /// the stack's suffix and region, so only drx makes one of this name.
     async fn find_rest_api(&self, region: &str, api: &RestApi) -> Result<Option<Applied>, ProviderError> {
-        let mut found = Vec::new();
-        let mut position = None;
-        loop {
-            let page = self
-                .apigateway(region)
-                .await
-                .get_rest_apis()
-                .set_position(position)
-                .limit(500)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            found.extend(
-                page.items()
-                    .iter()
-                    .filter(|candidate| candidate.name() == Some(api.name.as_str()))
-                    .filter_map(|candidate| candidate.id().map(str::to_string)),
-            );
-            position = page.position().map(str::to_string);
-            if position.is_none() {
-                break;
+        let client = self.apigateway(region).await;
+        let apis = all_pages(|position| {
+            let request = client.get_rest_apis().set_position(position).limit(500).send();
+            async move {
+                let page = request.await.map_err(sdk_error)?;
+                let next = page.position().map(str::to_string);
+                Ok((page.items.unwrap_or_default(), next))
             }
-        }
+        })
+        .await?;
+        let found: Vec<String> = apis
+            .iter()
+            .filter(|candidate| candidate.name() == Some(api.name.as_str()))
+            .filter_map(|candidate| candidate.id().map(str::to_string))
+            .collect();
         match found.as_slice() {
             [] => Ok(None),
             [id] => {

@@ -41,17 +41,10 @@ impl Aws {
                 )
                 .send()
                 .await
-                .map_err(sdk_error)
-                .map_err(|error| {
-                    // DynamoDB takes one replica change at a time: another
-                    // in progress (a create a crash cut short, still running)
-                    // is waited out, and the retry finds the replica it made.
-                    if error.code.as_deref() == Some("ResourceInUseException") {
-                        ProviderError::not_yet(error.message)
-                    } else {
-                        error
-                    }
-                })?;
+                // Another replica change in progress (one a crash cut short,
+                // still running) is ResourceInUse, retried as NotYet; the
+                // retry finds the replica it made.
+                .map_err(sdk_error)?;
             self.wait_table_active(&home, &name).await?;
         }
         // Once the table lists the replica ACTIVE, the replica's own table
