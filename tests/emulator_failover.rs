@@ -47,7 +47,7 @@ async fn an_outage_of_the_primary_moves_the_answer_and_recovery_moves_it_back() 
     let suffix = suffix(&aws);
     aws.control(
         "POST",
-        "/__drx/settings",
+        &format!("/__drx/settings?access_key={}", aws.access_key),
         &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
     );
     let dir = project(&example());

@@ -219,3 +219,109 @@ async fn paused_s3_replication_delivers_its_backlog_on_resume() {
         "the backlog was not delivered"
     );
 }
+
+/// S3 Replication Time Control's metrics, as S3 publishes them in the
+/// source region: the rule's backlog while replication is paused, then the
+/// copy's latency and an empty backlog.
+#[tokio::test]
+async fn replication_metrics_report_the_backlog_and_the_latency() {
+    let aws = Aws::new("s3_replication_metrics");
+    let s3 = aws.s3("us-east-1").await;
+    let (source, destination) = (aws.name("source"), aws.name("destination"));
+    versioned_bucket(&s3, &source, None).await;
+    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
+    let mut rule = replication_rule(Some("measured"), "", &destination);
+    rule.destination = Some(
+        Destination::builder()
+            .bucket(format!("arn:aws:s3:::{destination}"))
+            .metrics(
+                aws_sdk_s3::types::Metrics::builder()
+                    .status(aws_sdk_s3::types::MetricsStatus::Enabled)
+                    .build()
+                    .expect("metrics"),
+            )
+            .build()
+            .expect("destination"),
+    );
+    s3.put_bucket_replication()
+        .bucket(&source)
+        .replication_configuration(
+            ReplicationConfiguration::builder()
+                .role("arn:aws:iam::123456789012:role/replication")
+                .rules(rule)
+                .build()
+                .expect("config"),
+        )
+        .send()
+        .await
+        .expect("replication configuration");
+    aws.control(
+        "POST",
+        "/__drx/pause",
+        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
+            .to_string(),
+    );
+    s3.put_object()
+        .bucket(&source)
+        .key("receipt.json")
+        .body(b"{}".to_vec().into())
+        .send()
+        .await
+        .expect("put");
+    let cloudwatch = aws.cloudwatch("us-east-1").await;
+    let points = |name: &'static str| {
+        let (cloudwatch, source, destination) = (cloudwatch.clone(), source.clone(), destination.clone());
+        async move {
+            let now = std::time::SystemTime::now();
+            let dimension = |n: &str, v: &str| {
+                aws_sdk_cloudwatch::types::Dimension::builder()
+                    .name(n)
+                    .value(v)
+                    .build()
+            };
+            cloudwatch
+                .get_metric_statistics()
+                .namespace("AWS/S3")
+                .metric_name(name)
+                .dimensions(dimension("SourceBucket", &source))
+                .dimensions(dimension("DestinationBucket", &destination))
+                .dimensions(dimension("RuleId", "measured"))
+                .start_time((now - std::time::Duration::from_secs(600)).into())
+                .end_time((now + std::time::Duration::from_secs(60)).into())
+                .period(60)
+                .statistics(aws_sdk_cloudwatch::types::Statistic::Maximum)
+                .statistics(aws_sdk_cloudwatch::types::Statistic::Minimum)
+                .send()
+                .await
+                .expect("statistics")
+                .datapoints()
+                .iter()
+                .map(|p| (p.maximum().unwrap_or(-1.0), p.minimum().unwrap_or(-1.0)))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        points("OperationsPendingReplication").await,
+        [(1.0, 1.0)],
+        "one operation waits"
+    );
+    assert!(
+        points("ReplicationLatency").await.is_empty(),
+        "nothing copied yet"
+    );
+    aws.control(
+        "DELETE",
+        &format!("/__drx/pause?access_key={}", aws.access_key),
+        "",
+    );
+    let latency = eventually(10, || async {
+        let found = points("ReplicationLatency").await;
+        (!found.is_empty()).then_some(found)
+    })
+    .await
+    .expect("a latency published once the copy arrived");
+    assert!(latency[0].0 >= 0.0, "{latency:?}");
+    // The backlog published after the copy is empty.
+    let backlog = points("OperationsPendingReplication").await;
+    assert!(backlog.iter().any(|(_, minimum)| *minimum == 0.0), "{backlog:?}");
+}

@@ -2,7 +2,8 @@
 //! not implement: `UpdateTable` `ReplicaUpdates` creates or deletes the table
 //! in the replica region (CREATING → ACTIVE, DELETING → gone), `DescribeTable`
 //! lists `Replicas`, and every write is copied to the other regions after a
-//! delay, the last writer winning.
+//! delay, the last writer winning; each copy publishes its
+//! `ReplicationLatency`.
 //!
 //! Longer than most files (about 480 lines): the replication state machine,
 //! the request rewriting and the copying are one behaviour of AWS and are
@@ -445,6 +446,7 @@ async fn replicate_writes(proxy: &Arc<Proxy>, info: &RequestInfo, body: &Value) 
     }
     let delay = proxy.replication_delay(proxy.settings().dynamodb_replication_ms, &info.access_key);
     let (proxy, key, source) = (proxy.clone(), info.access_key.clone(), info.region.clone());
+    let written = std::time::Instant::now();
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
         for (table, item_key) in touched {
@@ -495,6 +497,19 @@ async fn replicate_writes(proxy: &Arc<Proxy>, info: &RequestInfo, body: &Value) 
                             .await
                     }
                 };
+                // DynamoDB publishes it in the region the write was made.
+                let latency = written.elapsed().as_secs_f64() * 1000.0;
+                let metric = crate::metrics::Metric {
+                    namespace: "AWS/DynamoDB",
+                    name: "ReplicationLatency",
+                    value: latency,
+                    unit: "Milliseconds",
+                    dimensions: &[
+                        ("TableName", table.as_str()),
+                        ("ReceivingRegion", region.as_str()),
+                    ],
+                };
+                crate::metrics::publish(&proxy.upstream, &key, &source, metric).await;
             }
         }
     });

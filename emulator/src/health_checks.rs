@@ -371,25 +371,14 @@ async fn probe(proxy: &Arc<Proxy>, config: &Config, access_key: &str) -> (bool, 
 
 /// The `HealthCheckStatus` metric (1 healthy, 0 not), in us-east-1.
 async fn publish(upstream: &Upstream, id: &str, healthy: bool, access_key: &str) {
-    let body = format!(
-        "Action=PutMetricData&Version=2010-08-01&Namespace=AWS%2FRoute53\
-         &MetricData.member.1.MetricName=HealthCheckStatus&MetricData.member.1.Value={}\
-         &MetricData.member.1.Dimensions.member.1.Name=HealthCheckId&MetricData.member.1.Dimensions.member.1.Value={id}",
-        u8::from(healthy)
-    );
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "content-type",
-        "application/x-www-form-urlencoded"
-            .parse()
-            .expect("static header"),
-    );
-    if let Ok(authorization) = Upstream::authorization(access_key, "us-east-1", "monitoring").parse() {
-        headers.insert("authorization", authorization);
-    }
-    let _ = upstream
-        .send(Method::POST, "/", &headers, Bytes::from(body))
-        .await;
+    let metric = crate::metrics::Metric {
+        namespace: "AWS/Route53",
+        name: "HealthCheckStatus",
+        value: f64::from(u8::from(healthy)),
+        unit: "None",
+        dimensions: &[("HealthCheckId", id)],
+    };
+    crate::metrics::publish(upstream, access_key, "us-east-1", metric).await;
 }
 
 fn query_value(query: &str, key: &str) -> Option<String> {

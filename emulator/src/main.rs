@@ -15,6 +15,7 @@ mod faults;
 mod functions;
 mod health_checks;
 mod invoke;
+mod metrics;
 mod pauses;
 mod proxy;
 mod request_info;

@@ -27,6 +27,11 @@ struct Rule {
     tags: Vec<(String, String)>,
     destination: String,
     delete_markers: bool,
+    /// The rule's `ID`: the `RuleId` its metrics are published by.
+    id: String,
+    /// Replication metrics on (`Destination/Metrics/Status`): S3 publishes
+    /// the rule's backlog and latency to CloudWatch.
+    metrics: bool,
 }
 
 type ObjectVersion = (String, String, String);
@@ -38,6 +43,7 @@ pub(crate) struct Replication {
     /// prefix when it stores one, so the proxy keeps and serves the original.
     documents: Mutex<HashMap<String, Bytes>>,
     statuses: Mutex<HashMap<ObjectVersion, &'static str>>,
+    backlog: crate::metrics::Backlog,
 }
 
 impl Replication {
@@ -48,6 +54,7 @@ impl Replication {
             .clear();
         self.statuses.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.documents.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.backlog.reset();
     }
 
     fn forget(&self, bucket: &str) {
@@ -237,7 +244,8 @@ pub(crate) async fn handle(
                     .collect()
             })
             .unwrap_or_default();
-        replicate_object(proxy, info, &bucket, &key, &version_of(&reply), &tags).await;
+        let size = request.body.len() as u64;
+        replicate_object(proxy, info, &bucket, &key, &version_of(&reply), &tags, size).await;
     } else if *method == Method::DELETE && !has(query, "versionId") {
         replicate_delete(proxy, info, &bucket, &key).await;
     } else if *method == Method::GET || *method == Method::HEAD {
@@ -341,7 +349,13 @@ fn parse_rules(text: &str) -> Vec<Rule> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let metrics = child(rule, "Destination")
+                .and_then(|d| child(d, "Metrics"))
+                .and_then(|m| text_of(m, "Status"))
+                == Some("Enabled");
             Some(Rule {
+                id: text_of(rule, "ID").unwrap_or("").to_string(),
+                metrics,
                 priority: text_of(rule, "Priority")
                     .and_then(|p| p.parse().ok())
                     .unwrap_or(0),
@@ -390,17 +404,54 @@ async fn rules(proxy: &Proxy, info: &RequestInfo, bucket: &str) -> Vec<Rule> {
     rules.unwrap_or_default()
 }
 
-/// Which destinations an object goes to: for each destination, the matching
-/// rule of highest priority.
-fn destinations(rules: &[Rule], key: &str, tags: &[(String, String)]) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
+/// Which rules copy an object: for each destination, the matching rule of
+/// highest priority.
+fn destinations<'a>(rules: &'a [Rule], key: &str, tags: &[(String, String)]) -> Vec<&'a Rule> {
+    let mut found: Vec<&Rule> = Vec::new();
     for rule in rules {
         let matches = key.starts_with(&rule.prefix) && rule.tags.iter().all(|tag| tags.contains(tag));
-        if matches && !found.contains(&rule.destination) {
-            found.push(rule.destination.clone());
+        if matches && !found.iter().any(|f| f.destination == rule.destination) {
+            found.push(rule);
         }
     }
     found
+}
+
+/// Publishes a rule's backlog, and the latency of a copy just made, as S3
+/// Replication Time Control's metrics do.
+async fn publish_replication(
+    proxy: &Proxy,
+    access_key: &str,
+    region: &str,
+    (source, rule): (&str, &Rule),
+    backlog: (u64, u64),
+    latency: Option<f64>,
+) {
+    if !rule.metrics {
+        return;
+    }
+    let dimensions = [
+        ("SourceBucket", source),
+        ("DestinationBucket", rule.destination.as_str()),
+        ("RuleId", rule.id.as_str()),
+    ];
+    let mut metrics = vec![
+        ("OperationsPendingReplication", backlog.0 as f64, "Count"),
+        ("BytesPendingReplication", backlog.1 as f64, "Bytes"),
+    ];
+    if let Some(latency) = latency {
+        metrics.push(("ReplicationLatency", latency, "Seconds"));
+    }
+    for (name, value, unit) in metrics {
+        let metric = crate::metrics::Metric {
+            namespace: "AWS/S3",
+            name,
+            value,
+            unit,
+            dimensions: &dimensions,
+        };
+        crate::metrics::publish(&proxy.upstream, access_key, region, metric).await;
+    }
 }
 
 async fn replicate_object(
@@ -410,14 +461,24 @@ async fn replicate_object(
     key: &str,
     version: &str,
     tags: &[(String, String)],
+    size: u64,
 ) {
     let rules = rules(proxy, info, bucket).await;
-    let targets = destinations(&rules, key, tags);
+    let targets: Vec<Rule> = destinations(&rules, key, tags).into_iter().cloned().collect();
     if targets.is_empty() {
         return;
     }
     let source = (bucket.to_string(), key.to_string(), version.to_string());
     proxy.s3.set_status(source.clone(), "PENDING");
+    let from = bucket_region(proxy, &info.access_key, bucket).await;
+    for rule in &targets {
+        let backlog = proxy
+            .s3
+            .backlog
+            .change((bucket, &rule.destination, &rule.id), size, true);
+        publish_replication(proxy, &info.access_key, &from, (bucket, rule), backlog, None).await;
+    }
+    let written = std::time::Instant::now();
     let delay = proxy.replication_delay(proxy.settings().s3_replication_ms, &info.access_key);
     let (proxy, access_key, tags) = (proxy.clone(), info.access_key.clone(), tags.to_vec());
     tokio::spawn(async move {
@@ -428,7 +489,16 @@ async fn replicate_object(
             .s3(&access_key, Method::GET, &path, &HeaderMap::new(), Bytes::new())
             .await;
         let Some(original) = original.ok().filter(|reply| reply.status.is_success()) else {
-            proxy.s3.set_status(source, "FAILED");
+            proxy.s3.set_status(source.clone(), "FAILED");
+            // A failed operation is no longer pending (S3 counts it in
+            // `OperationsFailedReplication` instead).
+            for rule in &targets {
+                let backlog = proxy
+                    .s3
+                    .backlog
+                    .change((&source.0, &rule.destination, &rule.id), size, false);
+                publish_replication(&proxy, &access_key, &from, (&source.0, rule), backlog, None).await;
+            }
             return;
         };
         let mut headers = HeaderMap::new();
@@ -453,8 +523,8 @@ async fn replicate_object(
             }
         }
         let mut all_copied = true;
-        let from = bucket_region(&proxy, &access_key, &source.0).await;
-        for destination in targets {
+        for rule in &targets {
+            let destination = rule.destination.clone();
             // Replication paused between the two regions: the copy waits.
             let to = bucket_region(&proxy, &access_key, &destination).await;
             proxy.pauses.wait("s3", &from, &to, &access_key).await;
@@ -471,6 +541,20 @@ async fn replicate_object(
                 }
                 _ => all_copied = false,
             }
+            let backlog = proxy
+                .s3
+                .backlog
+                .change((&source.0, &rule.destination, &rule.id), size, false);
+            let latency = written.elapsed().as_secs_f64();
+            publish_replication(
+                &proxy,
+                &access_key,
+                &from,
+                (&source.0, rule),
+                backlog,
+                Some(latency),
+            )
+            .await;
         }
         proxy
             .s3
@@ -557,12 +641,23 @@ mod tests {
         </ReplicationConfiguration>"#;
         let rules = parse_rules(config);
         assert_eq!(rules.len(), 2);
-        assert_eq!(destinations(&rules, "docs/a.json", &[]), ["dest-a"]);
-        assert!(destinations(&rules, "other/a.json", &[]).is_empty());
-        assert_eq!(
-            destinations(&rules, "x", &[("copy".into(), "yes".into())]),
-            ["dest-c"]
+        let names = |key: &str, tags: &[(String, String)]| -> Vec<String> {
+            destinations(&rules, key, tags)
+                .iter()
+                .map(|rule| rule.destination.clone())
+                .collect()
+        };
+        assert_eq!(names("docs/a.json", &[]), ["dest-a"]);
+        assert!(names("other/a.json", &[]).is_empty());
+        assert_eq!(names("x", &[("copy".into(), "yes".into())]), ["dest-c"]);
+        assert_eq!(rules[1].id, "a");
+        assert!(!rules[1].metrics);
+        let with_metrics = parse_rules(
+            r#"<ReplicationConfiguration><Rule><ID>r</ID><Status>Enabled</Status>
+              <Destination><Bucket>arn:aws:s3:::d</Bucket><Metrics><Status>Enabled</Status></Metrics></Destination></Rule>
+            </ReplicationConfiguration>"#,
         );
+        assert!(with_metrics[0].metrics);
     }
 
     #[test]

@@ -1,8 +1,29 @@
 //! `Aws` as a `model::Observer`: Route 53's answers and checkers, CloudWatch's
-//! alarm states.
+//! alarm states and metrics, and markers written to a table or a bucket.
+
+use std::time::{Duration, SystemTime};
+
+use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Aws, GLOBAL_REGION, sdk_error};
-use crate::model::{CheckerReport, Observer, ProviderError};
+use crate::model::{CheckerReport, Marker, MetricPoint, MetricQuery, Observer, ProviderError};
+
+/// A marker's key as DynamoDB takes it.
+fn key_value(key_type: &str, value: &str) -> AttributeValue {
+    match key_type {
+        "N" => AttributeValue::N(value.to_string()),
+        "B" => AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(value.as_bytes())),
+        _ => AttributeValue::S(value.to_string()),
+    }
+}
+
+fn written_at() -> String {
+    let since = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}.{:03}", since.as_secs(), since.subsec_millis())
+}
 
 impl Observer for Aws {
     async fn dns_answer(
@@ -73,5 +94,194 @@ impl Observer for Aws {
             }));
         }
         Ok(states)
+    }
+
+    async fn latest_metric(
+        &self,
+        region: &str,
+        metric: &MetricQuery,
+    ) -> Result<Option<MetricPoint>, ProviderError> {
+        let now = SystemTime::now();
+        let start = now - Duration::from_secs(600);
+        let dimensions: Vec<Dimension> = metric
+            .dimensions
+            .iter()
+            .map(|(name, value)| Dimension::builder().name(name).value(value).build())
+            .collect();
+        let found = self
+            .cloudwatch(region)
+            .await
+            .get_metric_statistics()
+            .namespace(&metric.namespace)
+            .metric_name(&metric.name)
+            .set_dimensions(Some(dimensions))
+            .start_time(aws_sdk_cloudwatch::primitives::DateTime::from(start))
+            // A minute ahead, so the minute under way is included.
+            .end_time(aws_sdk_cloudwatch::primitives::DateTime::from(
+                now + Duration::from_secs(60),
+            ))
+            .period(60)
+            .statistics(Statistic::Maximum)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let newest = found
+            .datapoints()
+            .iter()
+            .filter_map(|point| Some((point.timestamp()?.secs(), point.maximum()?)))
+            .max_by_key(|(at, _)| *at);
+        Ok(newest.map(|(at, maximum)| {
+            let now = now
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs() as i64;
+            MetricPoint {
+                maximum,
+                age: Duration::from_secs(now.saturating_sub(at).max(0) as u64),
+            }
+        }))
+    }
+
+    async fn caller(&self) -> Result<String, ProviderError> {
+        let sts = aws_sdk_sts::Client::new(&self.config(GLOBAL_REGION).await);
+        let identity = sts.get_caller_identity().send().await.map_err(sdk_error)?;
+        identity
+            .arn
+            .ok_or_else(|| ProviderError::other("STS returned no ARN"))
+    }
+
+    async fn write_marker(&self, region: &str, marker: &Marker) -> Result<(), ProviderError> {
+        match marker {
+            Marker::Item {
+                table,
+                key,
+                key_type,
+                value,
+            } => {
+                self.dynamodb(region)
+                    .await
+                    .put_item()
+                    .table_name(table)
+                    .item(key, key_value(key_type, value))
+                    .item("drxMarkerWrittenAt", AttributeValue::S(written_at()))
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+            Marker::Object { bucket, key } => {
+                self.s3(region)
+                    .await
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(aws_sdk_s3::primitives::ByteStream::from(
+                        written_at().into_bytes(),
+                    ))
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn marker_arrived(&self, region: &str, marker: &Marker) -> Result<bool, ProviderError> {
+        match marker {
+            Marker::Item {
+                table,
+                key,
+                key_type,
+                value,
+            } => {
+                let found = self
+                    .dynamodb(region)
+                    .await
+                    .get_item()
+                    .table_name(table)
+                    .key(key, key_value(key_type, value))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                Ok(found.item().is_some())
+            }
+            Marker::Object { bucket, key } => {
+                match self
+                    .s3(region)
+                    .await
+                    .head_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                {
+                    Ok(_) => Ok(true),
+                    Err(error) => {
+                        let error = sdk_error(error);
+                        if error.kind == crate::model::ErrorKind::NotFound
+                            || error.code.as_deref() == Some("NotFound")
+                            || error.message.contains("404")
+                        {
+                            Ok(false)
+                        } else {
+                            Err(error)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn delete_marker(&self, region: &str, marker: &Marker) -> Result<(), ProviderError> {
+        match marker {
+            Marker::Item {
+                table,
+                key,
+                key_type,
+                value,
+            } => {
+                self.dynamodb(region)
+                    .await
+                    .delete_item()
+                    .table_name(table)
+                    .key(key, key_value(key_type, value))
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+            Marker::Object { bucket, key } => {
+                // Every version, so a versioned bucket keeps nothing of it.
+                let s3 = self.s3(region).await;
+                let versions = s3
+                    .list_object_versions()
+                    .bucket(bucket)
+                    .prefix(key)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                let ids = versions
+                    .versions()
+                    .iter()
+                    .filter(|v| v.key() == Some(key.as_str()))
+                    .filter_map(|v| v.version_id())
+                    .chain(
+                        versions
+                            .delete_markers()
+                            .iter()
+                            .filter(|m| m.key() == Some(key.as_str()))
+                            .filter_map(|m| m.version_id()),
+                    );
+                for id in ids {
+                    s3.delete_object()
+                        .bucket(bucket)
+                        .key(key)
+                        .version_id(id)
+                        .send()
+                        .await
+                        .map_err(sdk_error)?;
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -1,12 +1,13 @@
 //! `drx apply`, `drx destroy` and `drx output`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{ApplyArgs, DestroyArgs, OutputArgs};
 use super::backend::{Backend, HeldLock};
 use super::cli_error::CliError;
+use super::confirm::confirm;
 use super::load::read;
 use super::prepare::{Locking, Prepared, backend, base_of, declared_state, read_noted, runtime};
 use super::{Outcome, Terminal};
@@ -14,28 +15,6 @@ use crate::apply::{ApplyOptions, ApplyReport, Event, Listener};
 use crate::aws::Aws;
 use crate::plan::{self, Plan, SavedPlan, render};
 use crate::state::{State, StateStore};
-
-/// Asks on a terminal; refuses without one unless approved beforehand.
-fn confirm(question: &str, auto_approve: bool) -> Result<(), CliError> {
-    if auto_approve {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::message(
-            "not a terminal, so nobody can confirm: pass --auto-approve to proceed",
-        ));
-    }
-    eprint!("\n{question} Only 'yes' is accepted: ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        eprintln!("Cancelled; nothing was changed.");
-        Err(CliError::Reported)
-    }
-}
 
 fn refuse_data_loss(plan: &Plan, allowed: bool) -> Result<(), CliError> {
     let losing: Vec<&str> = plan

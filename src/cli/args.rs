@@ -63,7 +63,23 @@ pub(crate) enum Command {
     #[command(
         after_help = "Every call is a read; the state is not locked.\n\nExamples:\n  drx status examples/payments.drx\n  drx status --json examples/payments.drx | jq -r '.failovers[].serving'"
     )]
-    Status(OutputArgs),
+    Status(StatusArgs),
+    /// Move traffic to a failover's standby region, the way an outage would
+    /// (the primary's health check fails), once replication has caught up.
+    #[command(
+        after_help = "Graceful by default: waits until table replication latency is under --max-lag and no \
+bucket operation is pending replication, and gives up after --timeout saying what is behind; --force \
+skips the wait and says what may be lost. Recorded in the state: `drx plan` keeps it, `drx status` \
+shows it, `drx failback` returns.\n\nExamples:\n  drx failover examples/payments.drx --reason \"us-east-1 impaired\"\n  \
+drx failover --to us-east-2 --auto-approve examples/payments.drx\n  drx failover --force examples/payments.drx"
+    )]
+    Failover(FailoverArgs),
+    /// Return traffic to the primary region after `drx failover`, once what
+    /// was written in the standby has replicated back.
+    #[command(
+        after_help = "Examples:\n  drx failback examples/payments.drx\n  drx failback --auto-approve examples/payments.drx"
+    )]
+    Failback(FailbackArgs),
     /// Print the resource graph, clustered by region.
     #[command(
         after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"
@@ -139,6 +155,68 @@ pub(crate) struct StateArgs {
     /// (`30s`, `5m`); by default a held lock fails at once, naming its holder.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    /// The .drx file whose live stack to report on.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the status as JSON (`failovers[].serving` is a region's name).
+    #[arg(long)]
+    pub json: bool,
+    /// Also time replication: write a marker to each replicated store, wait
+    /// for it in the other region, then remove it.
+    #[arg(long)]
+    pub probe: bool,
+    /// Skip reading every resource back for drift.
+    #[arg(long)]
+    pub no_drift: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// What `failover` and `failback` share.
+#[derive(Debug, Args)]
+pub(crate) struct SwitchArgs {
+    /// The .drx file of the stack.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only this failover block [default: every one].
+    #[arg(long, value_name = "NAME")]
+    pub failover: Option<String>,
+    /// Do not wait for replication; say what may be lost.
+    #[arg(long)]
+    pub force: bool,
+    /// Why, for the record (`drx status` shows it).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// How long to wait for replication, and then for Route 53's answer.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Table replication latency still counted as caught up.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub max_lag: std::time::Duration,
+    /// Go ahead without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FailoverArgs {
+    /// The region to send traffic to: the failover's standby.
+    #[arg(long, value_name = "REGION")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub switch: SwitchArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FailbackArgs {
+    #[command(flatten)]
+    pub switch: SwitchArgs,
 }
 
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {

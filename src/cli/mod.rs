@@ -5,7 +5,9 @@ mod args;
 mod backend;
 mod check;
 mod cli_error;
+mod confirm;
 mod explain;
+mod failover;
 mod fmt;
 mod force_unlock;
 mod import;
@@ -74,6 +76,8 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Destroy(args) => apply::run_destroy(args, &terminal),
         Command::Output(args) => apply::run_output(args, &terminal),
         Command::Status(args) => status::run(args, &terminal),
+        Command::Failover(args) => failover::run_failover(args, &terminal),
+        Command::Failback(args) => failover::run_failback(args, &terminal),
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
         Command::Import(args) => import::run(args, &terminal),
         Command::State(command) => state::run(command, &terminal),

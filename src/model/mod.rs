@@ -14,7 +14,7 @@ mod state_location;
 pub mod template;
 
 pub use graph::Graph;
-pub use observer::{CheckerReport, Observer};
+pub use observer::{CheckerReport, Marker, MetricPoint, MetricQuery, Observer};
 pub use provider::{Applied, ErrorKind, Provider, ProviderError};
 pub use region::Region;
 pub use resource_state::ResourceState;

@@ -1,15 +1,19 @@
 //! `drx status`: for each failover name, the region Route 53 answers with
-//! now; for each health check, the share of checkers that see it healthy;
-//! the alarms in ALARM. Read from the recorded resources, so it needs no
-//! plan, and every AWS call is a read.
+//! now and the drx failover in force, if one is; for each health check, the
+//! share of checkers that see it healthy; each replicated store's lag per
+//! direction; the alarms in ALARM; drift. Read from the recorded resources,
+//! so it needs no plan, and every AWS call is a read (a probe's marker
+//! aside, which it removes).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::failover::region_of;
+use super::replication::{LinkStatus, replication};
 use crate::model::resources::ResourceType;
 use crate::model::{Observer, ResourceState};
-use crate::state::State;
+use crate::state::{FailoverRecord, State};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailoverStatus {
@@ -21,6 +25,8 @@ pub struct FailoverStatus {
     /// `PRIMARY` or `SECONDARY`: the record answering.
     pub role: Option<String>,
     pub answer: Vec<String>,
+    /// The failover drx made that is in force, who made it, when and why.
+    pub in_force: Option<FailoverRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,13 +44,44 @@ pub struct AlarmStatus {
     pub name: String,
 }
 
+/// What reading every resource back found changed outside drx.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DriftSummary {
+    pub resources: usize,
+    /// `address attribute`, for each setting changed.
+    pub changed: Vec<String>,
+    /// Addresses deleted outside drx.
+    pub missing: Vec<String>,
+}
+
+impl DriftSummary {
+    /// The one line `drx status` prints.
+    pub fn line(&self) -> String {
+        if self.changed.is_empty() && self.missing.is_empty() {
+            return format!("no drift ({} resources read back)", self.resources);
+        }
+        let mut parts = Vec::new();
+        if !self.changed.is_empty() {
+            parts.push(format!("changed outside drx: {}", self.changed.join(", ")));
+        }
+        if !self.missing.is_empty() {
+            parts.push(format!("deleted outside drx: {}", self.missing.join(", ")));
+        }
+        format!("drift: {}; `drx plan` shows how to put it back", parts.join("; "))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StackStatus {
     pub stack: String,
     pub failovers: Vec<FailoverStatus>,
     pub health_checks: Vec<CheckStatus>,
+    /// Each replicated store, per direction.
+    pub replication: Vec<LinkStatus>,
     /// Alarms in ALARM now.
     pub alarms: Vec<AlarmStatus>,
+    /// What changed outside drx, when it was read back.
+    pub drift: Option<DriftSummary>,
     /// What could not be read, and why.
     pub errors: Vec<String>,
 }
@@ -53,18 +90,13 @@ fn text<'a>(json: &'a serde_json::Value, key: &str) -> &'a str {
     json.get(key).and_then(|v| v.as_str()).unwrap_or_default()
 }
 
-/// The region of a failover target: an execute-api or regional AWS host
-/// names it (`….execute-api.us-east-2.amazonaws.com`).
-fn region_of(host: &str) -> Option<String> {
-    let host = host.trim_end_matches('.');
-    let parts: Vec<&str> = host.split('.').collect();
-    let at = parts.iter().position(|p| *p == "amazonaws")?;
-    let region = parts.get(at.checked_sub(1)?)?;
-    region.contains('-').then(|| (*region).to_string())
-}
-
-/// How the stack recorded in `state` is doing, as `observer` sees it now.
-pub async fn status<O: Observer>(state: &State, observer: &O) -> StackStatus {
+/// How the stack recorded in `state` is doing, as `observer` sees it now;
+/// with `probe`, replication is also timed by markers (up to that long).
+pub async fn status<O: Observer>(
+    state: &State,
+    observer: &O,
+    probe: Option<std::time::Duration>,
+) -> StackStatus {
     let mut status = StackStatus {
         stack: state.stack.clone(),
         ..StackStatus::default()
@@ -97,7 +129,9 @@ pub async fn status<O: Observer>(state: &State, observer: &O) -> StackStatus {
                         .iter()
                         .any(|a| a.trim_end_matches('.') == value.trim_end_matches('.'))
                 });
+                let in_force = state.failovers.iter().find(|f| f.domain == name).cloned();
                 status.failovers.push(FailoverStatus {
+                    in_force,
                     name,
                     serving: matched.and_then(|r| region_of(r.outputs.get("value")?)),
                     role: matched.map(|r| text(&r.attributes, "failover").to_ascii_uppercase()),
@@ -123,6 +157,8 @@ pub async fn status<O: Observer>(state: &State, observer: &O) -> StackStatus {
                 .push(format!("health check {}: {error}", check.address)),
         }
     }
+
+    status.replication = replication(state, observer, probe).await;
 
     let mut alarms: BTreeMap<String, Vec<&ResourceState>> = BTreeMap::new();
     for alarm in of(ResourceType::MetricAlarm) {
@@ -156,104 +192,107 @@ pub async fn status<O: Observer>(state: &State, observer: &O) -> StackStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CheckerReport, ProviderError, Region};
-
-    struct Seen {
-        answer: &'static str,
-    }
-
-    impl Observer for Seen {
-        async fn dns_answer(&self, _: &str, _: &str, _: &str) -> Result<Vec<String>, ProviderError> {
-            Ok(vec![self.answer.to_string()])
-        }
-        async fn health_check(&self, _: &str) -> Result<CheckerReport, ProviderError> {
-            Ok(CheckerReport {
-                healthy: 2,
-                checkers: 3,
-            })
-        }
-        async fn alarm_states(
-            &self,
-            _: &str,
-            names: &[String],
-        ) -> Result<Vec<(String, String)>, ProviderError> {
-            Ok(names
-                .iter()
-                .map(|n| (n.clone(), if n == "hot" { "ALARM" } else { "OK" }.to_string()))
-                .collect())
-        }
-    }
-
-    fn resource(
-        address: &str,
-        kind: ResourceType,
-        id: &str,
-        attributes: serde_json::Value,
-        outputs: &[(&str, &str)],
-    ) -> ResourceState {
-        ResourceState {
-            address: address.into(),
-            resource_type: kind,
-            region: None,
-            physical_id: id.into(),
-            attributes,
-            outputs: outputs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            depends_on: vec![],
-        }
-    }
+    use crate::model::Region;
+    use crate::operate::fake::{FakeAws, applied_state};
 
     #[tokio::test]
-    async fn the_answer_names_the_region_serving() {
-        let mut state = State::new("stack");
-        for (role, host) in [
-            ("primary", "a.execute-api.us-east-1.amazonaws.com"),
-            ("secondary", "b.execute-api.us-east-2.amazonaws.com"),
-        ] {
-            state.resources.push(resource(
-                &format!("api.record[\"{role}\"]"),
-                ResourceType::DnsRecord,
-                "z/api/x",
-                serde_json::json!({ "name": "api.example.test", "record_type": "cname", "failover": role }),
-                &[("zone", "Z1"), ("value", host)],
-            ));
-        }
-        state.resources.push(resource(
-            "api.health_check",
-            ResourceType::HealthCheck,
-            "hc-1",
-            serde_json::json!({}),
-            &[],
-        ));
+    async fn the_status_names_the_region_serving_the_checkers_the_lag_and_the_alarms() {
+        let mut state = applied_state();
         for name in ["hot", "calm"] {
-            let mut alarm = resource(
-                &format!("{name}.alarm@us-east-1"),
-                ResourceType::MetricAlarm,
-                name,
-                serde_json::json!({}),
-                &[],
-            );
+            let mut alarm = state.resources[0].clone();
+            alarm.address = format!("{name}.alarm@us-east-1");
+            alarm.resource_type = ResourceType::MetricAlarm;
+            alarm.physical_id = name.into();
             alarm.region = Some(Region("us-east-1".into()));
             state.resources.push(alarm);
         }
-        let seen = status(
-            &state,
-            &Seen {
-                answer: "b.execute-api.us-east-2.amazonaws.com",
-            },
-        )
-        .await;
+        let aws = FakeAws::new();
+        aws.set_metric("ReplicationLatency", 800.0);
+        aws.set_metric("OperationsPendingReplication", 2.0);
+        let seen = status(&state, &aws, None).await;
         assert_eq!(seen.failovers.len(), 1);
-        assert_eq!(seen.failovers[0].serving.as_deref(), Some("us-east-2"));
-        assert_eq!(seen.failovers[0].role.as_deref(), Some("SECONDARY"));
-        assert_eq!(seen.health_checks[0].healthy, 2);
+        assert_eq!(seen.failovers[0].serving.as_deref(), Some("us-east-1"));
+        assert_eq!(seen.failovers[0].role.as_deref(), Some("PRIMARY"));
+        assert_eq!(seen.failovers[0].in_force, None);
+        assert_eq!(
+            (seen.health_checks[0].healthy, seen.health_checks[0].checkers),
+            (3, 3)
+        );
         assert_eq!(
             seen.alarms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
             ["hot"]
         );
+        // Both directions of the table (milliseconds read as seconds), the
+        // bucket's one with its backlog.
+        let lags: Vec<(String, String, String, Option<f64>, Option<u64>)> = seen
+            .replication
+            .iter()
+            .map(|l| {
+                (
+                    l.store.clone(),
+                    l.from.clone(),
+                    l.to.clone(),
+                    l.lag_seconds,
+                    l.pending_operations,
+                )
+            })
+            .collect();
+        assert_eq!(
+            lags,
+            [
+                (
+                    "payments".into(),
+                    "us-east-1".into(),
+                    "us-east-2".into(),
+                    Some(0.8),
+                    None
+                ),
+                (
+                    "payments".into(),
+                    "us-east-2".into(),
+                    "us-east-1".into(),
+                    Some(0.8),
+                    None
+                ),
+                (
+                    "docs".into(),
+                    "us-east-1".into(),
+                    "us-east-2".into(),
+                    Some(800.0),
+                    Some(2)
+                ),
+            ]
+        );
         assert!(seen.errors.is_empty());
-        assert_eq!(region_of("example.com"), None);
+    }
+
+    #[tokio::test]
+    async fn a_probe_times_a_marker_and_removes_it() {
+        let (state, aws) = (applied_state(), FakeAws::new());
+        let seen = status(&state, &aws, Some(std::time::Duration::from_secs(1))).await;
+        assert!(
+            seen.replication.iter().all(|l| l.probe_seconds.is_some()),
+            "{:?}",
+            seen.replication
+        );
+        assert!(aws.markers.lock().unwrap().is_empty(), "markers removed");
+    }
+
+    #[test]
+    fn drift_is_one_line() {
+        let none = DriftSummary {
+            resources: 51,
+            ..DriftSummary::default()
+        };
+        assert_eq!(none.line(), "no drift (51 resources read back)");
+        let some = DriftSummary {
+            resources: 51,
+            changed: vec!["api.health_check resource_path".into()],
+            missing: vec!["x.alarm@us-east-1".into()],
+        };
+        assert_eq!(
+            some.line(),
+            "drift: changed outside drx: api.health_check resource_path; deleted outside drx: x.alarm@us-east-1; `drx plan` shows how to put it back"
+        );
     }
 }

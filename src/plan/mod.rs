@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::check::Topology;
-use crate::state::State;
+use crate::state::{FailoverRecord, State};
 
 /// Everything apply needs: what to create, the changes, and which state the
 /// changes were computed against.
@@ -32,6 +32,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// The state the plan was made against, if the stack was applied before.
     pub state: Option<StateVersion>,
+    /// Failovers in force, which the plan keeps (see `keep_failovers`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failovers: Vec<FailoverRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +102,7 @@ pub fn destroy_plan(stack: &str, state: &State) -> Plan {
             lineage: state.lineage.clone(),
             serial: state.serial,
         }),
+        failovers: state.failovers.clone(),
     }
 }
 
@@ -132,10 +136,13 @@ pub fn plan_desired(stack: &str, desired: Desired, state: Option<&State>) -> Res
 /// `plan_desired`, with `options`.
 pub fn plan_desired_with(
     stack: &str,
-    desired: Desired,
+    mut desired: Desired,
     state: Option<&State>,
     options: &PlanOptions,
 ) -> Result<Plan, Vec<PlanError>> {
+    if let Some(state) = state {
+        keep_failovers(&mut desired, state);
+    }
     // Each resource's attributes as JSON, computed once: the graph reads the
     // references in them and the diff compares them with state.
     let attributes: Vec<serde_json::Value> =
@@ -177,5 +184,129 @@ pub fn plan_desired_with(
             lineage: state.lineage.clone(),
             serial: state.serial,
         }),
+        failovers: state.map(|s| s.failovers.clone()).unwrap_or_default(),
     })
+}
+
+/// While a failover is recorded, whatever its phase, the health check it
+/// steers is planned as the state records it (as refreshed from AWS): a
+/// plan neither undoes a failover in force nor re-steers one `drx failback`
+/// is undoing. Everything else about the check still follows the file.
+fn keep_failovers(desired: &mut Desired, state: &State) {
+    use crate::model::resources::Attributes;
+    for failover in &state.failovers {
+        let recorded = state
+            .resources
+            .iter()
+            .find(|r| r.address == failover.health_check)
+            .and_then(|r| r.typed_attributes().ok());
+        let Some(Attributes::HealthCheck(recorded)) = recorded else {
+            continue;
+        };
+        for resource in &mut desired.resources {
+            if resource.address == failover.health_check
+                && let Attributes::HealthCheck(check) = &mut resource.attributes
+            {
+                check.resource_path = recorded.resource_path.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResourceState;
+    use crate::model::resources::{Attributes, HealthCheck, HealthCheckType, Resource};
+    use crate::model::template::Val;
+    use crate::state::{FailoverPhase, FailoverRecord};
+
+    fn check(path: &str) -> Resource {
+        Resource {
+            address: "api.health_check".into(),
+            region: None,
+            attributes: Attributes::HealthCheck(HealthCheck {
+                check_type: HealthCheckType::Https,
+                fqdn: Val::known("a.execute-api.us-east-1.amazonaws.com"),
+                port: 443,
+                resource_path: Some(path.into()),
+                request_interval: 30,
+                failure_threshold: 3,
+                tags: Default::default(),
+            }),
+            depends_on: vec![],
+            replaced_with: vec![],
+            block: "api".into(),
+            span: Default::default(),
+        }
+    }
+
+    fn applied(resource: &Resource) -> ResourceState {
+        ResourceState {
+            address: resource.address.clone(),
+            resource_type: resource.resource_type(),
+            region: None,
+            physical_id: "hc-1".into(),
+            attributes: resource.attributes.to_json(),
+            outputs: [("id".to_string(), "hc-1".to_string())].into(),
+            depends_on: vec![],
+        }
+    }
+
+    fn desired(path: &str) -> Desired {
+        Desired {
+            resources: vec![check(path)],
+            outputs: vec![],
+        }
+    }
+
+    #[test]
+    fn a_plan_keeps_a_failover_in_force_and_shows_it() {
+        let steered = "/prod/health/drx-failover-in-force";
+        let mut state = State::new("stack");
+        state.resources.push(applied(&check(steered)));
+        // Without a failover recorded, the steered path is drift to undo.
+        let plan = plan_desired("stack", desired("/prod/health"), Some(&state)).unwrap();
+        assert_eq!(plan.summary().change, 1);
+
+        state.failovers.push(FailoverRecord {
+            failover: "api".into(),
+            domain: "api.example.test".into(),
+            from: "us-east-1".into(),
+            to: "us-east-2".into(),
+            health_check: "api.health_check".into(),
+            steered_path: steered.into(),
+            phase: FailoverPhase::InForce,
+            by: "arn:aws:iam::123456789012:user/alice".into(),
+            host: "laptop".into(),
+            since: "2026-12-01T19:00:00Z".into(),
+            reason: Some("drill".into()),
+            forced: false,
+            drill: false,
+            took_seconds: Some(1.5),
+        });
+        let plan = plan_desired("stack", desired("/prod/health"), Some(&state)).unwrap();
+        assert!(plan.summary().is_empty(), "{:?}", plan.changes);
+        let text = render::text(&plan);
+        assert!(
+            text.starts_with("Failover in force: api.example.test failed over from us-east-1 to us-east-2"),
+            "{text}"
+        );
+        assert_eq!(render::json(&plan)["failovers"][0]["to"], "us-east-2");
+
+        // Other changes to the check still follow the file.
+        let mut changed = desired("/prod/health");
+        if let Attributes::HealthCheck(check) = &mut changed.resources[0].attributes {
+            check.failure_threshold = 2;
+        }
+        let plan = plan_desired("stack", changed, Some(&state)).unwrap();
+        let change = &plan.changes[0];
+        let names: Vec<&str> = change
+            .attributes
+            .iter()
+            .filter(|a| a.changed)
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["failure_threshold"]);
+    }
 }

@@ -30,6 +30,9 @@ pub struct State {
     /// Operations an interrupted apply started and never saw the end of.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<PendingOperation>,
+    /// Failovers drx made that are still in force.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failovers: Vec<super::FailoverRecord>,
 }
 
 impl State {
@@ -43,6 +46,7 @@ impl State {
             drx_version: env!("CARGO_PKG_VERSION").to_string(),
             account_id: None,
             pending: Vec::new(),
+            failovers: Vec::new(),
             resources: Vec::new(),
             outputs: BTreeMap::new(),
         }

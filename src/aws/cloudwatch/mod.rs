@@ -5,7 +5,7 @@ mod alarm;
 use super::Aws;
 
 impl Aws {
-    async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
+    pub(super) async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::new(&self.config(region).await)
     }
 }

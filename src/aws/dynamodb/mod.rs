@@ -12,7 +12,7 @@ use super::Aws;
 const SETTLE: Duration = Duration::from_secs(600);
 
 impl Aws {
-    async fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
+    pub(super) async fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.config(region).await)
     }
 }

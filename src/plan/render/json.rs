@@ -29,6 +29,7 @@ pub fn json(plan: &Plan) -> serde_json::Value {
                 "forces_replacement": attribute.forces_replacement,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "failovers": plan.failovers,
         "outputs": plan.desired.outputs.iter().map(|output| serde_json::json!({
             "name": output.name,
             "value": display(&serde_json::to_value(&output.value).unwrap_or_default()),

@@ -6,6 +6,14 @@ use crate::plan::{Action, AttributeChange, Change, Plan};
 /// The plan in Terraform's familiar layout.
 pub fn text(plan: &Plan) -> String {
     let mut out = String::new();
+    for failover in &plan.failovers {
+        out.push_str(&format!(
+            "Failover in force: {}.\n  The plan keeps it: {} probes {} until `drx failback`.\n\n",
+            failover.describe(),
+            failover.health_check,
+            failover.steered_path
+        ));
+    }
     let summary = plan.summary();
     if summary.is_empty() {
         out.push_str(&format!(

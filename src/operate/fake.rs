@@ -1,0 +1,324 @@
+//! A stack in memory for the operations' tests: a state as an apply of a
+//! failover, a global table and a replicated bucket would leave it, and a
+//! fake AWS that answers as Route 53 does (the standby once the primary's
+//! check probes a path nobody answers), publishes the metrics it is told
+//! to, and keeps markers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::model::resources::{
+    AttributeType, Attributes, BillingMode, DnsRecord, DynamoReplica, DynamoTable, Encryption, FailoverRole,
+    HealthCheck, HealthCheckType, KeyAttribute, RecordType, ReplicationRule, Resolved, Resource, S3Bucket,
+    S3Replication,
+};
+use crate::model::template::Val;
+use crate::model::{
+    Applied, CheckerReport, Marker, MetricPoint, MetricQuery, Observer, Provider, ProviderError, Region,
+    ResourceState,
+};
+use crate::state::State;
+
+pub(super) const PRIMARY_HOST: &str = "a1.execute-api.us-east-1.amazonaws.com";
+pub(super) const STANDBY_HOST: &str = "b2.execute-api.us-east-2.amazonaws.com";
+
+fn record(
+    address: &str,
+    region: Option<&str>,
+    id: &str,
+    attributes: Attributes,
+    outputs: &[(&str, &str)],
+) -> ResourceState {
+    ResourceState {
+        address: address.into(),
+        resource_type: attributes.resource_type(),
+        region: region.map(|r| Region(r.into())),
+        physical_id: id.into(),
+        attributes: attributes.to_json(),
+        outputs: outputs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        depends_on: vec![],
+    }
+}
+
+/// The state of an applied stack with one failover (`api`), a global table
+/// (`payments`, us-east-1 and us-east-2) and a bucket replicating one way.
+pub(super) fn applied_state() -> State {
+    let mut state = State::new("stack");
+    let check = HealthCheck {
+        check_type: HealthCheckType::Https,
+        fqdn: Val::known(PRIMARY_HOST),
+        port: 443,
+        resource_path: Some("/prod/health".into()),
+        request_interval: 30,
+        failure_threshold: 3,
+        tags: Default::default(),
+    };
+    state.resources.push(record(
+        "api.health_check",
+        None,
+        "hc-1",
+        Attributes::HealthCheck(check),
+        &[("id", "hc-1")],
+    ));
+    for (role, host) in [
+        (FailoverRole::Primary, PRIMARY_HOST),
+        (FailoverRole::Secondary, STANDBY_HOST),
+    ] {
+        let attributes = Attributes::DnsRecord(DnsRecord {
+            zone: Val::known("Z1"),
+            name: "api.example.test".into(),
+            record_type: RecordType::Cname,
+            ttl: 60,
+            set_identifier: role.as_str().to_ascii_lowercase(),
+            health_check: (role == FailoverRole::Primary).then(|| Val::known("hc-1")),
+            failover: role.clone(),
+            value: Val::known(host),
+        });
+        state.resources.push(record(
+            &format!("api.record[\"{}\"]", role.as_str()),
+            None,
+            "Z1/api.example.test/x",
+            attributes,
+            &[("zone", "Z1"), ("value", host)],
+        ));
+    }
+    let table = DynamoTable {
+        name: "payments-use1".into(),
+        partition_key: KeyAttribute {
+            name: "paymentId".into(),
+            attribute_type: AttributeType::String,
+        },
+        sort_key: None,
+        billing_mode: BillingMode::PayPerRequest,
+        read_capacity: None,
+        write_capacity: None,
+        stream_view_type: None,
+        point_in_time_recovery: true,
+        tags: Default::default(),
+    };
+    state.resources.push(record(
+        "payments.table@us-east-1",
+        Some("us-east-1"),
+        "payments-use1",
+        Attributes::DynamodbTable(table),
+        &[],
+    ));
+    state.resources.push(record(
+        "payments.replica@us-east-2",
+        Some("us-east-2"),
+        "payments-use1/us-east-2",
+        Attributes::DynamodbReplica(DynamoReplica {
+            table: Val::known("payments-use1"),
+            home_region: "us-east-1".into(),
+            region_name: "us-east-2".into(),
+            point_in_time_recovery: true,
+        }),
+        &[],
+    ));
+    for (region, name) in [("us-east-1", "docs-use1"), ("us-east-2", "docs-use2")] {
+        state.resources.push(record(
+            &format!("docs.bucket@{region}"),
+            Some(region),
+            name,
+            Attributes::S3Bucket(S3Bucket {
+                name: name.into(),
+                versioning: true,
+                encryption: Encryption::Aes256,
+                block_public_access: true,
+                tags: Default::default(),
+            }),
+            &[],
+        ));
+    }
+    state.resources.push(record(
+        "docs.replication@us-east-1",
+        Some("us-east-1"),
+        "docs-use1",
+        Attributes::S3Replication(S3Replication {
+            bucket: "docs-use1".into(),
+            role: Val::known("arn:aws:iam::123456789012:role/r"),
+            rules: vec![ReplicationRule {
+                id: "to-us-east-2".into(),
+                priority: 1,
+                destination_bucket: Val::known("arn:aws:s3:::docs-use2"),
+                time_control_minutes: Some(15),
+                metrics: true,
+                delete_marker_replication: true,
+            }],
+        }),
+        &[],
+    ));
+    state
+}
+
+/// AWS, as far as the operations use it.
+#[derive(Debug)]
+pub(super) struct FakeAws {
+    /// The path the health check probes now.
+    pub(super) path: Mutex<String>,
+    /// Metric maxima by name (`OperationsPendingReplication`, …).
+    pub(super) metrics: Mutex<HashMap<String, f64>>,
+    /// Every health check update, as the path it set.
+    pub(super) updates: Mutex<Vec<String>>,
+    pub(super) markers: Mutex<HashSet<(String, String)>>,
+    /// Answers given so far; the fake answers with the primary for this
+    /// many after a steer, as Route 53 takes a while.
+    pub(super) lag_answers: usize,
+    pub(super) answered_since_steer: Mutex<usize>,
+}
+
+impl FakeAws {
+    pub(super) fn new() -> FakeAws {
+        FakeAws {
+            path: Mutex::new("/prod/health".into()),
+            metrics: Mutex::new(HashMap::new()),
+            updates: Mutex::new(Vec::new()),
+            markers: Mutex::new(HashSet::new()),
+            lag_answers: 1,
+            // Settled on the primary before any steer.
+            answered_since_steer: Mutex::new(usize::MAX / 2),
+        }
+    }
+
+    pub(super) fn set_metric(&self, name: &str, value: f64) {
+        self.metrics.lock().unwrap().insert(name.into(), value);
+    }
+
+    fn marker_key(region: &str, marker: &Marker) -> (String, String) {
+        let name = match marker {
+            Marker::Item { value, .. } => value.clone(),
+            Marker::Object { key, .. } => key.clone(),
+        };
+        (region.to_string(), name)
+    }
+}
+
+impl Observer for FakeAws {
+    async fn dns_answer(&self, _: &str, _: &str, _: &str) -> Result<Vec<String>, ProviderError> {
+        let steered = self.path.lock().unwrap().ends_with(super::STEERED_SUFFIX);
+        let mut answered = self.answered_since_steer.lock().unwrap();
+        *answered = answered.saturating_add(1);
+        // Route 53 keeps its last answer for a while after a change.
+        let settled = *answered > self.lag_answers;
+        let standby = if settled { steered } else { !steered };
+        Ok(vec![if standby { STANDBY_HOST } else { PRIMARY_HOST }.into()])
+    }
+
+    async fn health_check(&self, _: &str) -> Result<CheckerReport, ProviderError> {
+        Ok(CheckerReport {
+            healthy: 3,
+            checkers: 3,
+        })
+    }
+
+    async fn alarm_states(&self, _: &str, names: &[String]) -> Result<Vec<(String, String)>, ProviderError> {
+        Ok(names
+            .iter()
+            .map(|n| (n.clone(), if n == "hot" { "ALARM" } else { "OK" }.to_string()))
+            .collect())
+    }
+
+    async fn latest_metric(
+        &self,
+        _: &str,
+        metric: &MetricQuery,
+    ) -> Result<Option<MetricPoint>, ProviderError> {
+        Ok(self
+            .metrics
+            .lock()
+            .unwrap()
+            .get(&metric.name)
+            .map(|&maximum| MetricPoint {
+                maximum,
+                age: std::time::Duration::from_secs(30),
+            }))
+    }
+
+    async fn caller(&self) -> Result<String, ProviderError> {
+        Ok("arn:aws:iam::123456789012:user/alice".into())
+    }
+
+    async fn write_marker(&self, region: &str, marker: &Marker) -> Result<(), ProviderError> {
+        let mut markers = self.markers.lock().unwrap();
+        markers.insert(Self::marker_key(region, marker));
+        // Replication, at once: both regions of the fake have it.
+        for other in ["us-east-1", "us-east-2"] {
+            markers.insert(Self::marker_key(other, marker));
+        }
+        Ok(())
+    }
+
+    async fn marker_arrived(&self, region: &str, marker: &Marker) -> Result<bool, ProviderError> {
+        Ok(self
+            .markers
+            .lock()
+            .unwrap()
+            .contains(&Self::marker_key(region, marker)))
+    }
+
+    async fn delete_marker(&self, region: &str, marker: &Marker) -> Result<(), ProviderError> {
+        self.markers
+            .lock()
+            .unwrap()
+            .remove(&Self::marker_key(region, marker));
+        if matches!(marker, Marker::Item { .. }) {
+            self.markers
+                .lock()
+                .unwrap()
+                .retain(|(_, name)| *name != Self::marker_key(region, marker).1);
+        }
+        Ok(())
+    }
+}
+
+fn not_here() -> ProviderError {
+    ProviderError::other("the operations' fake only updates health checks")
+}
+
+impl Provider for FakeAws {
+    async fn create(&self, _: &Resolved, _: Option<&[u8]>, _: &str) -> Result<Applied, ProviderError> {
+        Err(not_here())
+    }
+
+    async fn update(
+        &self,
+        resource: &Resolved,
+        old: &ResourceState,
+        _: Option<&[u8]>,
+    ) -> Result<Applied, ProviderError> {
+        let Attributes::HealthCheck(check) = &resource.attributes else {
+            return Err(not_here());
+        };
+        let path = check.resource_path.clone().unwrap_or_default();
+        *self.path.lock().unwrap() = path.clone();
+        *self.answered_since_steer.lock().unwrap() = 0;
+        self.updates.lock().unwrap().push(path);
+        Ok(Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        })
+    }
+
+    async fn delete(&self, _: &ResourceState) -> Result<(), ProviderError> {
+        Err(not_here())
+    }
+
+    async fn read(&self, _: &ResourceState, _: Attributes) -> Result<Option<Attributes>, ProviderError> {
+        Err(not_here())
+    }
+
+    async fn find(&self, _: &Resolved, _: Option<&str>) -> Result<Option<Applied>, ProviderError> {
+        Err(not_here())
+    }
+
+    async fn import(&self, _: &Resource, _: &str) -> Result<Option<Applied>, ProviderError> {
+        Err(not_here())
+    }
+
+    async fn account_id(&self) -> Result<String, ProviderError> {
+        Ok("123456789012".into())
+    }
+}
