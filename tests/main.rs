@@ -20,6 +20,7 @@ mod emulator;
 mod emulator_failover;
 mod emulator_faults;
 mod emulator_live;
+mod emulator_operations;
 mod emulator_s3;
 mod examples;
 mod explain;

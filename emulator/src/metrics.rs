@@ -81,9 +81,13 @@ pub(crate) async fn publish(upstream: &Upstream, access_key: &str, region: &str,
 /// Operations and bytes waiting to replicate, per source bucket,
 /// destination bucket and rule: what `OperationsPendingReplication` and
 /// `BytesPendingReplication` report.
+/// Source bucket, destination bucket, rule id.
+type Link = (String, String, String);
+
 #[derive(Debug, Default)]
 pub(crate) struct Backlog {
-    pending: Mutex<HashMap<(String, String, String), (u64, u64)>>,
+    /// Operations and bytes, per link.
+    pending: Mutex<HashMap<Link, (u64, u64)>>,
 }
 
 impl Backlog {

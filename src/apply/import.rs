@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use super::resolve::Outputs;
 use super::retry::retry;
 use crate::model::resources::{Attributes, Resource};
 use crate::model::{Provider, ResourceState};
 use crate::plan::Plan;
+use crate::state::Outputs;
 use crate::state::State;
 
 /// Why an import was refused; nothing was recorded.

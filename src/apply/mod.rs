@@ -18,7 +18,6 @@ mod reconcile;
 mod record;
 mod refresh;
 mod report;
-mod resolve;
 mod retry;
 mod schedule;
 mod steps;
@@ -29,10 +28,10 @@ mod fake;
 #[cfg(test)]
 mod tests;
 
+pub use crate::state::Outputs;
 pub use import::{ImportError, import};
 pub use package::{Package, package};
 pub use reconcile::{Reconciled, reconcile};
 pub use refresh::{Drift, Refreshed, refresh};
 pub use report::{ApplyReport, Event, EventKind};
-pub use resolve::Outputs;
 pub use walk::{ApplyOptions, Listener, apply};

@@ -8,11 +8,11 @@
 
 use std::sync::Arc;
 
-use super::resolve::Outputs;
 use super::retry::retry;
 use crate::model::resources::{Resolved, Resource};
 use crate::model::{Provider, ResourceState};
 use crate::plan::Plan;
+use crate::state::Outputs;
 use crate::state::{Operation, PendingOperation, State};
 
 /// What reconciliation did.

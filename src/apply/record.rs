@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::resolve::Outputs;
 use super::steps::StepKind;
 use crate::model::{Applied, ResourceState};
 use crate::plan::{Plan, StackOutputValue};
+use crate::state::Outputs;
 use crate::state::{JournalRecord, Operation, PendingOperation, State};
 
 /// Where each address is in `state.resources`, so that recording a step

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
-use super::resolve::Outputs;
 use super::retry::retry;
 use crate::model::Provider;
+use crate::state::Outputs;
 use crate::state::State;
 
 /// One setting changed outside drx.

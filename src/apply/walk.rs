@@ -14,7 +14,6 @@ use super::frontier::Frontier;
 use super::packages::Packages;
 use super::record::{Positions, create_token, intent, record, stack_outputs};
 use super::report::{ApplyReport, Event, EventKind};
-use super::resolve::Outputs;
 use super::retry::retry;
 use super::schedule::priorities;
 use super::steps::{StepKind, steps};
@@ -23,6 +22,7 @@ use crate::model::resources::{Resolved, Resource};
 use crate::model::template::names_account;
 use crate::model::{Applied, Provider, ProviderError};
 use crate::plan::Plan;
+use crate::state::Outputs;
 use crate::state::{JournalRecord, PendingOperation, State, StateStore};
 
 #[derive(Debug, Clone)]

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::resources::{Attributes, Resolved, Resource};
 use crate::model::{Observer, Provider, ResourceState};
-use crate::state::{FailoverPhase, FailoverRecord, State, StateError, StateStore};
+use crate::state::{FailoverPhase, FailoverRecord, Outputs, State, StateError, StateStore};
 
 use super::replication::{LinkStatus, links, measure};
 
@@ -61,10 +61,16 @@ pub(super) fn region_of(host: &str) -> Option<String> {
 /// health check.
 pub fn steerings(state: &State) -> Vec<Steering> {
     let mut found = Vec::new();
-    let records: Vec<&ResourceState> = state
+    // Records keep their references; what they resolved to is known.
+    let outputs = Outputs::of(state);
+    let records: Vec<ResourceState> = state
         .resources
         .iter()
         .filter(|r| r.resource_type == crate::model::resources::ResourceType::DnsRecord)
+        .map(|r| ResourceState {
+            attributes: outputs.recorded(&r.attributes),
+            ..r.clone()
+        })
         .collect();
     for primary in records
         .iter()
@@ -84,7 +90,7 @@ pub fn steerings(state: &State) -> Vec<Steering> {
         }) else {
             continue;
         };
-        let value = |r: &ResourceState| r.outputs.get("value").cloned().unwrap_or_default();
+        let value = |r: &ResourceState| text(&r.attributes, "value").to_string();
         let (primary_value, standby_value) = (value(primary), value(secondary));
         let (Some(primary_region), Some(standby_region)) =
             (region_of(&primary_value), region_of(&standby_value))
@@ -253,9 +259,12 @@ fn routes(template: &[&str], path: &[&str]) -> bool {
     }
 }
 
-/// The health check of `steering`, probing `path`.
+/// The health check of `steering`, probing `path`. Its record keeps its
+/// references (the API's id in its host); they are filled from what the
+/// state knows, and the record keeps them as they were.
 async fn steer<P: Provider>(
     provider: &P,
+    state: &State,
     check: &ResourceState,
     path: &str,
 ) -> Result<ResourceState, OperateError> {
@@ -263,7 +272,9 @@ async fn steer<P: Provider>(
         doing: format!("{doing} {}", check.address),
         error,
     };
-    let Ok(Attributes::HealthCheck(mut attributes)) = check.typed_attributes() else {
+    let mut filled = check.clone();
+    filled.attributes = Outputs::of(state).recorded(&check.attributes);
+    let Ok(Attributes::HealthCheck(mut attributes)) = filled.typed_attributes() else {
         return Err(aws("read the state of", "not a health check".into()));
     };
     attributes.resource_path = Some(path.to_string());
@@ -276,14 +287,13 @@ async fn steer<P: Provider>(
         block: check.address.split('.').next().unwrap_or_default().to_string(),
         span: Default::default(),
     };
-    let attributes_json = resource.attributes.to_json();
     let resolved = Resolved::new(resource).map_err(|e| aws("steer", e))?;
     provider
-        .update(&resolved, check, None)
+        .update(&resolved, &filled, None)
         .await
         .map_err(|e| aws("update", e.to_string()))?;
     let mut updated = check.clone();
-    updated.attributes = attributes_json;
+    updated.attributes["resource_path"] = serde_json::Value::String(path.to_string());
     Ok(updated)
 }
 
@@ -481,7 +491,7 @@ pub async fn failover<A: Provider + Observer>(
             "pointing {} ({}) at {steered}, so Route 53 sees {} fail",
             steering.health_check.address, steering.health_check.physical_id, steering.primary
         ));
-        let updated = steer(aws, &steering.health_check, &steered).await?;
+        let updated = steer(aws, state, &steering.health_check, &steered).await?;
         replace_record(state, updated);
         save(state, store)?;
 
@@ -591,7 +601,7 @@ pub async fn failback<A: Provider + Observer>(
             "pointing {} back at {own}",
             steering.health_check.address
         ));
-        let updated = steer(aws, &steering.health_check, &own).await?;
+        let updated = steer(aws, state, &steering.health_check, &own).await?;
         replace_record(state, updated);
         save(state, store)?;
 

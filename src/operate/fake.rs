@@ -12,7 +12,7 @@ use crate::model::resources::{
     HealthCheck, HealthCheckType, KeyAttribute, RecordType, ReplicationRule, Resolved, Resource, S3Bucket,
     S3Replication,
 };
-use crate::model::template::Val;
+use crate::model::template::{Part, Val};
 use crate::model::{
     Applied, CheckerReport, Marker, MetricPoint, MetricQuery, Observer, Provider, ProviderError, Region,
     ResourceState,
@@ -49,13 +49,28 @@ pub(super) fn applied_state() -> State {
     let mut state = State::new("stack");
     let check = HealthCheck {
         check_type: HealthCheckType::Https,
-        fqdn: Val::known(PRIMARY_HOST),
+        // As recorded: the reference, resolved from the API's outputs.
+        fqdn: Val::concat([
+            Part::Ref("payment_api.rest_api@us-east-1".into(), "id".into()),
+            Part::Text(".execute-api.us-east-1.amazonaws.com".into()),
+        ]),
         port: 443,
         resource_path: Some("/prod/health".into()),
         request_interval: 30,
         failure_threshold: 3,
         tags: Default::default(),
     };
+    for (region, id) in [("us-east-1", "a1"), ("us-east-2", "b2")] {
+        state.resources.push(ResourceState {
+            address: format!("payment_api.rest_api@{region}"),
+            resource_type: crate::model::resources::ResourceType::RestApi,
+            region: Some(Region(region.into())),
+            physical_id: id.into(),
+            attributes: serde_json::json!({}),
+            outputs: [("id".to_string(), id.to_string())].into(),
+            depends_on: vec![],
+        });
+    }
     state.resources.push(record(
         "api.health_check",
         None,
@@ -63,9 +78,9 @@ pub(super) fn applied_state() -> State {
         Attributes::HealthCheck(check),
         &[("id", "hc-1")],
     ));
-    for (role, host) in [
-        (FailoverRole::Primary, PRIMARY_HOST),
-        (FailoverRole::Secondary, STANDBY_HOST),
+    for (role, host, region) in [
+        (FailoverRole::Primary, PRIMARY_HOST, "us-east-1"),
+        (FailoverRole::Secondary, STANDBY_HOST, "us-east-2"),
     ] {
         let attributes = Attributes::DnsRecord(DnsRecord {
             zone: Val::known("Z1"),
@@ -73,9 +88,12 @@ pub(super) fn applied_state() -> State {
             record_type: RecordType::Cname,
             ttl: 60,
             set_identifier: role.as_str().to_ascii_lowercase(),
-            health_check: (role == FailoverRole::Primary).then(|| Val::known("hc-1")),
+            health_check: (role == FailoverRole::Primary).then(|| Val::output("api.health_check", "id")),
             failover: role.clone(),
-            value: Val::known(host),
+            value: Val::concat([
+                Part::Ref(format!("payment_api.rest_api@{region}"), "id".into()),
+                Part::Text(format!(".execute-api.{region}.amazonaws.com")),
+            ]),
         });
         state.resources.push(record(
             &format!("api.record[\"{}\"]", role.as_str()),

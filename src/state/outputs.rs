@@ -1,11 +1,13 @@
 //! Filling in what was known only at apply time: the account id and the
-//! outputs of resources applied earlier in dependency order.
+//! outputs of resources applied earlier in dependency order. Kept with the
+//! state, which records both: apply fills what it creates from it, and the
+//! operations on a live stack fill what they touch.
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::State;
 use crate::model::resources::Attributes;
 use crate::model::template::{Part, Val, fill_templates, fill_templates_with};
-use crate::state::State;
 
 /// Known outputs, by address.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,268 @@
+//! The DR commands on the live emulator, at 1/50 time: `drx failover`
+//! moves Route 53's answer to the standby and records it, a plan and an
+//! apply afterwards keep it, `drx failback` returns it; a graceful failover
+//! refuses while replication is behind and `--force` says what may be lost;
+//! `drx status --json` follows every step.
+
+use crate::apply::*;
+use crate::aws::{Aws, eventually};
+
+const TIME_SCALE: f64 = 0.02;
+
+async fn answer(route53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Vec<String> {
+    route53
+        .test_dns_answer()
+        .hosted_zone_id(zone)
+        .record_name(name)
+        .record_type(aws_sdk_route53::types::RrType::Cname)
+        .send()
+        .await
+        .map(|answer| answer.record_data().to_vec())
+        .unwrap_or_default()
+}
+
+fn state_of(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("state")).expect("json")
+}
+
+fn recorded(state: &serde_json::Value, kind: &str, region: Option<&str>) -> serde_json::Value {
+    state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["type"] == kind && region.is_none_or(|region| r["region"] == region))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind}"))
+}
+
+#[tokio::test]
+async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
+    let aws = Aws::new("operations");
+    let suffix = suffix(&aws);
+    aws.control(
+        "POST",
+        &format!("/__drx/settings?access_key={}", aws.access_key),
+        &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
+    );
+    let dir = project(&example());
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let state = state_of(dir.path());
+    let zone = recorded(&state, "route53_zone", None)["physical_id"]
+        .as_str()
+        .expect("zone")
+        .to_string();
+    let value = |role: &str| {
+        state["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["type"] == "route53_record" && r["attributes"]["failover"] == role)
+            .and_then(|r| r["outputs"]["value"].as_str())
+            .expect("record")
+            .to_string()
+    };
+    let (primary, secondary) = (value("PRIMARY"), value("SECONDARY"));
+    let name = format!("api.payment-{suffix}.test.local");
+    let route53 = aws_sdk_route53::Client::new(&aws.config("us-east-1").await);
+    let serving = |expected: &'static str| {
+        let run = drx(&aws, &suffix, dir.path(), &["status", "--json"]);
+        assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+        let seen: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        assert_eq!(seen["failovers"][0]["serving"], expected, "{}", run.stdout);
+        seen
+    };
+    let healthy = eventually(10, || async {
+        (answer(&route53, &zone, &name).await == vec![primary.clone()]).then_some(())
+    })
+    .await;
+    assert!(healthy.is_some(), "the primary never answered");
+    let seen = serving("us-east-1");
+    assert_eq!(seen["failovers"][0]["in_force"], serde_json::Value::Null);
+    assert_eq!(seen["drift"]["changed"], serde_json::json!([]), "{seen}");
+    // Each store, each way it replicates.
+    let links: Vec<String> = seen["replication"]
+        .as_array()
+        .expect("replication")
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}>{}",
+                l["store"].as_str().unwrap(),
+                l["from"].as_str().unwrap(),
+                l["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "payment_transactions us-east-1>us-east-2",
+            "payment_transactions us-east-2>us-east-1",
+            "payment_docs us-east-1>us-east-2"
+        ]
+    );
+
+    // Not without a confirmation.
+    let unconfirmed = drx(&aws, &suffix, dir.path(), &["failover"]);
+    assert_eq!(unconfirmed.status, 1, "{}", unconfirmed.stderr);
+    assert!(
+        unconfirmed.stderr.contains("--auto-approve"),
+        "{}",
+        unconfirmed.stderr
+    );
+    assert!(
+        unconfirmed.stderr.contains("from us-east-1 to us-east-2"),
+        "{}",
+        unconfirmed.stderr
+    );
+
+    // Graceful, nothing to wait for: the answer moves to the standby.
+    let moved = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &[
+            "failover",
+            "--to",
+            "us-east-2",
+            "--auto-approve",
+            "--reason",
+            "the test",
+        ],
+    );
+    assert_eq!(moved.status, 0, "{}\n{}", moved.stdout, moved.stderr);
+    assert!(
+        moved.stdout.contains("is served from us-east-2"),
+        "{}",
+        moved.stdout
+    );
+    assert_eq!(answer(&route53, &zone, &name).await, vec![secondary.clone()]);
+    let seen = serving("us-east-2");
+    let in_force = &seen["failovers"][0]["in_force"];
+    assert_eq!(in_force["reason"], "the test", "{seen}");
+    assert_eq!(in_force["phase"], "in_force");
+    assert!(
+        in_force["by"]
+            .as_str()
+            .is_some_and(|by| by.starts_with("arn:aws:")),
+        "{in_force}"
+    );
+    assert_eq!(
+        seen["drift"]["changed"],
+        serde_json::json!([]),
+        "a steered check is not drift: {seen}"
+    );
+
+    // A plan keeps it, and says so; an apply changes nothing.
+    let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+    assert!(plan.stdout.contains("Failover in force"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    let reapplied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(reapplied.status, 0, "{}\n{}", reapplied.stdout, reapplied.stderr);
+    assert_eq!(answer(&route53, &zone, &name).await, vec![secondary.clone()]);
+    serving("us-east-2");
+
+    let back = drx(&aws, &suffix, dir.path(), &["failback", "--auto-approve"]);
+    assert_eq!(back.status, 0, "{}\n{}", back.stdout, back.stderr);
+    assert!(
+        back.stderr
+            .contains("payment_docs replicates us-east-1 → us-east-2 only"),
+        "{}",
+        back.stderr
+    );
+    assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
+    let seen = serving("us-east-1");
+    assert_eq!(seen["failovers"][0]["in_force"], serde_json::Value::Null);
+    let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+
+    // Replication behind: a graceful failover gives up, changing nothing.
+    let bucket = recorded(&state, "s3_bucket", Some("us-east-1"))["physical_id"]
+        .as_str()
+        .expect("bucket")
+        .to_string();
+    aws.control(
+        "POST",
+        "/__drx/pause",
+        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
+            .to_string(),
+    );
+    aws.s3("us-east-1")
+        .await
+        .put_object()
+        .bucket(&bucket)
+        .key("receipts/late.json")
+        .body(b"{}".to_vec().into())
+        .send()
+        .await
+        .expect("put");
+    let refused = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["failover", "--auto-approve", "--timeout", "2s"],
+    );
+    assert_eq!(refused.status, 1, "{}\n{}", refused.stdout, refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("payment_docs us-east-1 → us-east-2: 1 operation pending replication"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
+    assert!(state_of(dir.path())["failovers"].is_null(), "nothing recorded");
+
+    // --force goes, saying what may be lost.
+    let forced = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["failover", "--force", "--auto-approve"],
+    );
+    assert_eq!(forced.status, 0, "{}\n{}", forced.stdout, forced.stderr);
+    assert!(
+        forced
+            .stderr
+            .contains("may be lost: payment_docs us-east-1 → us-east-2: 1 operation pending replication"),
+        "{}",
+        forced.stderr
+    );
+    assert_eq!(answer(&route53, &zone, &name).await, vec![secondary.clone()]);
+    aws.control(
+        "DELETE",
+        &format!("/__drx/pause?access_key={}", aws.access_key),
+        "",
+    );
+    let back = drx(&aws, &suffix, dir.path(), &["failback", "--auto-approve"]);
+    assert_eq!(back.status, 0, "{}\n{}", back.stdout, back.stderr);
+    assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
+
+    // A probe times a marker each way and leaves none behind.
+    let probed = drx(&aws, &suffix, dir.path(), &["status", "--probe", "--json"]);
+    assert_eq!(probed.status, 0, "{}\n{}", probed.stdout, probed.stderr);
+    let seen: serde_json::Value = serde_json::from_str(&probed.stdout).expect("json");
+    for link in seen["replication"].as_array().expect("replication") {
+        assert!(link["probe_seconds"].as_f64().is_some(), "{link}");
+    }
+    let left = aws
+        .s3("us-east-2")
+        .await
+        .list_object_versions()
+        .bucket(
+            recorded(&state, "s3_bucket", Some("us-east-2"))["physical_id"]
+                .as_str()
+                .expect("bucket"),
+        )
+        .prefix("drx-probe/")
+        .send()
+        .await
+        .expect("list");
+    assert!(left.versions().is_empty(), "{left:?}");
+
+    let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+}
