@@ -18,7 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("aws", &["model", "state"]),
     ("plan", &["source", "model", "check", "state"]),
     ("apply", &["source", "suggest", "model", "plan", "state"]),
-    ("operate", &["model", "state"]),
+    ("operate", &["suggest", "model", "state"]),
     ("diagnostic", &["source", "syntax", "check", "plan"]),
     (
         "cli",
