@@ -266,3 +266,209 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
 }
+
+/// `drx drill` at 1/50 time: the measured detection is the health check's
+/// interval × failures × the time scale (within the polling and the
+/// probe's timeout), the canary payment is read through the standby, and
+/// the stack is exactly as it was. A drill killed mid-outage is recorded,
+/// the next command says so, and `--restore` puts the stack back.
+#[tokio::test]
+async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
+    let aws = Aws::new("drill");
+    let suffix = suffix(&aws);
+    aws.control(
+        "POST",
+        &format!("/__drx/settings?access_key={}", aws.access_key),
+        &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
+    );
+    let dir = project(&example());
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let state = state_of(dir.path());
+    let zone = recorded(&state, "route53_zone", None)["physical_id"]
+        .as_str()
+        .expect("zone")
+        .to_string();
+    let name = format!("api.payment-{suffix}.test.local");
+    let route53 = aws_sdk_route53::Client::new(&aws.config("us-east-1").await);
+    let primary = state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["type"] == "route53_record" && r["attributes"]["failover"] == "PRIMARY")
+        .and_then(|r| r["outputs"]["value"].as_str())
+        .expect("record")
+        .to_string();
+    let on_primary = || async {
+        eventually(15, || async {
+            (answer(&route53, &zone, &name).await == vec![primary.clone()]).then_some(())
+        })
+        .await
+    };
+    assert!(on_primary().await.is_some(), "the primary never answered");
+
+    let canary = crate::test::root().join("examples/payments.canary.json");
+    let report = dir.path().join("drill");
+    let drilled = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &[
+            "drill",
+            "--canary",
+            canary.to_str().expect("path"),
+            "--report",
+            report.to_str().expect("path"),
+            "--json",
+            "--auto-approve",
+            "--timeout",
+            "60s",
+        ],
+    );
+    assert_eq!(drilled.status, 0, "{}\n{}", drilled.stdout, drilled.stderr);
+    let seen: serde_json::Value = serde_json::from_str(&drilled.stdout).expect("json");
+    assert_eq!(seen["restored"], true, "{seen}");
+    // Detection: three failed probes 30 s apart, at 1/50 time. The first
+    // failing probe comes within an interval of the outage, the check turns
+    // at the third: between 2 and 3 intervals (1.2–1.8 s), less 0.1 s for
+    // when the outage is stamped, plus up to 2 s for drx's 1 s poll and a
+    // probe in flight.
+    let interval = 30.0 * TIME_SCALE;
+    let detection = seen["rto"][0]["seconds"].as_f64().expect("detection measured");
+    assert_eq!(seen["rto"][0]["term"], "detection");
+    assert!(
+        detection >= interval * 2.0 - 0.1 && detection <= interval * 3.0 + 2.0,
+        "detection {detection} s, expected {} s within the tolerance",
+        interval * 3.0
+    );
+    assert_eq!(seen["rto"][0]["proven_seconds"], 96.0, "{seen}");
+    assert_eq!(seen["rto"][3]["term"], "DNS caching");
+    assert_eq!(seen["rto"][3]["seconds"], 60.0, "computed from the TTL");
+    let stores: Vec<&str> = seen["rpo"]
+        .as_array()
+        .expect("rpo")
+        .iter()
+        .map(|r| r["store"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(stores, ["payment_transactions", "payment_docs", "api"]);
+    for store in seen["rpo"].as_array().expect("rpo") {
+        assert!(store["seconds"].as_f64().is_some(), "{store}");
+    }
+    assert!(
+        seen["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .all(|v| v["holds"] == true),
+        "{seen}"
+    );
+    let markdown = std::fs::read_to_string(dir.path().join("drill.md")).expect("markdown report");
+    eprintln!("{markdown}");
+    assert!(markdown.contains("| detection |"), "{markdown}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("drill.json")).expect("json report"))
+            .expect("json");
+    assert_eq!(written, seen);
+
+    // Exactly as it was: no concurrency reserved, no canary anywhere, the
+    // answer on the primary, and the plan has nothing to do.
+    let function = recorded(&state, "lambda_function", Some("us-east-1"))["physical_id"]
+        .as_str()
+        .expect("function")
+        .to_string();
+    let lambda = aws_sdk_lambda::Client::new(&aws.config("us-east-1").await);
+    let concurrency = lambda
+        .get_function_concurrency()
+        .function_name(&function)
+        .send()
+        .await
+        .expect("concurrency");
+    assert_eq!(concurrency.reserved_concurrent_executions(), None);
+    for region in ["us-east-1", "us-east-2"] {
+        let bucket = recorded(&state, "s3_bucket", Some(region))["physical_id"]
+            .as_str()
+            .expect("bucket")
+            .to_string();
+        let versions = aws
+            .s3(region)
+            .await
+            .list_object_versions()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("list");
+        assert!(
+            versions.versions().is_empty() && versions.delete_markers().is_empty(),
+            "{region}: {versions:?}"
+        );
+        let table = recorded(&state, "dynamodb_table", None)["physical_id"]
+            .as_str()
+            .expect("table")
+            .to_string();
+        let items = aws
+            .dynamodb(region)
+            .await
+            .scan()
+            .table_name(&table)
+            .send()
+            .await
+            .expect("scan");
+        let left: Vec<_> = items
+            .items()
+            .iter()
+            .filter(|i| {
+                i.get("paymentId")
+                    .and_then(|v| v.as_s().ok())
+                    .is_none_or(|id| id != "health-check")
+            })
+            .collect();
+        assert!(left.is_empty(), "{region}: {left:?}");
+    }
+    assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
+    let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+
+    // Killed mid-outage: recorded; the next command says so; --restore.
+    let mut child = drx_command(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["drill", "--auto-approve", "--timeout", "60s"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .expect("spawn");
+    let outage = eventually(30, || async {
+        let text = std::fs::read_to_string(dir.path().join("state.json")).ok()?;
+        let state: serde_json::Value = serde_json::from_str(&text).ok()?;
+        (state["drill"]["phase"] == "outage").then_some(())
+    })
+    .await;
+    // The concurrency is set just after the phase is recorded.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    assert!(outage.is_some(), "the drill never reached its outage");
+    let status = drx(&aws, &suffix, dir.path(), &["status", "--no-drift"]);
+    assert!(status.stderr.contains("drx drill --restore"), "{}", status.stderr);
+    let restored = drx(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["drill", "--restore", "--auto-approve", "--timeout", "60s"],
+    );
+    assert_eq!(restored.status, 0, "{}\n{}", restored.stdout, restored.stderr);
+    assert!(state_of(dir.path())["drill"].is_null());
+    let concurrency = lambda
+        .get_function_concurrency()
+        .function_name(&function)
+        .send()
+        .await
+        .expect("concurrency");
+    assert_eq!(concurrency.reserved_concurrent_executions(), None);
+    assert!(on_primary().await.is_some(), "the answer never came back");
+
+    let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+}

@@ -11,6 +11,7 @@ mod iam;
 mod lambda;
 mod logs;
 mod observer;
+mod operator;
 mod poll;
 mod provider;
 mod route53;

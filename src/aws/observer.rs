@@ -122,21 +122,29 @@ impl Observer for Aws {
             ))
             .period(60)
             .statistics(Statistic::Maximum)
+            .statistics(Statistic::Minimum)
             .send()
             .await
             .map_err(sdk_error)?;
         let newest = found
             .datapoints()
             .iter()
-            .filter_map(|point| Some((point.timestamp()?.secs(), point.maximum()?)))
-            .max_by_key(|(at, _)| *at);
-        Ok(newest.map(|(at, maximum)| {
+            .filter_map(|point| {
+                Some((
+                    point.timestamp()?.secs(),
+                    point.maximum()?,
+                    point.minimum().or(point.maximum())?,
+                ))
+            })
+            .max_by_key(|(at, ..)| *at);
+        Ok(newest.map(|(at, maximum, minimum)| {
             let now = now
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .unwrap_or_default()
                 .as_secs() as i64;
             MetricPoint {
                 maximum,
+                minimum,
                 age: Duration::from_secs(now.saturating_sub(at).max(0) as u64),
             }
         }))

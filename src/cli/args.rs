@@ -80,6 +80,18 @@ drx failover --to us-east-2 --auto-approve examples/payments.drx\n  drx failover
         after_help = "Examples:\n  drx failback examples/payments.drx\n  drx failback --auto-approve examples/payments.drx"
     )]
     Failback(FailbackArgs),
+    /// Rehearse a failover on the live stack: write canaries, make the
+    /// primary fail as an outage would, measure every RTO term and each
+    /// store's RPO beside its proof, then put everything back.
+    #[command(
+        after_help = "The primary's health route function gets reserved concurrency 0 (so Route 53's checks \
+really fail), Route 53 moves the answer, the standby serves; then the concurrency is restored, the canaries \
+removed, and a plan must show 0 changes. Exit status: 0 when every objective held and the stack was restored, \
+1 otherwise. A drill cut short is recorded in the state; `drx drill --restore` finishes it.\n\nExamples:\n  \
+drx drill --report drill examples/payments.drx\n  drx drill --canary examples/payments.canary.json --json --auto-approve examples/payments.drx\n  \
+drx drill --restore examples/payments.drx"
+    )]
+    Drill(DrillArgs),
     /// Print the resource graph, clustered by region.
     #[command(
         after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"
@@ -211,6 +223,37 @@ pub(crate) struct FailoverArgs {
     pub to: Option<String>,
     #[command(flatten)]
     pub switch: SwitchArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DrillArgs {
+    /// The .drx file of the stack.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only this failover block (needed when there are several).
+    #[arg(long, value_name = "NAME")]
+    pub failover: Option<String>,
+    /// A request through the API that writes a canary and the route that
+    /// reads it back (JSON; docs/operations.md#drx-drill).
+    #[arg(long, value_name = "CANARY.json")]
+    pub canary: Option<PathBuf>,
+    /// Write the report to PATH.json and PATH.md.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How long each phase may take before the drill gives up and restores.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Only put back what a drill cut short left (concurrency, canaries).
+    #[arg(long)]
+    pub restore: bool,
+    /// Go ahead without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]

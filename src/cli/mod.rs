@@ -6,6 +6,7 @@ mod backend;
 mod check;
 mod cli_error;
 mod confirm;
+mod drill;
 mod explain;
 mod failover;
 mod fmt;
@@ -78,6 +79,7 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Status(args) => status::run(args, &terminal),
         Command::Failover(args) => failover::run_failover(args, &terminal),
         Command::Failback(args) => failover::run_failback(args, &terminal),
+        Command::Drill(args) => drill::run(args, &terminal),
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
         Command::Import(args) => import::run(args, &terminal),
         Command::State(command) => state::run(command, &terminal),

@@ -245,6 +245,18 @@ fn note_recovery(backend: &Backend, state: Option<&State>) {
             }
         );
     }
+    if let Some(drill) = state.and_then(|s| s.drill.as_ref()) {
+        eprintln!(
+            "warning: a drill of {} started {} by {} was cut short ({:?}): {} in {} may still refuse work (reserved concurrency 0) and {} canaries may remain; `drx drill --restore FILE` puts the stack back",
+            drill.failover,
+            drill.started,
+            drill.by,
+            drill.phase,
+            drill.function,
+            drill.region,
+            drill.canaries.len()
+        );
+    }
     // An apply records every step's intent at its start, so one interrupted
     // early leaves many: a few are named, the rest counted.
     const NAMED: usize = 5;

@@ -6,6 +6,7 @@
 pub mod blocks;
 pub mod graph;
 mod observer;
+mod operator;
 pub mod provider;
 mod region;
 pub mod resource_state;
@@ -15,6 +16,7 @@ pub mod template;
 
 pub use graph::Graph;
 pub use observer::{CheckerReport, Marker, MetricPoint, MetricQuery, Observer};
+pub use operator::{Operator, RouteRequest, RouteResponse};
 pub use provider::{Applied, ErrorKind, Provider, ProviderError};
 pub use region::Region;
 pub use resource_state::ResourceState;

@@ -24,17 +24,19 @@ pub struct MetricQuery {
     pub dimensions: Vec<(String, String)>,
 }
 
-/// The newest one-minute datapoint of a metric: its `Maximum`, and how long
-/// ago its minute began.
+/// The newest one-minute datapoint of a metric: its `Maximum` and
+/// `Minimum`, and how long ago its minute began.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MetricPoint {
     pub maximum: f64,
+    pub minimum: f64,
     pub age: std::time::Duration,
 }
 
 /// Where a marker is written and read: an item in a table (by its partition
 /// key), or an object in a bucket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Marker {
     Item {
         table: String,

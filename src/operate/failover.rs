@@ -44,6 +44,25 @@ pub struct Steering {
     pub health_check: ResourceState,
 }
 
+impl Steering {
+    pub(super) fn zone_id(&self) -> &str {
+        &self.zone_id
+    }
+
+    pub(super) fn record_type(&self) -> &str {
+        &self.record_type
+    }
+
+    /// Whether `answer` (a value Route 53 answered) is the primary's target.
+    pub(super) fn is_primary(&self, answer: &str) -> bool {
+        answer.trim_end_matches('.') == self.primary_value.trim_end_matches('.')
+    }
+
+    pub(super) fn is_standby(&self, answer: &str) -> bool {
+        answer.trim_end_matches('.') == self.standby_value.trim_end_matches('.')
+    }
+}
+
 fn text<'a>(json: &'a serde_json::Value, key: &str) -> &'a str {
     json.get(key).and_then(|v| v.as_str()).unwrap_or_default()
 }

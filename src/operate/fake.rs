@@ -8,14 +8,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::model::resources::{
-    AttributeType, Attributes, BillingMode, DnsRecord, DynamoReplica, DynamoTable, Encryption, FailoverRole,
-    HealthCheck, HealthCheckType, KeyAttribute, RecordType, ReplicationRule, Resolved, Resource, S3Bucket,
-    S3Replication,
+    ApiResource, ApiRoute, AttributeType, Attributes, Authorization, BillingMode, DnsRecord, DynamoReplica,
+    DynamoTable, Encryption, FailoverRole, HealthCheck, HealthCheckType, IntegrationType, KeyAttribute,
+    RecordType, ReplicationRule, Resolved, Resource, S3Bucket, S3Replication,
 };
 use crate::model::template::{Part, Val};
 use crate::model::{
-    Applied, CheckerReport, Marker, MetricPoint, MetricQuery, Observer, Provider, ProviderError, Region,
-    ResourceState,
+    Applied, CheckerReport, Marker, MetricPoint, MetricQuery, Observer, Operator, Provider, ProviderError,
+    Region, ResourceState, RouteRequest, RouteResponse,
 };
 use crate::state::State;
 
@@ -151,6 +151,70 @@ pub(super) fn applied_state() -> State {
             &[],
         ));
     }
+    // The API in each region: its health and payment routes, and the
+    // function behind them.
+    for (region, short) in [("us-east-1", "use1"), ("us-east-2", "use2")] {
+        for (path, part) in [
+            ("/health", "health"),
+            ("/payments", "payments"),
+            ("/payments/{id}", "{id}"),
+        ] {
+            state.resources.push(record(
+                &format!("payment_api.resource[\"{path}\"]@{region}"),
+                Some(region),
+                &format!("r-{part}"),
+                Attributes::ApiResource(ApiResource {
+                    rest_api: Val::output(&format!("payment_api.rest_api@{region}"), "id"),
+                    parent: Val::known("root"),
+                    path_part: part.into(),
+                    path: path.into(),
+                }),
+                &[("id", "r")],
+            ));
+        }
+        for (method, path) in [
+            ("GET", "/health"),
+            ("POST", "/payments"),
+            ("GET", "/payments/{id}"),
+        ] {
+            state.resources.push(record(
+                &format!("payment_api.route[\"{method} {path}\"]@{region}"),
+                Some(region),
+                "m",
+                Attributes::ApiRoute(ApiRoute {
+                    rest_api: Val::output(&format!("payment_api.rest_api@{region}"), "id"),
+                    resource: Val::output(&format!("payment_api.resource[\"{path}\"]@{region}"), "id"),
+                    http_method: method.into(),
+                    authorization: Authorization::None,
+                    integration_type: IntegrationType::AwsProxy,
+                    integration_http_method: "POST".into(),
+                    integration_uri: Val::known(format!(
+                        "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/arn:aws:lambda:{region}:123456789012:function:processor-{short}/invocations"
+                    )),
+                }),
+                &[],
+            ));
+        }
+        let mut function = record(
+            &format!("processor.function@{region}"),
+            Some(region),
+            &format!("processor-{short}"),
+            Attributes::S3Bucket(S3Bucket {
+                name: String::new(),
+                versioning: false,
+                encryption: Encryption::Aes256,
+                block_public_access: true,
+                tags: Default::default(),
+            }),
+            &[],
+        );
+        // Only its type and environment matter here.
+        function.resource_type = crate::model::resources::ResourceType::LambdaFunction;
+        function.attributes = serde_json::json!({
+            "environment": { "TABLE_NAME": "payments-use1", "BUCKET_NAME": if region == "us-east-1" { "docs-use1" } else { "docs-use2" } }
+        });
+        state.resources.push(function);
+    }
     state.resources.push(record(
         "docs.replication@us-east-1",
         Some("us-east-1"),
@@ -186,6 +250,10 @@ pub(super) struct FakeAws {
     /// many after a steer, as Route 53 takes a while.
     pub(super) lag_answers: usize,
     pub(super) answered_since_steer: Mutex<usize>,
+    /// Reserved concurrency by function.
+    pub(super) concurrency: Mutex<HashMap<String, Option<u32>>>,
+    /// Payments written through the API.
+    pub(super) payments: Mutex<HashSet<String>>,
 }
 
 impl FakeAws {
@@ -198,11 +266,18 @@ impl FakeAws {
             lag_answers: 1,
             // Settled on the primary before any steer.
             answered_since_steer: Mutex::new(usize::MAX / 2),
+            concurrency: Mutex::new(HashMap::new()),
+            payments: Mutex::new(HashSet::new()),
         }
     }
 
     pub(super) fn set_metric(&self, name: &str, value: f64) {
         self.metrics.lock().unwrap().insert(name.into(), value);
+    }
+
+    /// Whether the primary's function refuses work.
+    fn outage(&self) -> bool {
+        self.concurrency.lock().unwrap().get("processor-use1") == Some(&Some(0))
     }
 
     fn marker_key(region: &str, marker: &Marker) -> (String, String) {
@@ -216,7 +291,7 @@ impl FakeAws {
 
 impl Observer for FakeAws {
     async fn dns_answer(&self, _: &str, _: &str, _: &str) -> Result<Vec<String>, ProviderError> {
-        let steered = self.path.lock().unwrap().ends_with(super::STEERED_SUFFIX);
+        let steered = self.path.lock().unwrap().ends_with(super::STEERED_SUFFIX) || self.outage();
         let mut answered = self.answered_since_steer.lock().unwrap();
         *answered = answered.saturating_add(1);
         // Route 53 keeps its last answer for a while after a change.
@@ -227,7 +302,7 @@ impl Observer for FakeAws {
 
     async fn health_check(&self, _: &str) -> Result<CheckerReport, ProviderError> {
         Ok(CheckerReport {
-            healthy: 3,
+            healthy: if self.outage() { 0 } else { 3 },
             checkers: 3,
         })
     }
@@ -244,6 +319,14 @@ impl Observer for FakeAws {
         _: &str,
         metric: &MetricQuery,
     ) -> Result<Option<MetricPoint>, ProviderError> {
+        if metric.name == "HealthCheckStatus" {
+            let status = if self.outage() { 0.0 } else { 1.0 };
+            return Ok(Some(MetricPoint {
+                maximum: status,
+                minimum: status,
+                age: std::time::Duration::from_secs(1),
+            }));
+        }
         Ok(self
             .metrics
             .lock()
@@ -251,6 +334,7 @@ impl Observer for FakeAws {
             .get(&metric.name)
             .map(|&maximum| MetricPoint {
                 maximum,
+                minimum: maximum,
                 age: std::time::Duration::from_secs(30),
             }))
     }
@@ -338,5 +422,67 @@ impl Provider for FakeAws {
 
     async fn account_id(&self) -> Result<String, ProviderError> {
         Ok("123456789012".into())
+    }
+}
+
+impl Operator for FakeAws {
+    async fn reserved_concurrency(&self, _: &str, function: &str) -> Result<Option<u32>, ProviderError> {
+        Ok(self.concurrency.lock().unwrap().get(function).copied().flatten())
+    }
+
+    async fn set_reserved_concurrency(
+        &self,
+        _: &str,
+        function: &str,
+        limit: Option<u32>,
+    ) -> Result<(), ProviderError> {
+        self.concurrency.lock().unwrap().insert(function.into(), limit);
+        // Route 53 takes a while to see it.
+        *self.answered_since_steer.lock().unwrap() = 0;
+        Ok(())
+    }
+
+    async fn call_route(
+        &self,
+        _: &str,
+        function: &str,
+        request: &RouteRequest,
+    ) -> Result<RouteResponse, ProviderError> {
+        if self.concurrency.lock().unwrap().get(function) == Some(&Some(0)) {
+            return Err(ProviderError::other("TooManyRequestsException: Rate Exceeded."));
+        }
+        let answer = |status: u16, body: serde_json::Value| RouteResponse {
+            status,
+            body: body.to_string(),
+        };
+        Ok(match (request.method.as_str(), request.resource.as_str()) {
+            ("GET", "/health") => answer(200, serde_json::json!({ "status": "ok" })),
+            ("POST", "/payments") => {
+                let id = format!(
+                    "pay_{}",
+                    request
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k == "idempotency-key")
+                        .map(|(_, v)| v.len())
+                        .unwrap_or(0)
+                );
+                self.payments.lock().unwrap().insert(id.clone());
+                self.markers
+                    .lock()
+                    .unwrap()
+                    .insert(("us-east-1".into(), format!("receipts/{id}.json")));
+                answer(201, serde_json::json!({ "payment": { "payment_id": id } }))
+            }
+            ("GET", "/payments/{id}") => {
+                let id = request.path.rsplit('/').next().unwrap_or_default();
+                if self.payments.lock().unwrap().contains(id) {
+                    answer(200, serde_json::json!({ "payment": { "payment_id": id } }))
+                } else {
+                    answer(404, serde_json::json!({ "error": "not_found" }))
+                }
+            }
+            _ => answer(404, serde_json::json!({})),
+        })
     }
 }

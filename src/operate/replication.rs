@@ -74,6 +74,37 @@ impl Target {
     }
 }
 
+impl Link {
+    /// The marker `id` as written in `from` and as read in `to`.
+    pub fn markers(&self, id: &str) -> (Marker, Marker) {
+        (self.source.marker(id), self.destination.marker(id))
+    }
+
+    /// The bucket written to, for a bucket's link.
+    pub fn source_bucket(&self) -> Option<&str> {
+        match &self.source {
+            Target::Bucket(bucket) => Some(bucket),
+            Target::Table { .. } => None,
+        }
+    }
+
+    /// The bucket copied to, for a bucket's link.
+    pub fn destination_bucket(&self) -> Option<&str> {
+        match &self.destination {
+            Target::Bucket(bucket) => Some(bucket),
+            Target::Table { .. } => None,
+        }
+    }
+
+    /// The table, for a table's link.
+    pub fn table(&self) -> Option<&str> {
+        match &self.source {
+            Target::Table { name, .. } => Some(name),
+            Target::Bucket(_) => None,
+        }
+    }
+}
+
 /// What one direction of one store looks like now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkStatus {
@@ -261,7 +292,7 @@ pub async fn measure<O: Observer>(observer: &O, link: &Link) -> LinkStatus {
 /// `timeout`), and removes it from both.
 pub async fn probe<O: Observer>(observer: &O, link: &Link, timeout: Duration) -> Result<Duration, String> {
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let (written, read) = (link.source.marker(&id), link.destination.marker(&id));
+    let (written, read) = link.markers(&id);
     observer
         .write_marker(&link.from, &written)
         .await

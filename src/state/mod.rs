@@ -9,6 +9,7 @@
 //! that no dead process keeps.
 
 mod backend;
+mod drill_record;
 mod failover_record;
 mod journal;
 mod lock;
@@ -20,6 +21,7 @@ mod store;
 
 pub use crate::model::Location;
 pub use backend::{LocalBackend, parse_document};
+pub use drill_record::{Canary, DrillPhase, DrillRecord};
 pub use failover_record::{FailoverPhase, FailoverRecord};
 pub use journal::{JournalRecord, Operation, PendingOperation, Recovery, replay};
 pub use lock::{Lock, LockHolder, Unlocked, force_unlock};

@@ -33,6 +33,9 @@ pub struct State {
     /// Failovers drx made that are still in force.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failovers: Vec<super::FailoverRecord>,
+    /// A drill under way (or cut short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<super::DrillRecord>,
 }
 
 impl State {
@@ -47,6 +50,7 @@ impl State {
             account_id: None,
             pending: Vec::new(),
             failovers: Vec::new(),
+            drill: None,
             resources: Vec::new(),
             outputs: BTreeMap::new(),
         }

@@ -7,7 +7,7 @@ mod permission;
 use super::Aws;
 
 impl Aws {
-    async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+    pub(super) async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         aws_sdk_lambda::Client::new(&self.config(region).await)
     }
 }
