@@ -41,4 +41,13 @@ fn tour_output_is_real() {
         check_output(&broken),
         "README: checking the broken example"
     );
+    let explained = Test::new()
+        .file("examples/payments.drx", &example)
+        .args(["explain", "examples/payments.drx"])
+        .run();
+    assert_eq!(
+        blocks[2],
+        format!("$ drx explain examples/payments.drx\n{}", explained.stdout),
+        "README: explaining the example"
+    );
 }

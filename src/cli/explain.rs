@@ -8,6 +8,7 @@ use super::cli_error::CliError;
 use super::load::load;
 use super::{Outcome, Terminal};
 use crate::check::ProcessEnvironment;
+use crate::check::recovery::stability::Plane;
 use crate::check::recovery::{Objective, Origin, Recovery, RpoBound, human};
 use crate::diagnostic::{Severity, render_terminal};
 use crate::source::{SourceFile, Span};
@@ -111,12 +112,40 @@ pub(crate) fn text(source: &SourceFile, recovery: &Recovery) -> String {
             ));
         }
         out.push_str(&format!(
-            "  {:<16} {:>7}  {}: {}\n\n",
+            "  {:<16} {:>7}  {}: {}\n",
             "worst case",
             format!("{} s", path.worst_case),
             objective_text(source, &path.objective),
             path.verdict
         ));
+        out.push_str(&format!(
+            "  static stability: what recovering from the loss of {} needs
+",
+            path.from
+        ));
+        let width = path
+            .mechanisms
+            .iter()
+            .map(|m| m.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for mechanism in &path.mechanisms {
+            out.push_str(&format!(
+                "    {:<width$}  {:<9}  {} — {}\n",
+                mechanism.name,
+                if mechanism.automatic {
+                    "automatic"
+                } else {
+                    "by hand"
+                },
+                plane_text(&mechanism.plane),
+                mechanism.note
+            ));
+        }
+        for warning in &path.stability_warnings {
+            out.push_str(&format!("  warning: {warning}\n"));
+        }
+        out.push('\n');
     }
     if recovery.stores.is_empty() {
         out.push_str("RPO: no replicated stores\n");
@@ -193,6 +222,20 @@ fn json_objective(source: &SourceFile, objective: &Option<Objective>) -> serde_j
     }
 }
 
+fn plane_text(plane: &Plane) -> String {
+    match plane {
+        Plane::Data {
+            service,
+            region: None,
+        } => format!("{service} data plane (global)"),
+        Plane::Data {
+            service,
+            region: Some(region),
+        } => format!("{service} data plane in {region}"),
+        Plane::Control { service, region } => format!("{service} control plane in {region}"),
+    }
+}
+
 /// The derivation for programs; documented in docs/language.md.
 pub(crate) fn json(source: &SourceFile, recovery: &Recovery) -> serde_json::Value {
     serde_json::json!({
@@ -210,6 +253,8 @@ pub(crate) fn json(source: &SourceFile, recovery: &Recovery) -> serde_json::Valu
             "worst_case_seconds": path.worst_case,
             "objective": json_objective(source, &path.objective),
             "verdict": path.verdict,
+            "mechanisms": path.mechanisms,
+            "stability_warnings": path.stability_warnings,
         })).collect::<Vec<_>>(),
         "rpo": recovery.stores.iter().map(|store| serde_json::json!({
             "store": store.store,

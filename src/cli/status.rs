@@ -108,6 +108,13 @@ fn human(out: &mut impl Write, status: &StackStatus) -> std::io::Result<()> {
     for alarm in &status.alarms {
         writeln!(out, "  ALARM: {} ({})", alarm.address, alarm.region)?;
     }
+    if let Some(drill) = &status.drill {
+        writeln!(
+            out,
+            "  a drill of {} is under way or was cut short ({:?}, started {} by {}): `drx drill --restore` puts the stack back",
+            drill.failover, drill.phase, drill.started, drill.by
+        )?;
+    }
     if let Some(drift) = &status.drift {
         writeln!(out, "  {}", drift.line())?;
     }

@@ -13,7 +13,7 @@ use super::failover::region_of;
 use super::replication::{LinkStatus, replication};
 use crate::model::resources::ResourceType;
 use crate::model::{Observer, ResourceState};
-use crate::state::{FailoverRecord, State};
+use crate::state::{DrillRecord, FailoverRecord, State};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailoverStatus {
@@ -82,6 +82,8 @@ pub struct StackStatus {
     pub alarms: Vec<AlarmStatus>,
     /// What changed outside drx, when it was read back.
     pub drift: Option<DriftSummary>,
+    /// A drill under way, or one cut short.
+    pub drill: Option<DrillRecord>,
     /// What could not be read, and why.
     pub errors: Vec<String>,
 }
@@ -99,6 +101,7 @@ pub async fn status<O: Observer>(
 ) -> StackStatus {
     let mut status = StackStatus {
         stack: state.stack.clone(),
+        drill: state.drill.clone(),
         ..StackStatus::default()
     };
     let of = |kind: ResourceType| state.resources.iter().filter(move |r| r.resource_type == kind);

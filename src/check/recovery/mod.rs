@@ -20,6 +20,7 @@
 mod constants;
 mod rpo;
 mod rto;
+pub mod stability;
 
 use serde::Serialize;
 
@@ -43,6 +44,11 @@ pub struct RtoPath {
     pub worst_case: Seconds,
     pub objective: Option<Objective>,
     pub verdict: Verdict,
+    /// What each mechanism it relies on needs at failure (static
+    /// stability), and where recovering needs the lost region's control
+    /// plane.
+    pub mechanisms: Vec<stability::Mechanism>,
+    pub stability_warnings: Vec<String>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -144,14 +150,17 @@ impl Verdict {
 
 /// Derives every path's RTO and every store's RPO.
 pub fn analyze(topology: &Topology) -> Recovery {
-    Recovery {
-        paths: topology
-            .failovers
-            .iter()
-            .map(|failover| rto::derive(topology, failover))
-            .collect(),
-        stores: rpo::derive_all(topology),
-    }
+    let stores = rpo::derive_all(topology);
+    let paths = topology
+        .failovers
+        .iter()
+        .map(|failover| {
+            let mut path = rto::derive(topology, failover);
+            (path.mechanisms, path.stability_warnings) = stability::derive(&path, &stores);
+            path
+        })
+        .collect();
+    Recovery { paths, stores }
 }
 
 /// `156 s`, `5 min`, `1 h 30 min`: seconds for people.

@@ -118,6 +118,8 @@ pub(super) fn derive(topology: &Topology, failover: &Failover) -> RtoPath {
         worst_case,
         objective,
         verdict,
+        mechanisms: Vec::new(),
+        stability_warnings: Vec::new(),
         span: failover.span,
     }
 }

@@ -267,3 +267,38 @@ fn human_durations() {
     assert_eq!(human(7200), "2 h");
     assert_eq!(human(90), "90 s");
 }
+
+#[test]
+fn a_path_from_us_east_1_warns_that_failing_over_by_hand_needs_its_control_plane() {
+    let from_east = recovery("", "", &failover("", ""));
+    let path = &from_east.paths[0];
+    let planes: Vec<(&str, bool)> = path
+        .mechanisms
+        .iter()
+        .map(|m| (m.name.as_str(), matches!(m.plane, stability::Plane::Data { .. })))
+        .collect();
+    assert_eq!(
+        planes,
+        [
+            ("health-check failover", true),
+            ("standby serves", true),
+            ("drx failover / failback", false)
+        ]
+    );
+    assert_eq!(path.stability_warnings.len(), 1, "{:?}", path.stability_warnings);
+    assert!(path.stability_warnings[0].contains("control plane in us-east-1"));
+
+    // From another region, Route 53's control plane is not the one lost.
+    let text = failover("", "").replace("us-east-1", "us-west-2");
+    let elsewhere = {
+        let source =
+            format!("topology demo {{\n  primary us-west-2\n  secondary us-east-2\n}}\n{SERVICE}{text}");
+        let file = parse(&source).expect("parses");
+        check(&file, &BTreeMap::new()).recovery.expect("analysis")
+    };
+    assert!(
+        elsewhere.paths[0].stability_warnings.is_empty(),
+        "{:?}",
+        elsewhere.paths[0].stability_warnings
+    );
+}
