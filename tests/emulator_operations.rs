@@ -469,6 +469,43 @@ async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
     assert_eq!(concurrency.reserved_concurrent_executions(), None);
     assert!(on_primary().await.is_some(), "the answer never came back");
 
+    // Ctrl-C mid-outage: the drill stops and puts the stack back at once.
+    let child = drx_command(
+        &aws,
+        &suffix,
+        dir.path(),
+        &["drill", "--auto-approve", "--timeout", "60s"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .expect("spawn");
+    let outage = eventually(30, || async {
+        let text = std::fs::read_to_string(dir.path().join("state.json")).ok()?;
+        let state: serde_json::Value = serde_json::from_str(&text).ok()?;
+        (state["drill"]["phase"] == "outage").then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(interrupted.success());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(outage.is_some(), "the drill never reached its outage");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the stack is put back"), "{stderr}");
+    assert!(state_of(dir.path())["drill"].is_null(), "{stderr}");
+    let concurrency = lambda
+        .get_function_concurrency()
+        .function_name(&function)
+        .send()
+        .await
+        .expect("concurrency");
+    assert_eq!(concurrency.reserved_concurrent_executions(), None);
+
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
 }

@@ -13,6 +13,7 @@ use super::{Outcome, Terminal};
 use crate::aws::Aws;
 use crate::check::recovery::{Recovery, RpoBound};
 use crate::operate::{self, ApiCanary, DrillOptions, DrillReport, Printed, Proofs, ProvenTerm};
+use crate::state::StateStore;
 
 /// What `drx explain` proves, as the drill compares it.
 fn proofs(recovery: &Recovery) -> Proofs {
@@ -219,16 +220,35 @@ pub(crate) fn run(args: &DrillArgs, terminal: &Terminal) -> Result<Outcome, CliE
         "  4. restore the concurrency, remove the canaries, wait for the answer to return; then plan (0 changes expected)"
     );
     confirm("Drill?", args.auto_approve)?;
-    let mut report = runtime
-        .block_on(operate::drill(
-            &mut state,
-            &prepared.backend,
-            &*aws,
-            &recovery,
-            &options,
-            &progress,
-        ))
-        .map_err(|e| CliError::message(e.to_string()))?;
+    // Ctrl-C ends the drill early and puts the stack back at once; a kill
+    // leaves the record for `--restore`.
+    let drilled = runtime.block_on(async {
+        tokio::select! {
+            result = operate::drill(&mut state, &prepared.backend, &*aws, &recovery, &options, &progress) => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let Some(drilled) = drilled else {
+        eprintln!("interrupted: putting the stack back");
+        let mut state = prepared
+            .backend
+            .read()
+            .map_err(CliError::from)?
+            .ok_or_else(|| CliError::message("the state is gone"))?;
+        runtime
+            .block_on(operate::restore(
+                &mut state,
+                &prepared.backend,
+                &*aws,
+                &options,
+                &mut Printed(&progress),
+            ))
+            .map_err(|e| CliError::message(format!("{e}; `drx drill --restore` tries again")))?;
+        return Err(CliError::message(
+            "the drill was interrupted; the stack is put back",
+        ));
+    };
+    let mut report = drilled.map_err(|e| CliError::message(e.to_string()))?;
 
     // Restored exactly: what AWS has now, planned against the file.
     prepared.state = Some(state);

@@ -17,25 +17,9 @@ use crate::model::template::Part;
 use crate::model::{Marker, Observer, Operator, Provider, RouteRequest};
 use crate::state::{Canary, DrillPhase, DrillRecord, Outputs, State, StateStore};
 
-use super::drill_report::{Action, DrillReport, StoreMeasured};
+use super::drill_report::{Action, DrillReport, Proofs, StoreMeasured};
 use super::failover::{OperateError, Progress, Steering, steerings};
 use super::replication::links;
-
-/// One term of a proven RTO, as `drx explain` derives it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProvenTerm {
-    pub name: String,
-    pub seconds: f64,
-}
-
-/// What `drx explain` proves of one failover path and of each store.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Proofs {
-    /// Per failover: its terms, worst case and objective.
-    pub paths: Vec<(String, Vec<ProvenTerm>, f64, Option<f64>)>,
-    /// Per store: its bound (`None`: none published) and objective.
-    pub stores: Vec<(String, Option<f64>, Option<f64>)>,
-}
 
 /// A request through the API that writes a canary, and the route that
 /// reads it back.
@@ -819,6 +803,7 @@ impl RestoreLog for Printed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operate::ProvenTerm;
     use crate::operate::fake::{FakeAws, applied_state};
     use crate::state::MemoryStore;
 

@@ -7,9 +7,24 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::drill::Proofs;
 use super::failover::Steering;
 use crate::state::State;
+
+/// One term of a proven RTO, as `drx explain` derives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenTerm {
+    pub name: String,
+    pub seconds: f64,
+}
+
+/// What `drx explain` proves of one failover path and of each store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Proofs {
+    /// Per failover: its terms, worst case and objective.
+    pub paths: Vec<(String, Vec<ProvenTerm>, f64, Option<f64>)>,
+    /// Per store: its bound (`None`: none published) and objective.
+    pub stores: Vec<(String, Option<f64>, Option<f64>)>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {

@@ -14,10 +14,8 @@ mod fake;
 mod replication;
 mod status;
 
-pub use drill::{
-    ApiCanary, DrillOptions, Printed, Proofs, ProvenTerm, RestoreLog, drill, restore, route_function,
-};
-pub use drill_report::{Action, DrillReport, Measured, StoreRpo, Verdict};
+pub use drill::{ApiCanary, DrillOptions, Printed, RestoreLog, drill, restore, route_function};
+pub use drill_report::{Action, DrillReport, Measured, Proofs, ProvenTerm, StoreRpo, Verdict};
 pub use failover::{
     OperateError, Progress, Report, Request, STEERED_SUFFIX, Steering, failback, failover, steerings,
 };
