@@ -21,6 +21,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("operate", &["suggest", "model", "state"]),
     ("diagnostic", &["source", "syntax", "check", "plan"]),
     (
+        "lsp",
+        &["source", "model", "syntax", "check", "plan", "diagnostic"],
+    ),
+    (
         "cli",
         &[
             "source",
@@ -34,6 +38,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "apply",
             "operate",
             "diagnostic",
+            "lsp",
         ],
     ),
 ];

@@ -218,3 +218,19 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr, "", "nothing is said of it");
 }
+
+/// `drx completions SHELL` prints a script that knows every command.
+#[test]
+fn completions_name_every_command_in_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = Test::new().args(["completions", shell]).run().status(0);
+        for command in [
+            "check", "plan", "apply", "failover", "failback", "drill", "lsp", "status",
+        ] {
+            assert!(output.stdout.contains(command), "{shell}: no `{command}`");
+        }
+        // Flags too: fish writes them `-l auto-approve`, the others `--auto-approve`.
+        assert!(output.stdout.contains("auto-approve"), "{shell}: no flags");
+    }
+    Test::new().args(["completions", "tcsh"]).run().status(2);
+}

@@ -1,5 +1,6 @@
 //! Property tests: no input, arbitrary or a mutation of a real file, panics
-//! the parser, the checker, the formatter or the diagnostic renderer.
+//! the parser, the checker, the formatter, the diagnostic renderer or the
+//! language server's answers.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,8 @@ fn pipeline(text: &str) {
     }
     render_terminal(&source, &diagnostics, ColorChoice::Never);
     render_json(&source, &diagnostics);
+    // The editor's server answers every question, at 64 offsets or more.
+    drx::lsp::probe::everything(std::path::Path::new("fuzz.drx"), text, (text.len() / 64).max(1));
 }
 
 fn example() -> String {

@@ -25,6 +25,7 @@ mod emulator_s3;
 mod examples;
 mod explain;
 mod fuzz;
+mod lsp;
 mod package;
 mod plan;
 mod plan_wiring;

@@ -22,6 +22,11 @@ mod catalog_tests;
 pub use check_error::{CheckCode, CheckError, CheckErrorKind, Severity};
 pub use topology::Topology;
 
+/// The AWS regions drx knows, for editors' completion.
+pub fn known_regions() -> &'static [&'static str] {
+    vocabulary::REGIONS
+}
+
 use scope::{Declaration, Scope};
 use topology::{Naming, Region, ResourceKind};
 

@@ -92,6 +92,14 @@ drx drill --report drill examples/payments.drx\n  drx drill --canary examples/pa
 drx drill --restore examples/payments.drx"
     )]
     Drill(DrillArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for editors.
+    #[command(after_help = "Editors start it themselves; see docs/editors.md for VS Code, Neovim and Helix.")]
+    Lsp,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  drx completions bash > ~/.local/share/bash-completion/completions/drx\n  drx completions zsh > \"${fpath[1]}/_drx\"\n  drx completions fish > ~/.config/fish/completions/drx.fish\n  drx completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
     /// Print the resource graph, clustered by region.
     #[command(
         after_help = "Examples:\n  drx graph examples/payments.drx | dot -Tsvg > graph.svg\n  drx graph --format mermaid examples/payments.drx"
@@ -223,6 +231,13 @@ pub(crate) struct FailoverArgs {
     pub to: Option<String>,
     #[command(flatten)]
     pub switch: SwitchArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -80,6 +80,14 @@ pub fn run(arguments: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Failover(args) => failover::run_failover(args, &terminal),
         Command::Failback(args) => failover::run_failback(args, &terminal),
         Command::Drill(args) => drill::run(args, &terminal),
+        Command::Lsp => crate::lsp::serve()
+            .map(|()| Outcome::Success)
+            .map_err(CliError::message),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "drx", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
         Command::ForceUnlock(args) => force_unlock::run(args, &terminal),
         Command::Import(args) => import::run(args, &terminal),
         Command::State(command) => state::run(command, &terminal),
