@@ -16,6 +16,7 @@ mod catalog;
 mod cli;
 mod crash_trials;
 mod diagnostics;
+mod editors;
 mod emulator;
 mod emulator_failover;
 mod emulator_faults;
