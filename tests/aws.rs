@@ -74,6 +74,45 @@ impl Aws {
         aws_sdk_cloudwatch::Client::new(&self.config(region).await)
     }
 
+    /// Each one-minute datapoint of a metric in `region` over the last ten
+    /// minutes, as (`Maximum`, `Minimum`).
+    pub async fn metric(
+        &self,
+        region: &str,
+        namespace: &str,
+        name: &str,
+        dimensions: &[(&str, &str)],
+    ) -> Vec<(f64, f64)> {
+        let now = std::time::SystemTime::now();
+        let dimensions = dimensions
+            .iter()
+            .map(|(n, v)| {
+                aws_sdk_cloudwatch::types::Dimension::builder()
+                    .name(*n)
+                    .value(*v)
+                    .build()
+            })
+            .collect();
+        self.cloudwatch(region)
+            .await
+            .get_metric_statistics()
+            .namespace(namespace)
+            .metric_name(name)
+            .set_dimensions(Some(dimensions))
+            .start_time((now - std::time::Duration::from_secs(600)).into())
+            .end_time((now + std::time::Duration::from_secs(60)).into())
+            .period(60)
+            .statistics(aws_sdk_cloudwatch::types::Statistic::Maximum)
+            .statistics(aws_sdk_cloudwatch::types::Statistic::Minimum)
+            .send()
+            .await
+            .expect("statistics")
+            .datapoints()
+            .iter()
+            .map(|p| (p.maximum().unwrap_or(-1.0), p.minimum().unwrap_or(-1.0)))
+            .collect()
+    }
+
     /// One request to the emulator's control API.
     pub fn control(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
         let address = self.endpoint.trim_start_matches("http://").trim_end_matches('/');

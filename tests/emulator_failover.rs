@@ -13,7 +13,8 @@ use crate::aws::{Aws, eventually};
 /// Route 53's intervals and timeouts at 1/50: a 30 s interval is 0.6 s.
 const TIME_SCALE: f64 = 0.02;
 
-async fn answer(route53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Vec<String> {
+/// Route 53's answer for a CNAME now (`TestDNSAnswer`).
+pub(crate) async fn answer(route53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Vec<String> {
     route53
         .test_dns_answer()
         .hosted_zone_id(zone)

@@ -6,20 +6,9 @@
 
 use crate::apply::*;
 use crate::aws::{Aws, eventually};
+use crate::emulator_failover::answer;
 
 const TIME_SCALE: f64 = 0.02;
-
-async fn answer(route53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Vec<String> {
-    route53
-        .test_dns_answer()
-        .hosted_zone_id(zone)
-        .record_name(name)
-        .record_type(aws_sdk_route53::types::RrType::Cname)
-        .send()
-        .await
-        .map(|answer| answer.record_data().to_vec())
-        .unwrap_or_default()
-}
 
 fn state_of(dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("state")).expect("json")
@@ -35,9 +24,22 @@ fn recorded(state: &serde_json::Value, kind: &str, region: Option<&str>) -> serd
         .unwrap_or_else(|| panic!("no {kind}"))
 }
 
-#[tokio::test]
-async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
-    let aws = Aws::new("operations");
+/// The example applied at 1/50 time for a caller of its own, and what the
+/// tests read of it.
+struct Live {
+    aws: Aws,
+    suffix: String,
+    dir: tempfile::TempDir,
+    state: serde_json::Value,
+    zone: String,
+    name: String,
+    primary: String,
+    secondary: String,
+    route53: aws_sdk_route53::Client,
+}
+
+async fn live(test: &str) -> Live {
+    let aws = Aws::new(test);
     let suffix = suffix(&aws);
     aws.control(
         "POST",
@@ -63,8 +65,33 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
             .to_string()
     };
     let (primary, secondary) = (value("PRIMARY"), value("SECONDARY"));
-    let name = format!("api.payment-{suffix}.test.local");
     let route53 = aws_sdk_route53::Client::new(&aws.config("us-east-1").await);
+    Live {
+        name: format!("api.payment-{suffix}.test.local"),
+        aws,
+        suffix,
+        dir,
+        state,
+        zone,
+        primary,
+        secondary,
+        route53,
+    }
+}
+
+#[tokio::test]
+async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
+    let Live {
+        aws,
+        suffix,
+        dir,
+        state,
+        zone,
+        name,
+        primary,
+        secondary,
+        route53,
+    } = live("operations").await;
     let serving = |expected: &'static str| {
         let run = drx(&aws, &suffix, dir.path(), &["status", "--json"]);
         assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
@@ -274,31 +301,17 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
 /// the next command says so, and `--restore` puts the stack back.
 #[tokio::test]
 async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
-    let aws = Aws::new("drill");
-    let suffix = suffix(&aws);
-    aws.control(
-        "POST",
-        &format!("/__drx/settings?access_key={}", aws.access_key),
-        &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
-    );
-    let dir = project(&example());
-    let applied = drx(&aws, &suffix, dir.path(), APPLY);
-    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
-    let state = state_of(dir.path());
-    let zone = recorded(&state, "route53_zone", None)["physical_id"]
-        .as_str()
-        .expect("zone")
-        .to_string();
-    let name = format!("api.payment-{suffix}.test.local");
-    let route53 = aws_sdk_route53::Client::new(&aws.config("us-east-1").await);
-    let primary = state["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .find(|r| r["type"] == "route53_record" && r["attributes"]["failover"] == "PRIMARY")
-        .and_then(|r| r["outputs"]["value"].as_str())
-        .expect("record")
-        .to_string();
+    let Live {
+        aws,
+        suffix,
+        dir,
+        state,
+        zone,
+        name,
+        primary,
+        route53,
+        ..
+    } = live("drill").await;
     let on_primary = || async {
         eventually(15, || async {
             (answer(&route53, &zone, &name).await == vec![primary.clone()]).then_some(())

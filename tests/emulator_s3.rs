@@ -268,36 +268,15 @@ async fn replication_metrics_report_the_backlog_and_the_latency() {
         .send()
         .await
         .expect("put");
-    let cloudwatch = aws.cloudwatch("us-east-1").await;
     let points = |name: &'static str| {
-        let (cloudwatch, source, destination) = (cloudwatch.clone(), source.clone(), destination.clone());
+        let (aws, source, destination) = (&aws, source.clone(), destination.clone());
         async move {
-            let now = std::time::SystemTime::now();
-            let dimension = |n: &str, v: &str| {
-                aws_sdk_cloudwatch::types::Dimension::builder()
-                    .name(n)
-                    .value(v)
-                    .build()
-            };
-            cloudwatch
-                .get_metric_statistics()
-                .namespace("AWS/S3")
-                .metric_name(name)
-                .dimensions(dimension("SourceBucket", &source))
-                .dimensions(dimension("DestinationBucket", &destination))
-                .dimensions(dimension("RuleId", "measured"))
-                .start_time((now - std::time::Duration::from_secs(600)).into())
-                .end_time((now + std::time::Duration::from_secs(60)).into())
-                .period(60)
-                .statistics(aws_sdk_cloudwatch::types::Statistic::Maximum)
-                .statistics(aws_sdk_cloudwatch::types::Statistic::Minimum)
-                .send()
-                .await
-                .expect("statistics")
-                .datapoints()
-                .iter()
-                .map(|p| (p.maximum().unwrap_or(-1.0), p.minimum().unwrap_or(-1.0)))
-                .collect::<Vec<_>>()
+            let dimensions = [
+                ("SourceBucket", source.as_str()),
+                ("DestinationBucket", destination.as_str()),
+                ("RuleId", "measured"),
+            ];
+            aws.metric("us-east-1", "AWS/S3", name, &dimensions).await
         }
     };
     assert_eq!(

@@ -11,12 +11,14 @@ fn two_builds_of_unchanged_code_give_identical_zips() {
         &root().join("lambda"),
         "dev",
         std::env::consts::ARCH.replace("aarch64", "arm64").as_str(),
+        "provided.al2023",
     )
     .expect("package the payment processor");
     let second = drx::apply::package(
         &root().join("lambda"),
         "dev",
         std::env::consts::ARCH.replace("aarch64", "arm64").as_str(),
+        "provided.al2023",
     )
     .expect("package again");
     assert_eq!(first.sha256, second.sha256);

@@ -11,6 +11,7 @@
 //! apply time), `retry`, `schedule` (which ready step first).
 
 mod frontier;
+mod glibc;
 mod import;
 mod package;
 mod packages;

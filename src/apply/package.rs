@@ -18,12 +18,17 @@ pub struct Package {
 }
 
 /// Packages the code at `path`; `profile` is the Cargo profile for packages,
-/// `architecture` the function's (`arm64` or `x86_64`).
-pub fn package(path: &Path, profile: &str, architecture: &str) -> Result<Package, String> {
+/// `architecture` the function's (`arm64` or `x86_64`), `runtime` its
+/// runtime, whose glibc a built bootstrap must not outgrow.
+pub fn package(path: &Path, profile: &str, architecture: &str, runtime: &str) -> Result<Package, String> {
     let zip = if path.is_file() {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
     } else if path.join("Cargo.toml").is_file() {
-        zipped_binary(&build(path, profile, architecture)?)?
+        let binary = build(path, profile, architecture)?;
+        let contents =
+            std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
+        super::glibc::check(&binary.display().to_string(), &contents, runtime, architecture)?;
+        zipped_binary(&binary)?
     } else if path.is_dir() {
         let mut files = Vec::new();
         collect(path, path, &mut files)?;
@@ -207,15 +212,17 @@ mod tests {
         std::fs::write(dir.path().join("handler.py"), "def handler(e, c): return 1").expect("write");
         std::fs::create_dir_all(dir.path().join("lib")).expect("mkdir");
         std::fs::write(dir.path().join("lib/util.py"), "X = 1").expect("write");
-        let first = package(dir.path(), "dev", "x86_64").expect("package");
+        let first = package(dir.path(), "dev", "x86_64", "provided.al2023").expect("package");
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        let second = package(dir.path(), "dev", "x86_64").expect("package");
+        let second = package(dir.path(), "dev", "x86_64", "provided.al2023").expect("package");
         assert_eq!(first, second, "same code, same bytes");
         std::fs::write(dir.path().join("lib/util.py"), "X = 2").expect("write");
         assert_ne!(
-            package(dir.path(), "dev", "x86_64").expect("package").sha256,
+            package(dir.path(), "dev", "x86_64", "provided.al2023")
+                .expect("package")
+                .sha256,
             first.sha256
         );
-        assert!(package(&dir.path().join("missing"), "dev", "x86_64").is_err());
+        assert!(package(&dir.path().join("missing"), "dev", "x86_64", "provided.al2023").is_err());
     }
 }

@@ -27,6 +27,7 @@ pub(super) struct PackageClaim {
     path: PathBuf,
     profile: String,
     architecture: String,
+    runtime: String,
 }
 
 impl PackageClaim {
@@ -36,8 +37,9 @@ impl PackageClaim {
             path,
             profile,
             architecture,
+            runtime,
         } = self;
-        cell.get_or_init(|| packaged(path, profile, architecture))
+        cell.get_or_init(|| packaged(path, profile, architecture, runtime))
             .await
             .clone()
     }
@@ -82,13 +84,19 @@ impl Packages {
             path: self.base.join(&function.code.source),
             profile: self.profile.clone(),
             architecture: function.architecture.as_str().to_string(),
+            runtime: function.runtime.clone(),
         }
     }
 }
 
 /// Packages a function's code off the async threads (it may run cargo).
-async fn packaged(path: PathBuf, profile: String, architecture: String) -> Result<Arc<Package>, String> {
-    tokio::task::spawn_blocking(move || package(&path, &profile, &architecture))
+async fn packaged(
+    path: PathBuf,
+    profile: String,
+    architecture: String,
+    runtime: String,
+) -> Result<Arc<Package>, String> {
+    tokio::task::spawn_blocking(move || package(&path, &profile, &architecture, &runtime))
         .await
         .unwrap_or_else(|e| Err(e.to_string()))
         .map(Arc::new)

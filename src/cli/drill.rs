@@ -146,6 +146,26 @@ fn human(out: &mut impl Write, report: &DrillReport) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Undoes what the drill recorded in `state` did, printing each step.
+fn put_back(
+    runtime: &tokio::runtime::Runtime,
+    prepared: &Prepared,
+    aws: &Aws,
+    options: &DrillOptions,
+    state: &mut crate::state::State,
+) -> Result<(), CliError> {
+    let progress = |line: &str| eprintln!("{line}");
+    runtime
+        .block_on(operate::restore(
+            state,
+            &prepared.backend,
+            aws,
+            options,
+            &mut Printed(&progress),
+        ))
+        .map_err(|e| CliError::message(format!("{e}; `drx drill --restore` tries again")))
+}
+
 pub(crate) fn run(args: &DrillArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let mut prepared = Prepared::new(&args.file, &args.state, "drill", Locking::Hold, terminal)?;
     let Some(mut state) = prepared.state.take() else {
@@ -181,15 +201,7 @@ pub(crate) fn run(args: &DrillArgs, terminal: &Terminal) -> Result<Outcome, CliE
             drill.canaries.len()
         );
         confirm("Restore?", args.auto_approve)?;
-        runtime
-            .block_on(operate::restore(
-                &mut state,
-                &prepared.backend,
-                &*aws,
-                &options,
-                &mut Printed(&progress),
-            ))
-            .map_err(|e| CliError::message(e.to_string()))?;
+        put_back(&runtime, &prepared, &aws, &options, &mut state)?;
         println!("Restored: the drill's outage is undone and its canaries removed.");
         return Ok(Outcome::Success);
     }
@@ -235,15 +247,7 @@ pub(crate) fn run(args: &DrillArgs, terminal: &Terminal) -> Result<Outcome, CliE
             .read()
             .map_err(CliError::from)?
             .ok_or_else(|| CliError::message("the state is gone"))?;
-        runtime
-            .block_on(operate::restore(
-                &mut state,
-                &prepared.backend,
-                &*aws,
-                &options,
-                &mut Printed(&progress),
-            ))
-            .map_err(|e| CliError::message(format!("{e}; `drx drill --restore` tries again")))?;
+        put_back(&runtime, &prepared, &aws, &options, &mut state)?;
         return Err(CliError::message(
             "the drill was interrupted; the stack is put back",
         ));

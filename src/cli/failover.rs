@@ -57,7 +57,7 @@ fn chosen(prepared: &Prepared, args: &SwitchArgs) -> Vec<Steering> {
         .collect()
 }
 
-fn finish(result: Result<Report, OperateError>, verb: &str) -> Result<Outcome, CliError> {
+fn finish(result: Result<Report, OperateError>, direction: Direction) -> Result<Outcome, CliError> {
     let report = result.map_err(|error| CliError::message(error.to_string()))?;
     for unchanged in &report.unchanged {
         eprintln!("note: {unchanged}; nothing to do");
@@ -69,13 +69,13 @@ fn finish(result: Result<Report, OperateError>, verb: &str) -> Result<Outcome, C
         eprintln!("warning: forced before replication caught up; may be lost: {lost}");
     }
     for record in &report.records {
-        let region = if verb == "failover" {
+        let region = if direction == Direction::Over {
             &record.to
         } else {
             &record.from
         };
-        match (verb, record.took_seconds) {
-            ("failover", Some(took)) => println!(
+        match (direction, record.took_seconds) {
+            (Direction::Over, Some(took)) => println!(
                 "{} is served from {region}: Route 53 answered {took:.1} s after the health check was steered. Recorded in the state; `drx failback` returns it.",
                 record.domain
             ),
@@ -87,7 +87,7 @@ fn finish(result: Result<Report, OperateError>, verb: &str) -> Result<Outcome, C
 
 pub(crate) fn run_failover(args: &FailoverArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let switch = &args.switch;
-    let mut prepared = prepared(switch, "failover", terminal)?;
+    let prepared = prepared(switch, "failover", terminal)?;
     let chosen = chosen(&prepared, switch);
     let in_force = &prepared.state.as_ref().expect("applied").failovers;
     eprintln!("drx will fail over stack {}:", prepared.stack);
@@ -122,23 +122,34 @@ pub(crate) fn run_failover(args: &FailoverArgs, terminal: &Terminal) -> Result<O
         );
     }
     confirm("Fail over?", switch.auto_approve)?;
+    switched(prepared, &request(switch, args.to.clone()), Direction::Over)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Over,
+    Back,
+}
+
+/// Moves the traffic, printing each step, and says where it went.
+fn switched(mut prepared: Prepared, request: &Request, direction: Direction) -> Result<Outcome, CliError> {
     let runtime = runtime()?;
     let aws = Aws::new();
     let mut state = prepared.state.take().expect("applied");
     let progress = |line: &str| eprintln!("{line}");
-    let result = runtime.block_on(operate::failover(
-        &mut state,
-        &prepared.backend,
-        &aws,
-        &request(switch, args.to.clone()),
-        &progress,
-    ));
-    finish(result, "failover")
+    let backend = &prepared.backend;
+    let result = runtime.block_on(async {
+        match direction {
+            Direction::Over => operate::failover(&mut state, backend, &aws, request, &progress).await,
+            Direction::Back => operate::failback(&mut state, backend, &aws, request, &progress).await,
+        }
+    });
+    finish(result, direction)
 }
 
 pub(crate) fn run_failback(args: &FailbackArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let switch = &args.switch;
-    let mut prepared = prepared(switch, "failback", terminal)?;
+    let prepared = prepared(switch, "failback", terminal)?;
     let chosen = chosen(&prepared, switch);
     let in_force = prepared.state.as_ref().expect("applied").failovers.clone();
     eprintln!("drx will fail back stack {}:", prepared.stack);
@@ -161,16 +172,5 @@ pub(crate) fn run_failback(args: &FailbackArgs, terminal: &Terminal) -> Result<O
         eprintln!("    3. wait for that answer; remove the failover from the state");
     }
     confirm("Fail back?", switch.auto_approve)?;
-    let runtime = runtime()?;
-    let aws = Aws::new();
-    let mut state = prepared.state.take().expect("applied");
-    let progress = |line: &str| eprintln!("{line}");
-    let result = runtime.block_on(operate::failback(
-        &mut state,
-        &prepared.backend,
-        &aws,
-        &request(switch, None),
-        &progress,
-    ));
-    finish(result, "failback")
+    switched(prepared, &request(switch, None), Direction::Back)
 }

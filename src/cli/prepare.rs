@@ -247,7 +247,7 @@ fn note_recovery(backend: &Backend, state: Option<&State>) {
     }
     if let Some(drill) = state.and_then(|s| s.drill.as_ref()) {
         eprintln!(
-            "warning: a drill of {} started {} by {} was cut short ({:?}): {} in {} may still refuse work (reserved concurrency 0) and {} canaries may remain; `drx drill --restore FILE` puts the stack back",
+            "warning: a drill of {} started {} by {} is under way or was cut short ({:?}): {} in {} may refuse work (reserved concurrency 0) and {} canaries may remain; if no drx is running it, `drx drill --restore FILE` puts the stack back",
             drill.failover,
             drill.started,
             drill.by,

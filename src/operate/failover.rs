@@ -348,25 +348,25 @@ async fn await_answer<O: Observer>(
     }
 }
 
-/// Waits for every link from `from` to `to` to catch up; what is still
-/// behind at the timeout.
-async fn await_replication<O: Observer>(
+/// Waits for every link from `from` to `to` to catch up (not with
+/// `force`); what is still behind at the timeout refuses the switch, or,
+/// forced, is reported as what may be lost.
+async fn graceful<O: Observer>(
     state: &State,
     observer: &O,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
     request: &Request,
     progress: Progress<'_>,
-) -> (Vec<String>, f64, Vec<String>) {
+    report: &mut Report,
+) -> Result<(), OperateError> {
+    progress(&format!("checking that replication {from} → {to} has caught up"));
     let started = Instant::now();
     let relevant: Vec<_> = links(state)
         .into_iter()
         .filter(|l| l.from == from && l.to == to)
         .collect();
-    let mut notes = Vec::new();
     loop {
-        let mut behind = Vec::new();
-        notes.clear();
+        let (mut behind, mut notes) = (Vec::new(), Vec::new());
         for link in &relevant {
             let status: LinkStatus = measure(observer, link).await;
             if let Some(note) = &status.note {
@@ -376,7 +376,15 @@ async fn await_replication<O: Observer>(
         }
         let waited = started.elapsed().as_secs_f64();
         if behind.is_empty() || request.force || started.elapsed() >= request.timeout {
-            return (behind, waited, notes);
+            report.notes.extend(notes);
+            if behind.is_empty() {
+                return Ok(());
+            }
+            if !request.force {
+                return Err(OperateError::Behind { behind, waited });
+            }
+            report.may_be_lost.extend(behind);
+            return Ok(());
         }
         progress(&format!(
             "waiting for replication to catch up ({waited:.0} s): {}",
@@ -467,26 +475,15 @@ pub async fn failover<A: Provider + Observer>(
         let (_, steered) = steered_path(state, &steering)?;
 
         if existing.is_none() {
-            progress(&format!(
-                "checking that replication {} → {} has caught up",
-                steering.primary, steering.standby
-            ));
-            let (behind, waited, notes) = await_replication(
+            graceful(
                 state,
                 aws,
-                &steering.primary,
-                &steering.standby,
+                (&steering.primary, &steering.standby),
                 request,
                 progress,
+                &mut report,
             )
-            .await;
-            report.notes.extend(notes);
-            if !behind.is_empty() {
-                if !request.force {
-                    return Err(OperateError::Behind { behind, waited });
-                }
-                report.may_be_lost.extend(behind);
-            }
+            .await?;
             state.failovers.push(FailoverRecord {
                 failover: steering.failover.clone(),
                 domain: steering.domain.clone(),
@@ -565,26 +562,15 @@ pub async fn failback<A: Provider + Observer>(
             continue;
         };
         if record.phase != FailoverPhase::FailingBack {
-            progress(&format!(
-                "checking that replication {} → {} has caught up",
-                steering.standby, steering.primary
-            ));
-            let (behind, waited, notes) = await_replication(
+            graceful(
                 state,
                 aws,
-                &steering.standby,
-                &steering.primary,
+                (&steering.standby, &steering.primary),
                 request,
                 progress,
+                &mut report,
             )
-            .await;
-            report.notes.extend(notes);
-            if !behind.is_empty() {
-                if !request.force {
-                    return Err(OperateError::Behind { behind, waited });
-                }
-                report.may_be_lost.extend(behind);
-            }
+            .await?;
             // A store that copies only primary → standby leaves behind what
             // was written in the standby meanwhile.
             for link in links(state)
