@@ -360,5 +360,19 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         "{}",
         destroyed.stdout
     );
+    // The table and its replica were protected; the destroy says it lifted
+    // that (AWS would refuse the deletes otherwise).
+    for address in [
+        "payment_transactions.table@us-east-1",
+        "payment_transactions.replica@us-east-2",
+    ] {
+        assert!(
+            destroyed
+                .stderr
+                .contains(&format!("note: {address} is protected against deletion")),
+            "{}",
+            destroyed.stderr
+        );
+    }
     assert_nothing_left(&aws, &suffix).await;
 }

@@ -38,6 +38,21 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
         .find(|r| r.region_name() == Some("us-east-2"))
         .expect("replica");
     assert_eq!(replica.replica_status().map(|s| s.as_str()), Some("ACTIVE"));
+    // Protected against deletion, the table and its replica each.
+    assert_eq!(described.deletion_protection_enabled(), Some(true), "the table");
+    let replica_table = aws_sdk_dynamodb::Client::new(&aws.config("us-east-2").await)
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .expect("the replica's table")
+        .table
+        .expect("table");
+    assert_eq!(
+        replica_table.deletion_protection_enabled(),
+        Some(true),
+        "the replica"
+    );
     let backups = dynamodb
         .describe_continuous_backups()
         .table_name(&table)

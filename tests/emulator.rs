@@ -378,3 +378,64 @@ async fn paused_replication_delivers_its_backlog_on_resume() {
     .expect("a ReplicationLatency datapoint");
     assert!(latency >= 1_500.0, "{latency} ms: the pause is not in it");
 }
+
+/// A replica protected against deletion is not removed until its
+/// protection is turned off, in its own region, as AWS refuses it.
+#[tokio::test]
+async fn a_protected_replica_is_not_removed_until_unprotected() {
+    let aws = Aws::new("replica_protected");
+    let name = aws.name("table");
+    let (east1, east2) = global_table(&aws, &name).await;
+    eventually(10, || async {
+        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
+    })
+    .await
+    .expect("replica active");
+    let protect = |enabled: bool| {
+        let (east2, name) = (east2.clone(), name.clone());
+        async move {
+            east2
+                .update_table()
+                .table_name(&name)
+                .deletion_protection_enabled(enabled)
+                .send()
+                .await
+                .expect("update the replica's table");
+        }
+    };
+    protect(true).await;
+    let remove = || {
+        east1
+            .update_table()
+            .table_name(&name)
+            .replica_updates(
+                ReplicationGroupUpdate::builder()
+                    .delete(
+                        DeleteReplicationGroupMemberAction::builder()
+                            .region_name("us-east-2")
+                            .build()
+                            .expect("delete"),
+                    )
+                    .build(),
+            )
+            .send()
+    };
+    let refused = remove().await.expect_err("protected");
+    assert_eq!(
+        aws_sdk_dynamodb::error::ProvideErrorMetadata::code(&refused),
+        Some("ValidationException")
+    );
+    protect(false).await;
+    remove().await.expect("unprotected, it goes");
+    let gone = eventually(10, || async {
+        replica_status(&east1, &name).await.is_none().then_some(())
+    })
+    .await;
+    assert!(gone.is_some(), "the replica stayed");
+    east1
+        .delete_table()
+        .table_name(&name)
+        .send()
+        .await
+        .expect("cleanup");
+}

@@ -268,6 +268,22 @@ async fn update_replicas(
                     &format!("No replica of {table} in region {region}"),
                 ));
             }
+            // Each replica has its own deletion protection, which refuses
+            // its removal as DeleteTable is refused.
+            let replica = upstream
+                .dynamodb(
+                    &info.access_key,
+                    region,
+                    "DescribeTable",
+                    &json!({ "TableName": table }),
+                )
+                .await?;
+            if replica.json().unwrap_or_default()["Table"]["DeletionProtectionEnabled"] == json!(true) {
+                return Ok(error(
+                    "ValidationException",
+                    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
+                ));
+            }
             proxy.dynamodb.set(table, region, Some(Status::Deleting));
             let (proxy, table, region, key) = (
                 proxy.clone(),

@@ -172,6 +172,7 @@ pub struct Table {
     pub sort_key: Option<Key>,
     pub billing: Billing,
     pub point_in_time_recovery: bool,
+    pub deletion_protection: bool,
     /// The region the table is created in; replicas are added from there.
     pub home: Region,
     pub replicas: Vec<Region>,

@@ -23,7 +23,24 @@ fn refuse_data_loss(plan: &Plan, allowed: bool) -> Result<(), CliError> {
         .filter(|c| c.destroys_data)
         .map(|c| c.address.as_str())
         .collect();
-    if losing.is_empty() || allowed {
+    if losing.is_empty() {
+        return Ok(());
+    }
+    if allowed {
+        // Deletion protection stands between a table and its deletion; the
+        // user allowed the loss, so it is lifted, and they are told.
+        for change in plan.changes.iter().filter(|c| c.destroys_data) {
+            let protected = change
+                .attributes
+                .iter()
+                .any(|a| a.name == "deletion_protection" && a.before == Some(serde_json::Value::Bool(true)));
+            if protected {
+                eprintln!(
+                    "note: {} is protected against deletion; drx turns the protection off just before deleting it (--allow-data-loss)",
+                    change.address
+                );
+            }
+        }
         return Ok(());
     }
     Err(CliError::message(format!(

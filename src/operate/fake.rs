@@ -115,6 +115,7 @@ pub(super) fn applied_state() -> State {
         write_capacity: None,
         stream_view_type: None,
         point_in_time_recovery: true,
+        deletion_protection: true,
         tags: Default::default(),
     };
     state.resources.push(record(
@@ -133,6 +134,7 @@ pub(super) fn applied_state() -> State {
             home_region: "us-east-1".into(),
             region_name: "us-east-2".into(),
             point_in_time_recovery: true,
+            deletion_protection: true,
         }),
         &[],
     ));

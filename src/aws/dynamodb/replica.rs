@@ -56,7 +56,12 @@ impl Aws {
             self.set_recovery(&local, &name, replica.point_in_time_recovery)
         );
         recovery?;
-        Ok(replica_applied(replica, described?))
+        described?;
+        if replica.deletion_protection {
+            self.set_deletion_protection(&local, &name, true).await?;
+        }
+        let described = self.wait_table_active(&local, &name).await?;
+        Ok(replica_applied(replica, described))
     }
 
     /// Sets the replica's own point-in-time recovery, in its region.
@@ -65,6 +70,10 @@ impl Aws {
         let local = self.dynamodb(&replica.region_name).await;
         self.set_recovery(&local, &name, replica.point_in_time_recovery)
             .await?;
+        if self.deletion_protected(&local, &name).await? != replica.deletion_protection {
+            self.set_deletion_protection(&local, &name, replica.deletion_protection)
+                .await?;
+        }
         let described = self.wait_table_active(&local, &name).await?;
         Ok(replica_applied(replica, described))
     }
@@ -81,6 +90,12 @@ impl Aws {
             .any(|r| r.region_name() == Some(replica.region_name.as_str()));
         if !listed {
             return Ok(());
+        }
+        // A protected replica cannot be removed; a destroy only gets here
+        // with `--allow-data-loss`.
+        let local = self.dynamodb(&replica.region_name).await;
+        if self.deletion_protected(&local, &name).await? {
+            self.set_deletion_protection(&local, &name, false).await?;
         }
         home.update_table()
             .table_name(&name)
@@ -122,7 +137,9 @@ impl Aws {
             return Ok(None);
         }
         let local = self.dynamodb(&replica.region_name).await;
-        replica.point_in_time_recovery = self.recovery_enabled(&local, &text(&replica.table)).await?;
+        let name = text(&replica.table);
+        replica.point_in_time_recovery = self.recovery_enabled(&local, &name).await?;
+        replica.deletion_protection = self.deletion_protected(&local, &name).await?;
         Ok(Some(replica))
     }
 

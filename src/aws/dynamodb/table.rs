@@ -43,6 +43,7 @@ impl Aws {
         } else {
             request.billing_mode(BillingMode::PayPerRequest)
         };
+        request = request.deletion_protection_enabled(table.deletion_protection);
         if let Some(view) = &table.stream_view_type {
             request = request.stream_specification(
                 StreamSpecification::builder()
@@ -181,13 +182,59 @@ impl Aws {
             self.set_recovery(&client, &table.name, table.point_in_time_recovery)
                 .await?;
         }
+        if table.deletion_protection != before.deletion_protection {
+            self.set_deletion_protection(&client, &table.name, table.deletion_protection)
+                .await?;
+        }
         let described = self.wait_table_active(&client, &table.name).await?;
         Ok(applied(&table.name, described))
     }
 
-    pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), ProviderError> {
-        self.dynamodb(region)
+    /// Turns a table's (or a replica's, in its region) deletion protection
+    /// on or off.
+    pub(super) async fn set_deletion_protection(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+        enabled: bool,
+    ) -> Result<(), ProviderError> {
+        client
+            .update_table()
+            .table_name(name)
+            .deletion_protection_enabled(enabled)
+            .send()
             .await
+            .map_err(sdk_error)?;
+        self.wait_table_active(client, name).await?;
+        Ok(())
+    }
+
+    /// Whether the table in `client`'s region is protected against deletion.
+    pub(super) async fn deletion_protected(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+    ) -> Result<bool, ProviderError> {
+        let described = client
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(described
+            .table()
+            .and_then(|t| t.deletion_protection_enabled())
+            .unwrap_or(false))
+    }
+
+    /// Deletes the table, turning its deletion protection off first (a
+    /// destroy only gets here with `--allow-data-loss`).
+    pub(super) async fn delete_table(&self, region: &str, name: &str) -> Result<(), ProviderError> {
+        let client = self.dynamodb(region).await;
+        if self.deletion_protected(&client, name).await? {
+            self.set_deletion_protection(&client, name, false).await?;
+        }
+        client
             .delete_table()
             .table_name(name)
             .send()
@@ -246,6 +293,7 @@ impl Aws {
             .and_then(|stream| stream.stream_view_type())
             .map(|view| resources::StreamViewType::from_aws(view.as_str()));
         table.point_in_time_recovery = self.recovery_enabled(&client, &table.name).await?;
+        table.deletion_protection = live.deletion_protection_enabled().unwrap_or(false);
         Ok(Some(table))
     }
 

@@ -48,6 +48,11 @@ impl<'a> Checker<'a> {
             None => Some(true),
         };
 
+        let deletion_protection = match statements.value(self, "deletion_protection") {
+            Some(value) => self.boolean(value),
+            None => Some(true),
+        };
+
         let mut consistency = Some(Setting::default_value(Consistency::Eventual));
         let replication_span = statements.replicates.first().map(|(_, span)| *span);
         for (replicate, span) in statements.replicates.clone() {
@@ -106,6 +111,7 @@ impl<'a> Checker<'a> {
             sort_key: sort_key.map_or(Some(None), |key| key.map(Some))?,
             billing: billing?,
             point_in_time_recovery: point_in_time_recovery?,
+            deletion_protection: deletion_protection?,
             replicas: regions[1..].to_vec(),
             home,
             consistency: consistency?,

@@ -42,6 +42,12 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             "Point-in-time recovery.",
         ),
         attribute(
+            "deletion_protection",
+            "`on` or `off`",
+            Some("on"),
+            "DynamoDB refuses to delete the table and its replicas while it is on; `drx destroy --allow-data-loss` turns it off first.",
+        ),
+        attribute(
             "rpo",
             DURATION,
             None,

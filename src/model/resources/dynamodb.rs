@@ -17,6 +17,9 @@ pub struct DynamoTable {
     /// `NEW_AND_OLD_IMAGES` when the table has replicas (AWS requires it).
     pub stream_view_type: Option<StreamViewType>,
     pub point_in_time_recovery: bool,
+    /// DeleteTable refused until it is turned off; older states lack it.
+    #[serde(default)]
+    pub deletion_protection: bool,
     pub tags: Tags,
 }
 
@@ -34,6 +37,9 @@ pub struct DynamoReplica {
     pub home_region: String,
     pub region_name: String,
     pub point_in_time_recovery: bool,
+    /// Each replica's own: its removal is refused until it is turned off.
+    #[serde(default)]
+    pub deletion_protection: bool,
 }
 
 impl ResourceSpec for DynamoTable {

@@ -37,6 +37,7 @@ impl Lowering<'_> {
             // both images.
             stream_view_type: (!table.replicas.is_empty()).then_some(StreamViewType::NewAndOldImages),
             point_in_time_recovery: table.point_in_time_recovery,
+            deletion_protection: table.deletion_protection,
             tags: self.tags(&table.name),
         });
         self.add(
@@ -58,6 +59,7 @@ impl Lowering<'_> {
                 home_region: table.home.0.clone(),
                 region_name: region.0.clone(),
                 point_in_time_recovery: table.point_in_time_recovery,
+                deletion_protection: table.deletion_protection,
             });
             self.add(
                 &table.name,
