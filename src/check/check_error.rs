@@ -28,9 +28,9 @@ impl CheckError {
 
     pub fn severity(&self) -> Severity {
         match *self.kind {
-            CheckErrorKind::UnusedVariable { .. } | CheckErrorKind::UnmonitoredObjective { .. } => {
-                Severity::Warning
-            }
+            CheckErrorKind::UnusedVariable { .. }
+            | CheckErrorKind::UnmonitoredObjective { .. }
+            | CheckErrorKind::RecoveryOff { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -276,6 +276,12 @@ pub enum CheckErrorKind {
     },
     #[error("the {objective} objective is not watched by any alarm")]
     UnmonitoredObjective { objective: String, what: String },
+    /// Replication copies a delete or a corrupting write to every region
+    /// within a second; only point-in-time recovery restores what was there.
+    #[error(
+        "table `{table}` has point-in-time recovery off: replication copies deletes and corruption to every region, and PITR is the only way back"
+    )]
+    RecoveryOff { table: String },
 
     // ------------------------------------------------------------ API Gateway
     #[error("`{method}` is not an HTTP method API Gateway supports")]

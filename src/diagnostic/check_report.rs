@@ -197,6 +197,9 @@ impl From<&CheckError> for Diagnostic {
                     "add `time_control 15m` to the replication for a 15-minute bound (99.99 % of objects), and an objective of at least 15m".into(),
                 )
             }
+            K::RecoveryOff { .. } => ("point-in-time recovery off".into(),
+                "remove `recovery none` (PITR keeps up to 35 days of history to restore), unless the data can be rebuilt from elsewhere".into(),
+            ),
             K::UnmonitoredObjective { what, .. } => ("declared here".into(),
                 format!("add an alarm on {what}, e.g. `alarm lag {{ when store.replication_latency > 15m  notify alerts }}`"),
             ),

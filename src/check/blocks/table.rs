@@ -42,9 +42,20 @@ impl<'a> Checker<'a> {
         };
 
         let point_in_time_recovery = match statements.value(self, "recovery") {
-            Some(value) => self
-                .symbol(value, "recovery mode", &["point_in_time", "none"])
-                .map(|mode| mode == "point_in_time"),
+            Some(value) => {
+                let enabled = self
+                    .symbol(value, "recovery mode", &["point_in_time", "none"])
+                    .map(|mode| mode == "point_in_time");
+                if enabled == Some(false) {
+                    self.error(
+                        value.span,
+                        CheckErrorKind::RecoveryOff {
+                            table: block.name.name.clone(),
+                        },
+                    );
+                }
+                enabled
+            }
             None => Some(true),
         };
 
