@@ -86,6 +86,34 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             Some("Enabled"),
             "{bucket}"
         );
+        // TLS only, and ACLs off: the bucket owns every object.
+        let policy = s3
+            .get_bucket_policy()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("a bucket policy");
+        let policy: serde_json::Value =
+            serde_json::from_str(policy.policy().unwrap_or_default()).expect("policy JSON");
+        assert_eq!(policy["Statement"][0]["Effect"], "Deny", "{bucket}: {policy}");
+        assert_eq!(
+            policy["Statement"][0]["Condition"]["Bool"]["aws:SecureTransport"], "false",
+            "{bucket}: {policy}"
+        );
+        let ownership = s3
+            .get_bucket_ownership_controls()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("ownership controls");
+        assert_eq!(
+            ownership
+                .ownership_controls()
+                .and_then(|c| c.rules().first())
+                .map(|r| r.object_ownership().as_str()),
+            Some("BucketOwnerEnforced"),
+            "{bucket}"
+        );
         let encryption = s3
             .get_bucket_encryption()
             .bucket(&bucket)

@@ -304,3 +304,52 @@ async fn replication_metrics_report_the_backlog_and_the_latency() {
     let backlog = points("OperationsPendingReplication").await;
     assert!(backlog.iter().any(|(_, minimum)| *minimum == 0.0), "{backlog:?}");
 }
+
+/// A bucket that denies requests without TLS still serves the emulator's
+/// callers, who stand for HTTPS clients, and its policy reads back as put.
+#[tokio::test]
+async fn a_tls_only_policy_reads_back_and_lets_tls_callers_in() {
+    let aws = Aws::new("s3_tls_only");
+    let s3 = aws.s3("us-east-1").await;
+    let bucket = aws.name("tls");
+    versioned_bucket(&s3, &bucket, None).await;
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+        }]
+    })
+    .to_string();
+    s3.put_bucket_policy()
+        .bucket(&bucket)
+        .policy(&policy)
+        .send()
+        .await
+        .expect("put the policy");
+    s3.put_object()
+        .bucket(&bucket)
+        .key("a.json")
+        .body(b"{}".to_vec().into())
+        .send()
+        .await
+        .expect("a TLS caller writes");
+    let read = s3.get_bucket_policy().bucket(&bucket).send().await.expect("read");
+    assert_eq!(read.policy(), Some(policy.as_str()));
+    s3.delete_bucket_policy()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("delete");
+    let gone = s3
+        .get_bucket_policy()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect_err("no policy");
+    assert_eq!(
+        aws_sdk_s3::error::ProvideErrorMetadata::code(&gone),
+        Some("NoSuchBucketPolicy")
+    );
+}

@@ -6,6 +6,7 @@
 //! docs/emulator.md for why this is a proxy rather than a patch of moto.
 
 mod apigateway;
+mod bucket_policy;
 mod conditional;
 mod control;
 mod counter;

@@ -171,6 +171,9 @@ pub(crate) async fn handle(
     let (bucket, key) = bucket_and_key(&request.path);
     let method = &request.method;
     let query = request.query.as_str();
+    if key.is_empty() && has(query, "policy") {
+        return crate::bucket_policy::handle(proxy, request, &bucket).await;
+    }
     if key.is_empty() && has(query, "replication") {
         if *method == Method::PUT
             && let Some(refused) = check_versioning(proxy, info, &bucket, &request.body).await?
@@ -205,8 +208,15 @@ pub(crate) async fn handle(
         return Ok(reply);
     }
     if key.is_empty() {
-        if *method == Method::DELETE {
-            proxy.s3.forget(&bucket);
+        // DeleteBucket itself, not a subresource's delete
+        // (`?publicAccessBlock`, `?tagging`…): what the bucket had goes.
+        if *method == Method::DELETE && query.is_empty() {
+            let reply = proxy.forward(request).await?;
+            if reply.status.is_success() {
+                proxy.s3.forget(&bucket);
+                proxy.policies.forget(&bucket);
+            }
+            return Ok(reply);
         }
         return proxy.forward(request).await;
     }

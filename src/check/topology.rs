@@ -232,6 +232,8 @@ pub struct Bucket {
     pub versioning: bool,
     pub encryption: Encryption,
     pub block_public_access: bool,
+    pub tls_only: bool,
+    pub acls_disabled: bool,
     pub replication: Option<BucketReplication>,
     pub rpo: Option<Spanned<Seconds>>,
     #[serde(skip)]

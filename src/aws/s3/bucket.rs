@@ -1,9 +1,12 @@
-//! S3 buckets: versioning, encryption, the public-access block, tags; emptied of every version before deletion.
+//! S3 buckets: versioning, encryption, the public-access block, object
+//! ownership, the TLS-only policy, tags; emptied of every version before
+//! deletion.
 
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, Delete,
-    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
+    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, Delete, ObjectOwnership,
+    OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
+    VersioningConfiguration,
 };
 
 use super::replication::identifier;
@@ -93,6 +96,42 @@ impl Aws {
             .send()
             .await
             .map_err(sdk_error)?;
+        let ownership = if bucket.acls_disabled {
+            ObjectOwnership::BucketOwnerEnforced
+        } else {
+            ObjectOwnership::ObjectWriter
+        };
+        client
+            .put_bucket_ownership_controls()
+            .bucket(&bucket.name)
+            .ownership_controls(
+                OwnershipControls::builder()
+                    .rules(
+                        OwnershipControlsRule::builder()
+                            .object_ownership(ownership)
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        if bucket.tls_only {
+            client
+                .put_bucket_policy()
+                .bucket(&bucket.name)
+                .policy(tls_only_policy(&bucket.name))
+                .send()
+                .await
+                .map_err(sdk_error)?;
+        } else if let Err(error) = client.delete_bucket_policy().bucket(&bucket.name).send().await {
+            let error = sdk_error(error);
+            if error.code.as_deref() != Some("NoSuchBucketPolicy") {
+                return Err(error);
+            }
+        }
         let mut tagging = Tagging::builder();
         for (key, value) in &bucket.tags {
             tagging = tagging.tag_set(
@@ -221,8 +260,71 @@ impl Aws {
                 false
             }
         };
+        bucket.acls_disabled = match client
+            .get_bucket_ownership_controls()
+            .bucket(&bucket.name)
+            .send()
+            .await
+        {
+            Ok(found) => found
+                .ownership_controls()
+                .and_then(|c| c.rules().first())
+                .is_some_and(|rule| rule.object_ownership() == &ObjectOwnership::BucketOwnerEnforced),
+            Err(error) => {
+                let error = sdk_error(error);
+                if error.code.as_deref() != Some("OwnershipControlsNotFoundError") {
+                    return Err(error);
+                }
+                false
+            }
+        };
+        bucket.tls_only = match client.get_bucket_policy().bucket(&bucket.name).send().await {
+            Ok(found) => found.policy().is_some_and(denies_plain_http),
+            Err(error) => {
+                let error = sdk_error(error);
+                if error.code.as_deref() != Some("NoSuchBucketPolicy") {
+                    return Err(error);
+                }
+                false
+            }
+        };
         Ok(Some(bucket))
     }
+}
+
+/// Denies every request to the bucket and its objects not made over TLS
+/// (S3 User Guide, "Security best practices": enforce encryption of data in
+/// transit; Security Hub control S3.5).
+fn tls_only_policy(bucket: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+        }]
+    })
+    .to_string()
+}
+
+/// Whether a bucket policy denies requests made without TLS.
+fn denies_plain_http(policy: &str) -> bool {
+    let Ok(policy) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return false;
+    };
+    let statements = match &policy["Statement"] {
+        serde_json::Value::Array(all) => all.clone(),
+        one => vec![one.clone()],
+    };
+    statements.iter().any(|statement| {
+        statement["Effect"] == "Deny"
+            && statement["Condition"]["Bool"]["aws:SecureTransport"]
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    })
 }
 
 impl Operations<S3Bucket> for Aws {
@@ -304,5 +406,19 @@ impl Operations<S3Bucket> for Aws {
     ) -> Result<(), ProviderError> {
         // The bucket's update puts its whole tag set.
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tls_policy_is_recognised_and_others_are_not() {
+        assert!(denies_plain_http(&tls_only_policy("b")));
+        assert!(!denies_plain_http(
+            r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}}"#
+        ));
+        assert!(!denies_plain_http("not json"));
     }
 }

@@ -45,6 +45,16 @@ impl<'a> Checker<'a> {
                 .map(|w| w == "blocked"),
             None => Some(true),
         };
+        let tls_only = match statements.value(self, "tls_only") {
+            Some(value) => self.boolean(value),
+            None => Some(true),
+        };
+        let acls_disabled = match statements.value(self, "acls") {
+            Some(value) => self
+                .symbol(value, "ACL setting", &["disabled", "enabled"])
+                .map(|w| w == "disabled"),
+            None => Some(true),
+        };
 
         let mut replication = Some(None);
         if let Some((replicate, span)) = statements.replicates.first().copied() {
@@ -78,6 +88,8 @@ impl<'a> Checker<'a> {
             versioning: versioning?,
             encryption: encryption?,
             block_public_access: block_public_access?,
+            tls_only: tls_only?,
+            acls_disabled: acls_disabled?,
             replication: replication?,
             rpo: optional(rpo)?,
             span: block.span,

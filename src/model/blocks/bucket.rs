@@ -27,6 +27,18 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             "The public-access block.",
         ),
         attribute(
+            "tls_only",
+            "`on` or `off`",
+            Some("on"),
+            "A bucket policy that denies every request not made over TLS (`aws:SecureTransport`).",
+        ),
+        attribute(
+            "acls",
+            "`disabled` or `enabled`",
+            Some("disabled"),
+            "Object ownership: `disabled` is BucketOwnerEnforced (ACLs off, the bucket owns every object).",
+        ),
+        attribute(
             "rpo",
             DURATION,
             None,

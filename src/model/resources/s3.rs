@@ -13,6 +13,14 @@ pub struct S3Bucket {
     pub versioning: bool,
     pub encryption: Encryption,
     pub block_public_access: bool,
+    /// A bucket policy denying every request not made over TLS; older
+    /// states lack it.
+    #[serde(default)]
+    pub tls_only: bool,
+    /// Object ownership `BucketOwnerEnforced`: ACLs off, the bucket owns
+    /// every object.
+    #[serde(default)]
+    pub acls_disabled: bool,
     pub tags: Tags,
 }
 

@@ -24,6 +24,8 @@ impl Lowering<'_> {
                     Encryption::Kms => resources::Encryption::Kms,
                 },
                 block_public_access: bucket.block_public_access,
+                tls_only: bucket.tls_only,
+                acls_disabled: bucket.acls_disabled,
                 tags: self.tags(&bucket.name),
             });
             self.add(
