@@ -363,6 +363,23 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             .await
             .unwrap_or_else(|e| panic!("role {role}: {e:?}"));
     }
+    // The role people assume asks for MFA.
+    let operator = iam
+        .get_role()
+        .role_name(format!("dr-operator-{suffix}"))
+        .send()
+        .await
+        .expect("the operator role");
+    let trust = operator
+        .role()
+        .and_then(|r| r.assume_role_policy_document())
+        .expect("a trust policy");
+    let trust: serde_json::Value =
+        serde_json::from_str(&percent_encoding::percent_decode_str(trust).decode_utf8_lossy()).expect("JSON");
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["Bool"]["aws:MultiFactorAuthPresent"], "true",
+        "{trust}"
+    );
 }
 
 /// Destroy left nothing of the stack: no resource carrying its suffix is

@@ -404,6 +404,8 @@ pub struct Role {
     pub name: String,
     pub service: String,
     pub trust: Trust,
+    /// Assuming it needs MFA.
+    pub mfa: bool,
     pub grants: Vec<Grant>,
     #[serde(skip)]
     pub span: Span,

@@ -92,7 +92,7 @@ pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocu
                     sid.push_str(&format!(" [Effect {effect}]"));
                 }
                 let object = statement.as_object();
-                for key in ["Condition", "NotAction", "NotResource", "NotPrincipal"] {
+                for key in ["NotAction", "NotResource", "NotPrincipal"] {
                     if object.is_some_and(|o| o.contains_key(key)) {
                         sid.push_str(&format!(" [{key}]"));
                     }
@@ -113,6 +113,7 @@ pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocu
                         .map(Val::known)
                         .collect(),
                     principal,
+                    condition: statement.get("Condition").cloned(),
                 }
             })
             .collect(),
@@ -132,6 +133,7 @@ fn unreadable(recorded: &PolicyDocument) -> PolicyDocument {
         actions: Vec::new(),
         resources: Vec::new(),
         principal: None,
+        condition: None,
     });
     document
 }
@@ -265,6 +267,7 @@ mod tests {
                 actions: vec!["dynamodb:GetItem".into()],
                 resources: vec![Val::known("arn:aws:dynamodb:us-east-1:1:table/t")],
                 principal: None,
+                condition: None,
             }],
         }
     }
@@ -301,17 +304,20 @@ mod tests {
     }
 
     #[test]
-    fn what_drx_cannot_model_still_shows_as_a_change() {
+    fn what_differs_from_the_record_shows_as_a_change() {
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#;
         assert_eq!(
             live_document(&recorded(), deny).statements[0].sid,
             "ReadTable [Effect Deny]"
         );
         let condition = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+        // A condition is modelled: carried over, so it shows as a change.
+        let live = live_document(&recorded(), condition);
         assert_eq!(
-            live_document(&recorded(), condition).statements[0].sid,
-            "ReadTable [Condition]"
+            live.statements[0].condition,
+            Some(serde_json::json!({ "Bool": { "aws:SecureTransport": "true" } }))
         );
+        assert_ne!(live, recorded());
         let older = r#"{"Version":"2008-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#;
         assert_ne!(live_document(&recorded(), older), recorded());
         assert_ne!(live_document(&recorded(), "not json"), recorded());

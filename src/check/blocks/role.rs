@@ -29,6 +29,12 @@ impl<'a> Checker<'a> {
             .value(self, "trust")
             .and_then(|value| self.trust(value));
         let trust = statements.require(self, trust, "trust", &block.name, "trust account_root");
+        let mfa = match statements.value(self, "mfa") {
+            Some(value) => self
+                .symbol(value, "MFA setting", &["required", "optional"])
+                .map(|w| w == "required"),
+            None => Some(true),
+        };
 
         let mut grants = Vec::new();
         let mut ok = true;
@@ -45,6 +51,7 @@ impl<'a> Checker<'a> {
             name: block.name.name.clone(),
             service,
             trust: trust?,
+            mfa: mfa?,
             grants,
             span: block.span,
         })

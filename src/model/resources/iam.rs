@@ -33,6 +33,9 @@ pub struct PolicyStatement {
     /// Empty for trust policies, which name principals instead.
     pub resources: Vec<Val>,
     pub principal: Option<Principal>,
+    /// The statement's `Condition` block, as IAM takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +70,9 @@ impl PolicyDocument {
                         json["Principal"] = serde_json::json!({ "AWS": resolve(arn) })
                     }
                     None => {}
+                }
+                if let Some(condition) = &statement.condition {
+                    json["Condition"] = condition.clone();
                 }
                 json
             })

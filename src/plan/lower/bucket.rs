@@ -52,6 +52,7 @@ impl Lowering<'_> {
                     actions: vec!["sts:AssumeRole".into()],
                     resources: Vec::new(),
                     principal: Some(Principal::Service("s3.amazonaws.com".into())),
+                    condition: None,
                 }],
             },
             description: format!("S3 replication of {}", bucket.name),
@@ -83,6 +84,7 @@ impl Lowering<'_> {
                         actions: vec!["s3:GetReplicationConfiguration".into(), "s3:ListBucket".into()],
                         resources: vec![Val::known(format!("arn:aws:s3:::{source}"))],
                         principal: None,
+                        condition: None,
                     },
                     PolicyStatement {
                         sid: "ReadSourceVersions".into(),
@@ -93,6 +95,7 @@ impl Lowering<'_> {
                         ],
                         resources: vec![Val::known(format!("arn:aws:s3:::{source}/*"))],
                         principal: None,
+                        condition: None,
                     },
                     PolicyStatement {
                         sid: "WriteReplicas".into(),
@@ -106,6 +109,7 @@ impl Lowering<'_> {
                             .map(|name| Val::known(format!("arn:aws:s3:::{name}/*")))
                             .collect(),
                         principal: None,
+                        condition: None,
                     },
                 ],
             },

@@ -45,6 +45,7 @@ impl Lowering<'_> {
                     actions: vec!["sts:AssumeRole".into()],
                     resources: Vec::new(),
                     principal: Some(Principal::Service("lambda.amazonaws.com".into())),
+                    condition: None,
                 }],
             },
             description: format!("execution role of {}", function.name),
@@ -150,6 +151,7 @@ impl Lowering<'_> {
                 })
                 .collect(),
             principal: None,
+            condition: None,
         }];
         let mut tables: Vec<&str> = Vec::new();
         let mut buckets: Vec<&str> = Vec::new();
@@ -195,6 +197,7 @@ impl Lowering<'_> {
                 .to_vec(),
                 resources,
                 principal: None,
+                condition: None,
             });
         }
         if !buckets.is_empty() {
@@ -212,6 +215,7 @@ impl Lowering<'_> {
                 actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
                 resources,
                 principal: None,
+                condition: None,
             });
         }
         statements

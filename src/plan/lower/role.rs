@@ -27,6 +27,11 @@ impl Lowering<'_> {
                     actions: vec!["sts:AssumeRole".into()],
                     resources: Vec::new(),
                     principal: Some(Principal::Aws(principal)),
+                    // People assume it: with MFA unless the file says not
+                    // (IAM User Guide, "Configuring MFA-protected API access").
+                    condition: role
+                        .mfa
+                        .then(|| serde_json::json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } })),
                 }],
             },
             description: format!("drx role {}", role.name),
@@ -60,6 +65,7 @@ impl Lowering<'_> {
                     actions: actions.into_iter().cloned().collect(),
                     resources: self.grant_resources(grant, !suffix.is_empty()),
                     principal: None,
+                    condition: None,
                 });
             }
         }
