@@ -130,6 +130,33 @@ impl Aws {
         serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
     }
 
+    /// Pauses `service` replication (`s3`, `dynamodb`) from `from` to `to`
+    /// for this test's own writes, until `resume`.
+    pub fn pause(&self, service: &str, from: &str, to: &str) {
+        let pause =
+            serde_json::json!({ "service": service, "from": from, "to": to, "access_key": self.access_key });
+        self.control("POST", "/__drx/pause", &pause.to_string());
+    }
+
+    /// Lets this test's paused replication deliver its backlog.
+    pub fn resume(&self) {
+        self.control(
+            "DELETE",
+            &format!("/__drx/pause?access_key={}", self.access_key),
+            "",
+        );
+    }
+
+    /// Runs Route 53's intervals and the replication delays at `scale` for
+    /// this test's requests only.
+    pub fn time_scale(&self, scale: f64) {
+        self.control(
+            "POST",
+            &format!("/__drx/settings?access_key={}", self.access_key),
+            &format!(r#"{{"time_scale": {scale}}}"#),
+        );
+    }
+
     /// Injects faults into this test's own requests (see docs/emulator.md).
     pub fn inject(&self, mut rule: serde_json::Value) {
         rule["access_key"] = serde_json::json!(self.access_key);

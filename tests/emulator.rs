@@ -85,6 +85,39 @@ async fn replica_status(client: &aws_sdk_dynamodb::Client, name: &str) -> Option
         .replica_status
 }
 
+/// Waits until the table lists its us-east-2 replica ACTIVE.
+async fn until_active(east1: &aws_sdk_dynamodb::Client, name: &str) {
+    eventually(10, || async {
+        (replica_status(east1, name).await == Some(ReplicaStatus::Active)).then_some(())
+    })
+    .await
+    .expect("replica active");
+}
+
+/// Asks the table in us-east-1 to remove its us-east-2 replica.
+async fn remove_replica(
+    east1: &aws_sdk_dynamodb::Client,
+    name: &str,
+) -> Result<(), aws_sdk_dynamodb::error::SdkError<aws_sdk_dynamodb::operation::update_table::UpdateTableError>>
+{
+    east1
+        .update_table()
+        .table_name(name)
+        .replica_updates(
+            ReplicationGroupUpdate::builder()
+                .delete(
+                    DeleteReplicationGroupMemberAction::builder()
+                        .region_name("us-east-2")
+                        .build()
+                        .expect("replica"),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .map(|_| ())
+}
+
 #[tokio::test]
 async fn a_replica_appears_in_the_other_region_and_becomes_active() {
     let aws = Aws::new("replica_active");
@@ -116,11 +149,7 @@ async fn items_replicate_both_ways() {
     let aws = Aws::new("items_replicate");
     let name = aws.name("table");
     let (east1, east2) = global_table(&aws, &name).await;
-    eventually(10, || async {
-        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
-    })
-    .await
-    .expect("replica active");
+    until_active(&east1, &name).await;
     let put = |client: aws_sdk_dynamodb::Client, id: &'static str, region: &'static str| {
         let name = name.clone();
         async move {
@@ -178,27 +207,8 @@ async fn deleting_a_replica_removes_its_table() {
     let aws = Aws::new("replica_delete");
     let name = aws.name("table");
     let (east1, east2) = global_table(&aws, &name).await;
-    eventually(10, || async {
-        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
-    })
-    .await
-    .expect("replica active");
-    east1
-        .update_table()
-        .table_name(&name)
-        .replica_updates(
-            ReplicationGroupUpdate::builder()
-                .delete(
-                    DeleteReplicationGroupMemberAction::builder()
-                        .region_name("us-east-2")
-                        .build()
-                        .expect("replica"),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .expect("delete replica");
+    until_active(&east1, &name).await;
+    remove_replica(&east1, &name).await.expect("delete replica");
     let gone = eventually(10, || async {
         east2
             .describe_table()
@@ -324,17 +334,8 @@ async fn paused_replication_delivers_its_backlog_on_resume() {
     let aws = Aws::new("replication_paused");
     let name = aws.name("table");
     let (east1, east2) = global_table(&aws, &name).await;
-    eventually(10, || async {
-        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
-    })
-    .await
-    .expect("replica active");
-    aws.control(
-        "POST",
-        "/__drx/pause",
-        &serde_json::json!({ "service": "dynamodb", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
-            .to_string(),
-    );
+    until_active(&east1, &name).await;
+    aws.pause("dynamodb", "us-east-1", "us-east-2");
     east1
         .put_item()
         .table_name(&name)
@@ -355,11 +356,7 @@ async fn paused_replication_delivers_its_backlog_on_resume() {
     // Well past the replication delay (200 ms): nothing arrives.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     assert!(read().await.is_none(), "replicated while paused");
-    aws.control(
-        "DELETE",
-        &format!("/__drx/pause?access_key={}", aws.access_key),
-        "",
-    );
+    aws.resume();
     assert!(
         eventually(10, read).await.is_some(),
         "the backlog was not delivered"
@@ -386,11 +383,7 @@ async fn a_protected_replica_is_not_removed_until_unprotected() {
     let aws = Aws::new("replica_protected");
     let name = aws.name("table");
     let (east1, east2) = global_table(&aws, &name).await;
-    eventually(10, || async {
-        (replica_status(&east1, &name).await == Some(ReplicaStatus::Active)).then_some(())
-    })
-    .await
-    .expect("replica active");
+    until_active(&east1, &name).await;
     let protect = |enabled: bool| {
         let (east2, name) = (east2.clone(), name.clone());
         async move {
@@ -404,29 +397,13 @@ async fn a_protected_replica_is_not_removed_until_unprotected() {
         }
     };
     protect(true).await;
-    let remove = || {
-        east1
-            .update_table()
-            .table_name(&name)
-            .replica_updates(
-                ReplicationGroupUpdate::builder()
-                    .delete(
-                        DeleteReplicationGroupMemberAction::builder()
-                            .region_name("us-east-2")
-                            .build()
-                            .expect("delete"),
-                    )
-                    .build(),
-            )
-            .send()
-    };
-    let refused = remove().await.expect_err("protected");
+    let refused = remove_replica(&east1, &name).await.expect_err("protected");
     assert_eq!(
         aws_sdk_dynamodb::error::ProvideErrorMetadata::code(&refused),
         Some("ValidationException")
     );
     protect(false).await;
-    remove().await.expect("unprotected, it goes");
+    remove_replica(&east1, &name).await.expect("unprotected, it goes");
     let gone = eventually(10, || async {
         replica_status(&east1, &name).await.is_none().then_some(())
     })

@@ -46,11 +46,7 @@ async fn observations(route53: &aws_sdk_route53::Client, id: &str) -> Vec<String
 async fn an_outage_of_the_primary_moves_the_answer_and_recovery_moves_it_back() {
     let aws = Aws::new("emulator_failover");
     let suffix = suffix(&aws);
-    aws.control(
-        "POST",
-        &format!("/__drx/settings?access_key={}", aws.access_key),
-        &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
-    );
+    aws.time_scale(TIME_SCALE);
     let dir = project(&example());
     let applied = drx(&aws, &suffix, dir.path(), APPLY);
     assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);

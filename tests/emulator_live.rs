@@ -181,13 +181,17 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
         .send()
         .await
         .expect("reserve 0");
-    let (status, _) = http(
-        "GET",
-        &format!("/restapis/{east}/prod/_user_request_/health"),
-        None,
-        &[],
-        "",
-    );
+    let health = || {
+        http(
+            "GET",
+            &format!("/restapis/{east}/prod/_user_request_/health"),
+            None,
+            &[],
+            "",
+        )
+        .0
+    };
+    let status = health();
     assert_eq!(status, 429);
     let throttled = lambda
         .invoke()
@@ -206,13 +210,7 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
         .send()
         .await
         .expect("unreserve");
-    let (status, _) = http(
-        "GET",
-        &format!("/restapis/{east}/prod/_user_request_/health"),
-        None,
-        &[],
-        "",
-    );
+    let status = health();
     assert_eq!(status, 200);
 
     // Lambda writes each invocation's START, END and REPORT to the

@@ -41,11 +41,7 @@ struct Live {
 async fn live(test: &str) -> Live {
     let aws = Aws::new(test);
     let suffix = suffix(&aws);
-    aws.control(
-        "POST",
-        &format!("/__drx/settings?access_key={}", aws.access_key),
-        &format!(r#"{{"time_scale": {TIME_SCALE}}}"#),
-    );
+    aws.time_scale(TIME_SCALE);
     let dir = project(&example());
     let applied = drx(&aws, &suffix, dir.path(), APPLY);
     assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
@@ -210,12 +206,7 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
         .as_str()
         .expect("bucket")
         .to_string();
-    aws.control(
-        "POST",
-        "/__drx/pause",
-        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
-            .to_string(),
-    );
+    aws.pause("s3", "us-east-1", "us-east-2");
     aws.s3("us-east-1")
         .await
         .put_object()
@@ -259,11 +250,7 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
         forced.stderr
     );
     assert_eq!(answer(&route53, &zone, &name).await, vec![secondary.clone()]);
-    aws.control(
-        "DELETE",
-        &format!("/__drx/pause?access_key={}", aws.access_key),
-        "",
-    );
+    aws.resume();
     let back = drx(&aws, &suffix, dir.path(), &["failback", "--auto-approve"]);
     assert_eq!(back.status, 0, "{}\n{}", back.stdout, back.stderr);
     assert_eq!(answer(&route53, &zone, &name).await, vec![primary.clone()]);
@@ -292,6 +279,26 @@ async fn failover_and_failback_move_the_answer_and_no_plan_undoes_them() {
 
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
+}
+
+/// `drx drill` started in the background and waited for until its outage
+/// is in force (the phase recorded, the concurrency set just after); its
+/// stderr is piped.
+async fn drill_in_outage(aws: &Aws, suffix: &str, dir: &std::path::Path) -> std::process::Child {
+    let child = drx_command(aws, suffix, dir, &["drill", "--auto-approve", "--timeout", "60s"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let outage = eventually(30, || async {
+        let text = std::fs::read_to_string(dir.join("state.json")).ok()?;
+        let state: serde_json::Value = serde_json::from_str(&text).ok()?;
+        (state["drill"]["phase"] == "outage").then_some(())
+    })
+    .await;
+    assert!(outage.is_some(), "the drill never reached its outage");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    child
 }
 
 /// `drx drill` at 1/50 time: the measured detection is the health check's
@@ -442,27 +449,9 @@ async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
     assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
 
     // Killed mid-outage: recorded; the next command says so; --restore.
-    let mut child = drx_command(
-        &aws,
-        &suffix,
-        dir.path(),
-        &["drill", "--auto-approve", "--timeout", "60s"],
-    )
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::null())
-    .spawn()
-    .expect("spawn");
-    let outage = eventually(30, || async {
-        let text = std::fs::read_to_string(dir.path().join("state.json")).ok()?;
-        let state: serde_json::Value = serde_json::from_str(&text).ok()?;
-        (state["drill"]["phase"] == "outage").then_some(())
-    })
-    .await;
-    // The concurrency is set just after the phase is recorded.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut child = drill_in_outage(&aws, &suffix, dir.path()).await;
     child.kill().expect("kill -9");
     let _ = child.wait();
-    assert!(outage.is_some(), "the drill never reached its outage");
     let status = drx(&aws, &suffix, dir.path(), &["status", "--no-drift"]);
     assert!(status.stderr.contains("drx drill --restore"), "{}", status.stderr);
     let restored = drx(
@@ -483,23 +472,7 @@ async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
     assert!(on_primary().await.is_some(), "the answer never came back");
 
     // Ctrl-C mid-outage: the drill stops and puts the stack back at once.
-    let child = drx_command(
-        &aws,
-        &suffix,
-        dir.path(),
-        &["drill", "--auto-approve", "--timeout", "60s"],
-    )
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .expect("spawn");
-    let outage = eventually(30, || async {
-        let text = std::fs::read_to_string(dir.path().join("state.json")).ok()?;
-        let state: serde_json::Value = serde_json::from_str(&text).ok()?;
-        (state["drill"]["phase"] == "outage").then_some(())
-    })
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let child = drill_in_outage(&aws, &suffix, dir.path()).await;
     let interrupted = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -507,7 +480,6 @@ async fn a_drill_measures_what_explain_proves_and_restores_the_stack() {
     assert!(interrupted.success());
     let output = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(outage.is_some(), "the drill never reached its outage");
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the stack is put back"), "{stderr}");
     assert!(state_of(dir.path())["drill"].is_null(), "{stderr}");

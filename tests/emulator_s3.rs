@@ -56,26 +56,38 @@ async fn versioned_bucket(s3: &aws_sdk_s3::Client, name: &str, region: Option<&s
         .expect("versioning");
 }
 
-#[tokio::test]
-async fn objects_replicate_with_their_status() {
-    let aws = Aws::new("s3_replication");
+/// A versioned source bucket in us-east-1 replicating to a versioned
+/// destination in us-east-2 by the rule `rule` makes for the destination.
+async fn replicating(
+    aws: &Aws,
+    rule: impl FnOnce(&str) -> ReplicationRule,
+) -> (aws_sdk_s3::Client, String, String) {
     let s3 = aws.s3("us-east-1").await;
     let (source, destination) = (aws.name("source"), aws.name("destination"));
     versioned_bucket(&s3, &source, None).await;
     versioned_bucket(&s3, &destination, Some("us-east-2")).await;
-    let rule = replication_rule(Some("receipts"), "receipts/", &destination);
     s3.put_bucket_replication()
         .bucket(&source)
         .replication_configuration(
             ReplicationConfiguration::builder()
                 .role("arn:aws:iam::123456789012:role/replication")
-                .rules(rule)
+                .rules(rule(&destination))
                 .build()
                 .expect("config"),
         )
         .send()
         .await
         .expect("replication configuration");
+    (s3, source, destination)
+}
+
+#[tokio::test]
+async fn objects_replicate_with_their_status() {
+    let aws = Aws::new("s3_replication");
+    let (s3, source, destination) = replicating(&aws, |destination| {
+        replication_rule(Some("receipts"), "receipts/", destination)
+    })
+    .await;
 
     // The configuration reads back as it was put (moto alone loses the prefix).
     let stored = s3
@@ -170,28 +182,9 @@ async fn replication_needs_versioning() {
 #[tokio::test]
 async fn paused_s3_replication_delivers_its_backlog_on_resume() {
     let aws = Aws::new("s3_replication_paused");
-    let s3 = aws.s3("us-east-1").await;
-    let (source, destination) = (aws.name("source"), aws.name("destination"));
-    versioned_bucket(&s3, &source, None).await;
-    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
-    s3.put_bucket_replication()
-        .bucket(&source)
-        .replication_configuration(
-            ReplicationConfiguration::builder()
-                .role("arn:aws:iam::123456789012:role/replication")
-                .rules(replication_rule(Some("all"), "", &destination))
-                .build()
-                .expect("config"),
-        )
-        .send()
-        .await
-        .expect("replication configuration");
-    aws.control(
-        "POST",
-        "/__drx/pause",
-        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
-            .to_string(),
-    );
+    let (s3, source, destination) =
+        replicating(&aws, |destination| replication_rule(Some("all"), "", destination)).await;
+    aws.pause("s3", "us-east-1", "us-east-2");
     s3.put_object()
         .bucket(&source)
         .key("receipt.json")
@@ -209,11 +202,7 @@ async fn paused_s3_replication_delivers_its_backlog_on_resume() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     assert!(copied().await.is_none(), "replicated while paused");
-    aws.control(
-        "DELETE",
-        &format!("/__drx/pause?access_key={}", aws.access_key),
-        "",
-    );
+    aws.resume();
     assert!(
         eventually(10, copied).await.is_some(),
         "the backlog was not delivered"
@@ -226,41 +215,24 @@ async fn paused_s3_replication_delivers_its_backlog_on_resume() {
 #[tokio::test]
 async fn replication_metrics_report_the_backlog_and_the_latency() {
     let aws = Aws::new("s3_replication_metrics");
-    let s3 = aws.s3("us-east-1").await;
-    let (source, destination) = (aws.name("source"), aws.name("destination"));
-    versioned_bucket(&s3, &source, None).await;
-    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
-    let mut rule = replication_rule(Some("measured"), "", &destination);
-    rule.destination = Some(
-        Destination::builder()
-            .bucket(format!("arn:aws:s3:::{destination}"))
-            .metrics(
-                aws_sdk_s3::types::Metrics::builder()
-                    .status(aws_sdk_s3::types::MetricsStatus::Enabled)
-                    .build()
-                    .expect("metrics"),
-            )
-            .build()
-            .expect("destination"),
-    );
-    s3.put_bucket_replication()
-        .bucket(&source)
-        .replication_configuration(
-            ReplicationConfiguration::builder()
-                .role("arn:aws:iam::123456789012:role/replication")
-                .rules(rule)
+    let (s3, source, destination) = replicating(&aws, |destination| {
+        let mut rule = replication_rule(Some("measured"), "", destination);
+        rule.destination = Some(
+            Destination::builder()
+                .bucket(format!("arn:aws:s3:::{destination}"))
+                .metrics(
+                    aws_sdk_s3::types::Metrics::builder()
+                        .status(aws_sdk_s3::types::MetricsStatus::Enabled)
+                        .build()
+                        .expect("metrics"),
+                )
                 .build()
-                .expect("config"),
-        )
-        .send()
-        .await
-        .expect("replication configuration");
-    aws.control(
-        "POST",
-        "/__drx/pause",
-        &serde_json::json!({ "service": "s3", "from": "us-east-1", "to": "us-east-2", "access_key": aws.access_key })
-            .to_string(),
-    );
+                .expect("destination"),
+        );
+        rule
+    })
+    .await;
+    aws.pause("s3", "us-east-1", "us-east-2");
     s3.put_object()
         .bucket(&source)
         .key("receipt.json")
@@ -288,11 +260,7 @@ async fn replication_metrics_report_the_backlog_and_the_latency() {
         points("ReplicationLatency").await.is_empty(),
         "nothing copied yet"
     );
-    aws.control(
-        "DELETE",
-        &format!("/__drx/pause?access_key={}", aws.access_key),
-        "",
-    );
+    aws.resume();
     let latency = eventually(10, || async {
         let found = points("ReplicationLatency").await;
         (!found.is_empty()).then_some(found)

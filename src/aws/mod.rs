@@ -73,11 +73,18 @@ impl Aws {
         config
     }
 
+    /// Who the credentials belong to (`GetCallerIdentity`).
+    async fn caller_identity(
+        &self,
+    ) -> Result<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput, ProviderError> {
+        let sts = aws_sdk_sts::Client::new(&self.config(GLOBAL_REGION).await);
+        sts.get_caller_identity().send().await.map_err(sdk_error)
+    }
+
     /// The account the credentials belong to.
     async fn caller_account(&self) -> Result<String, ProviderError> {
-        let sts = aws_sdk_sts::Client::new(&self.config("us-east-1").await);
-        let identity = sts.get_caller_identity().send().await.map_err(sdk_error)?;
-        identity
+        self.caller_identity()
+            .await?
             .account
             .ok_or_else(|| ProviderError::other("STS returned no account id"))
     }

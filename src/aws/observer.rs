@@ -151,9 +151,8 @@ impl Observer for Aws {
     }
 
     async fn caller(&self) -> Result<String, ProviderError> {
-        let sts = aws_sdk_sts::Client::new(&self.config(GLOBAL_REGION).await);
-        let identity = sts.get_caller_identity().send().await.map_err(sdk_error)?;
-        identity
+        self.caller_identity()
+            .await?
             .arn
             .ok_or_else(|| ProviderError::other("STS returned no ARN"))
     }

@@ -12,7 +12,9 @@ use super::prepare::{Locking, Prepared, runtime};
 use super::{Outcome, Terminal};
 use crate::aws::Aws;
 use crate::check::recovery::{Recovery, RpoBound};
-use crate::operate::{self, ApiCanary, DrillOptions, DrillReport, Printed, Proofs, ProvenTerm};
+use crate::operate::{
+    self, ApiCanary, DrillOptions, DrillReport, Printed, Proofs, ProvenPath, ProvenStore, ProvenTerm,
+};
 use crate::state::StateStore;
 
 /// What `drx explain` proves, as the drill compares it.
@@ -21,34 +23,29 @@ fn proofs(recovery: &Recovery) -> Proofs {
         paths: recovery
             .paths
             .iter()
-            .map(|path| {
-                (
-                    path.failover.clone(),
-                    path.terms
-                        .iter()
-                        .map(|t| ProvenTerm {
-                            name: t.name.to_string(),
-                            seconds: t.seconds as f64,
-                        })
-                        .collect(),
-                    path.worst_case as f64,
-                    path.objective.as_ref().map(|o| o.seconds as f64),
-                )
+            .map(|path| ProvenPath {
+                failover: path.failover.clone(),
+                terms: path
+                    .terms
+                    .iter()
+                    .map(|t| ProvenTerm {
+                        name: t.name.to_string(),
+                        seconds: t.seconds as f64,
+                    })
+                    .collect(),
+                objective: path.objective.as_ref().map(|o| o.seconds as f64),
             })
             .collect(),
         stores: recovery
             .stores
             .iter()
-            .map(|store| {
-                let bound = match store.bound {
+            .map(|store| ProvenStore {
+                store: store.store.clone(),
+                bound: match store.bound {
                     RpoBound::Bounded { seconds, .. } | RpoBound::Typical { seconds } => Some(seconds as f64),
                     RpoBound::Unbounded => None,
-                };
-                (
-                    store.store.clone(),
-                    bound,
-                    store.objective.as_ref().map(|o| o.seconds as f64),
-                )
+                },
+                objective: store.objective.as_ref().map(|o| o.seconds as f64),
             })
             .collect(),
     }

@@ -49,12 +49,11 @@ fn prepared(args: &SwitchArgs, operation: &str, terminal: &Terminal) -> Result<P
     Ok(prepared)
 }
 
-fn chosen(prepared: &Prepared, args: &SwitchArgs) -> Vec<Steering> {
+/// The failovers to act on, refused before anything is asked when the
+/// name is unknown.
+fn chosen(prepared: &Prepared, args: &SwitchArgs) -> Result<Vec<Steering>, CliError> {
     let state = prepared.state.as_ref().expect("checked in prepared");
-    operate::steerings(state)
-        .into_iter()
-        .filter(|s| args.failover.as_ref().is_none_or(|name| &s.failover == name))
-        .collect()
+    operate::choose(state, args.failover.as_deref()).map_err(|e| CliError::message(e.to_string()))
 }
 
 fn finish(result: Result<Report, OperateError>, direction: Direction) -> Result<Outcome, CliError> {
@@ -88,7 +87,7 @@ fn finish(result: Result<Report, OperateError>, direction: Direction) -> Result<
 pub(crate) fn run_failover(args: &FailoverArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let switch = &args.switch;
     let prepared = prepared(switch, "failover", terminal)?;
-    let chosen = chosen(&prepared, switch);
+    let chosen = chosen(&prepared, switch)?;
     let in_force = &prepared.state.as_ref().expect("applied").failovers;
     eprintln!("drx will fail over stack {}:", prepared.stack);
     for steering in &chosen {
@@ -150,7 +149,7 @@ fn switched(mut prepared: Prepared, request: &Request, direction: Direction) -> 
 pub(crate) fn run_failback(args: &FailbackArgs, terminal: &Terminal) -> Result<Outcome, CliError> {
     let switch = &args.switch;
     let prepared = prepared(switch, "failback", terminal)?;
-    let chosen = chosen(&prepared, switch);
+    let chosen = chosen(&prepared, switch)?;
     let in_force = prepared.state.as_ref().expect("applied").failovers.clone();
     eprintln!("drx will fail back stack {}:", prepared.stack);
     for steering in &chosen {

@@ -40,6 +40,9 @@ pub(crate) struct Analysis {
     pub recovery: Option<Recovery>,
     pub definitions: Vec<(String, NameKind, Span)>,
     pub occurrences: Vec<Occurrence>,
+    /// The AWS resources the topology becomes, lowered on the first hover
+    /// that needs them (lowering hashes function code), then kept.
+    lowered: std::sync::OnceLock<Option<crate::plan::Desired>>,
 }
 
 /// The environment an editor checks with: the server's own, so `env()`
@@ -63,6 +66,7 @@ impl Analysis {
             recovery: None,
             definitions: Vec::new(),
             occurrences: Vec::new(),
+            lowered: std::sync::OnceLock::new(),
         };
         match syntax::parse(text) {
             Err(error) => analysis.diagnostics.push(Diagnostic::from(&error)),
@@ -79,8 +83,15 @@ impl Analysis {
     }
 
     /// The directory the file is in, where code paths start.
-    pub(crate) fn base(&self) -> PathBuf {
+    fn base(&self) -> PathBuf {
         self.path.parent().unwrap_or_else(|| Path::new(".")).to_path_buf()
+    }
+
+    /// What the topology lowers to, if it checked and lowers.
+    pub(crate) fn lowered(&self) -> Option<&crate::plan::Desired> {
+        self.lowered
+            .get_or_init(|| crate::plan::lower(self.topology.as_ref()?, &self.base()).ok())
+            .as_ref()
     }
 
     fn collect(&mut self, file: &ast::File) {

@@ -123,8 +123,7 @@ fn describe(analysis: &Analysis, name: &str) -> String {
         }
     }
     if matches!(kind, NameKind::Block(BlockKind::Resource(_)))
-        && let Some(topology) = &analysis.topology
-        && let Ok(desired) = crate::plan::lower(topology, &analysis.base())
+        && let Some(desired) = analysis.lowered()
     {
         let resources: Vec<String> = desired
             .resources

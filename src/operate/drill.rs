@@ -18,7 +18,7 @@ use crate::model::{Marker, Observer, Operator, Provider, RouteRequest};
 use crate::state::{Canary, DrillPhase, DrillRecord, Outputs, State, StateStore};
 
 use super::drill_report::{Action, DrillReport, Proofs, StoreMeasured};
-use super::failover::{OperateError, Progress, Steering, steerings};
+use super::failover::{OperateError, Progress, Steering, choose, steerings};
 use super::replication::links;
 
 /// A request through the API that writes a canary, and the route that
@@ -150,32 +150,18 @@ fn aws_error(doing: impl Into<String>) -> impl FnOnce(crate::model::ProviderErro
 /// The failover to drill and the functions behind its health route in
 /// both regions.
 fn target(state: &State, options: &DrillOptions) -> Result<(Steering, String, String, String), OperateError> {
-    let all = steerings(state);
-    let steering = match &options.failover {
-        Some(name) => all.iter().find(|s| &s.failover == name).cloned().ok_or_else(|| {
-            OperateError::NoFailover(format!(
-                " named `{name}` (it has {})",
-                all.iter()
-                    .map(|s| s.failover.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
-        None if all.len() > 1 => {
-            return Err(OperateError::Refused(format!(
-                "the stack has {} failovers: name the one to drill with --failover ({})",
-                all.len(),
-                all.iter()
-                    .map(|s| s.failover.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        None => all
-            .first()
-            .cloned()
-            .ok_or_else(|| OperateError::NoFailover(" recorded in its state".into()))?,
-    };
+    let all = choose(state, options.failover.as_deref())?;
+    if all.len() > 1 {
+        return Err(OperateError::Refused(format!(
+            "the stack has {} failovers: name the one to drill with --failover ({})",
+            all.len(),
+            all.iter()
+                .map(|s| s.failover.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let steering = all.into_iter().next().expect("choose refuses none");
     let Ok(Attributes::HealthCheck(check)) = steering.health_check.typed_attributes() else {
         return Err(OperateError::Refused(format!(
             "the state of {} cannot be read",
@@ -803,8 +789,8 @@ impl RestoreLog for Printed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operate::ProvenTerm;
     use crate::operate::fake::{FakeAws, applied_state};
+    use crate::operate::{ProvenPath, ProvenStore, ProvenTerm};
     use crate::state::MemoryStore;
 
     fn proofs() -> Proofs {
@@ -813,21 +799,28 @@ mod tests {
             seconds,
         };
         Proofs {
-            paths: vec![(
-                "api".into(),
-                vec![
+            paths: vec![ProvenPath {
+                failover: "api".into(),
+                terms: vec![
                     term("detection", 90.0),
                     term("health check", 6.0),
                     term("Route 53 answer", 0.0),
                     term("DNS caching", 60.0),
                     term("standby warm-up", 0.0),
                 ],
-                156.0,
-                Some(300.0),
-            )],
+                objective: Some(300.0),
+            }],
             stores: vec![
-                ("payments".into(), Some(1.0), Some(60.0)),
-                ("docs".into(), Some(900.0), Some(900.0)),
+                ProvenStore {
+                    store: "payments".into(),
+                    bound: Some(1.0),
+                    objective: Some(60.0),
+                },
+                ProvenStore {
+                    store: "docs".into(),
+                    bound: Some(900.0),
+                    objective: Some(900.0),
+                },
             ],
         }
     }
@@ -908,7 +901,7 @@ mod tests {
     async fn a_missed_objective_fails_the_drill() {
         let (mut state, store, aws) = (applied_state(), MemoryStore::new(), FakeAws::new());
         let mut strict = proofs();
-        strict.paths[0].3 = Some(30.0);
+        strict.paths[0].objective = Some(30.0);
         let report = drill(&mut state, &store, &aws, &strict, &options(), &quiet)
             .await
             .unwrap();

@@ -17,13 +17,38 @@ pub struct ProvenTerm {
     pub seconds: f64,
 }
 
-/// What `drx explain` proves of one failover path and of each store.
+/// What `drx explain` proves of one failover path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenPath {
+    pub failover: String,
+    pub terms: Vec<ProvenTerm>,
+    pub objective: Option<f64>,
+}
+
+/// What `drx explain` proves of one store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenStore {
+    pub store: String,
+    /// `None`: AWS publishes no bound.
+    pub bound: Option<f64>,
+    pub objective: Option<f64>,
+}
+
+/// What `drx explain` proves of every failover path and every store.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Proofs {
-    /// Per failover: its terms, worst case and objective.
-    pub paths: Vec<(String, Vec<ProvenTerm>, f64, Option<f64>)>,
-    /// Per store: its bound (`None`: none published) and objective.
-    pub stores: Vec<(String, Option<f64>, Option<f64>)>,
+    pub paths: Vec<ProvenPath>,
+    pub stores: Vec<ProvenStore>,
+}
+
+/// A measurement holds its objective when it was made and is within it;
+/// with no objective, being made is enough.
+fn holds(measured: Option<f64>, objective: Option<f64>) -> bool {
+    match (measured, objective) {
+        (Some(measured), Some(objective)) => measured <= objective,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,10 +132,10 @@ pub(super) fn build(
     stores: Vec<StoreMeasured>,
     errors: Vec<String>,
 ) -> DrillReport {
-    let path = proofs.paths.iter().find(|(name, ..)| *name == steering.failover);
+    let path = proofs.paths.iter().find(|p| p.failover == steering.failover);
     let proven = |names: &[&str]| -> Option<f64> {
-        let (_, terms, ..) = path?;
-        let found: Vec<f64> = terms
+        let found: Vec<f64> = path?
+            .terms
             .iter()
             .filter(|t| names.contains(&t.name.as_str()))
             .map(|t| t.seconds)
@@ -153,23 +178,19 @@ pub(super) fn build(
             steering.failover, steering.primary, steering.standby
         ),
         measured_seconds: rto_seconds,
-        objective_seconds: path.and_then(|(_, _, _, objective)| *objective),
-        holds: match (rto_seconds, path.and_then(|(_, _, _, objective)| *objective)) {
-            (Some(measured), Some(objective)) => measured <= objective,
-            (Some(_), None) => true,
-            (None, _) => false,
-        },
+        objective_seconds: path.and_then(|p| p.objective),
+        holds: holds(rto_seconds, path.and_then(|p| p.objective)),
     }];
     let rpo: Vec<StoreRpo> = stores
         .into_iter()
         .map(|(store, canary, took)| {
-            let proof = proofs.stores.iter().find(|(name, ..)| *name == store);
+            let proof = proofs.stores.iter().find(|p| p.store == store);
             StoreRpo {
                 store,
                 canary,
                 seconds: secs(took),
-                proven_seconds: proof.and_then(|(_, bound, _)| *bound),
-                objective_seconds: proof.and_then(|(_, _, objective)| *objective),
+                proven_seconds: proof.and_then(|p| p.bound),
+                objective_seconds: proof.and_then(|p| p.objective),
             }
         })
         .collect();
@@ -178,11 +199,7 @@ pub(super) fn build(
             objective: format!("RPO of {}", store.store),
             measured_seconds: store.seconds,
             objective_seconds: store.objective_seconds,
-            holds: match (store.seconds, store.objective_seconds) {
-                (Some(measured), Some(objective)) => measured <= objective,
-                (Some(_), None) => true,
-                (None, _) => false,
-            },
+            holds: holds(store.seconds, store.objective_seconds),
         });
     }
     DrillReport {

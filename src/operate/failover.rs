@@ -208,18 +208,20 @@ pub struct Report {
 /// they happen.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
-fn chosen(state: &State, request: &Request) -> Result<Vec<Steering>, OperateError> {
+/// The failovers a command acts on: the one named, or every one; an
+/// unknown name is refused with the names there are.
+pub fn choose(state: &State, failover: Option<&str>) -> Result<Vec<Steering>, OperateError> {
     let all = steerings(state);
     if all.is_empty() {
         return Err(OperateError::NoFailover(
             " recorded in its state (a `failover` block, applied)".into(),
         ));
     }
-    match &request.failover {
+    match failover {
         None => Ok(all),
         Some(name) => {
             let names: Vec<&str> = all.iter().map(|s| s.failover.as_str()).collect();
-            let picked: Vec<Steering> = all.iter().filter(|s| &s.failover == name).cloned().collect();
+            let picked: Vec<Steering> = all.iter().filter(|s| s.failover == name).cloned().collect();
             if picked.is_empty() {
                 let hint = crate::suggest::did_you_mean(name, names.iter().copied())
                     .map(|n| format!("; did you mean `{n}`?"))
@@ -419,7 +421,7 @@ pub async fn failover<A: Provider + Observer>(
     request: &Request,
     progress: Progress<'_>,
 ) -> Result<Report, OperateError> {
-    let chosen = chosen(state, request)?;
+    let chosen = choose(state, request.failover.as_deref())?;
     if let Some(to) = &request.to {
         for steering in &chosen {
             if *to == steering.primary {
@@ -547,7 +549,7 @@ pub async fn failback<A: Provider + Observer>(
     request: &Request,
     progress: Progress<'_>,
 ) -> Result<Report, OperateError> {
-    let chosen = chosen(state, request)?;
+    let chosen = choose(state, request.failover.as_deref())?;
     let mut report = Report::default();
     for steering in chosen {
         let Some(record) = state
@@ -573,11 +575,12 @@ pub async fn failback<A: Provider + Observer>(
             .await?;
             // A store that copies only primary → standby leaves behind what
             // was written in the standby meanwhile.
-            for link in links(state)
+            let all = links(state);
+            for link in all
                 .iter()
                 .filter(|l| l.from == steering.primary && l.to == steering.standby)
             {
-                let back = links(state)
+                let back = all
                     .iter()
                     .any(|b| b.store == link.store && b.from == steering.standby && b.to == steering.primary);
                 if !back {

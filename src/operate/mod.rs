@@ -15,9 +15,11 @@ mod replication;
 mod status;
 
 pub use drill::{ApiCanary, DrillOptions, Printed, RestoreLog, drill, restore, route_function};
-pub use drill_report::{Action, DrillReport, Measured, Proofs, ProvenTerm, StoreRpo, Verdict};
+pub use drill_report::{
+    Action, DrillReport, Measured, Proofs, ProvenPath, ProvenStore, ProvenTerm, StoreRpo, Verdict,
+};
 pub use failover::{
-    OperateError, Progress, Report, Request, STEERED_SUFFIX, Steering, failback, failover, steerings,
+    OperateError, Progress, Report, Request, STEERED_SUFFIX, Steering, choose, failback, failover, steerings,
 };
 pub use replication::{Link, LinkStatus, StoreKind, links, measure, probe, replication};
 pub use status::{AlarmStatus, CheckStatus, DriftSummary, FailoverStatus, StackStatus, status};

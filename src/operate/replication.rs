@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::model::resources::Attributes;
-use crate::model::{Marker, MetricQuery, Observer};
+use crate::model::{Marker, MetricQuery, Observer, ResourceState};
 use crate::state::State;
 
 /// A datapoint older than this describes a minute long past: AWS published
@@ -152,26 +152,34 @@ fn block_of(address: &str) -> String {
 
 /// Every direction the stores of `state` replicate in.
 pub fn links(state: &State) -> Vec<Link> {
-    let mut links = Vec::new();
-    let region_of = |r: &crate::model::ResourceState| {
+    // Each record typed once: a stack has thousands, and every lookup
+    // below would otherwise parse them all again.
+    let typed: Vec<(&ResourceState, Attributes)> = state
+        .resources
+        .iter()
+        .filter_map(|r| Some((r, r.typed_attributes().ok()?)))
+        .collect();
+    let region_of = |r: &ResourceState| {
         r.region
             .as_ref()
             .map(|r| r.0.clone())
             .unwrap_or_else(|| "us-east-1".into())
     };
+    let mut links = Vec::new();
     // Tables: every region of a global table with every other, both ways.
-    for table in &state.resources {
-        let Ok(Attributes::DynamodbTable(attributes)) = table.typed_attributes() else {
+    for (table, attributes) in &typed {
+        let Attributes::DynamodbTable(attributes) = attributes else {
             continue;
         };
         let mut regions = vec![region_of(table)];
-        for replica in &state.resources {
-            if let Ok(Attributes::DynamodbReplica(replica)) = replica.typed_attributes()
-                && replica.table.as_known() == Some(attributes.name.as_str())
+        regions.extend(typed.iter().filter_map(|(_, a)| match a {
+            Attributes::DynamodbReplica(replica)
+                if replica.table.as_known() == Some(attributes.name.as_str()) =>
             {
-                regions.push(replica.region_name.clone());
+                Some(replica.region_name.clone())
             }
-        }
+            _ => None,
+        }));
         let target = Target::Table {
             name: attributes.name.clone(),
             key: attributes.partition_key.name.clone(),
@@ -200,8 +208,8 @@ pub fn links(state: &State) -> Vec<Link> {
         }
     }
     // Buckets: each replication rule, from its bucket to its destination.
-    for replication in &state.resources {
-        let Ok(Attributes::S3Replication(attributes)) = replication.typed_attributes() else {
+    for (replication, attributes) in &typed {
+        let Attributes::S3Replication(attributes) = attributes else {
             continue;
         };
         for rule in &attributes.rules {
@@ -211,13 +219,10 @@ pub fn links(state: &State) -> Vec<Link> {
                 .unwrap_or_default()
                 .trim_start_matches("arn:aws:s3:::")
                 .to_string();
-            let to = state
-                .resources
+            let to = typed
                 .iter()
-                .find(
-                    |r| matches!(r.typed_attributes(), Ok(Attributes::S3Bucket(b)) if b.name == destination),
-                )
-                .map(region_of)
+                .find(|(_, a)| matches!(a, Attributes::S3Bucket(b) if b.name == destination))
+                .map(|(r, _)| region_of(r))
                 .unwrap_or_default();
             let query = |name: &str| MetricQuery {
                 namespace: "AWS/S3".into(),
