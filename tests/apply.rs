@@ -111,7 +111,7 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     assert_eq!(run.status, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout
-            .contains("Apply complete: 51 created, 0 updated, 0 deleted."),
+            .contains("Apply complete: 57 created, 0 updated, 0 deleted."),
         "{}",
         run.stdout
     );
@@ -154,19 +154,20 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         aws.requests()
     );
 
-    // More memory: the function in each region is updated in place.
+    // More memory, no tracing, less concurrency: the function in each
+    // region is updated in place, and its role no longer sends traces.
     std::fs::write(
         dir.path().join("examples/payments.drx"),
         std::fs::read_to_string(dir.path().join("examples/payments.drx"))
             .expect("read")
-            .replace("memory 256MB", "memory 512MB"),
+            .replace("memory 256MB", "memory 512MB\n  tracing off\n  concurrency 40"),
     )
     .expect("edit");
     let updated = drx(&aws, &suffix, dir.path(), APPLY);
     assert!(
         updated
             .stdout
-            .contains("Apply complete: 0 created, 2 updated, 0 deleted."),
+            .contains("Apply complete: 0 created, 3 updated, 0 deleted."),
         "{}\n{}",
         updated.stdout,
         updated.stderr
@@ -180,7 +181,38 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
             .await
             .expect("function");
         assert_eq!(function.memory_size(), Some(512));
+        assert_eq!(
+            function
+                .tracing_config()
+                .and_then(|t| t.mode())
+                .map(|m| m.as_str()),
+            Some("PassThrough")
+        );
+        let reserved = lambda
+            .get_function_concurrency()
+            .function_name(format!("payment-processor-{region}-{suffix}"))
+            .send()
+            .await
+            .expect("concurrency");
+        assert_eq!(reserved.reserved_concurrent_executions(), Some(40));
     }
+    // And back to the defaults: traced, 100 reserved.
+    std::fs::write(
+        dir.path().join("examples/payments.drx"),
+        std::fs::read_to_string(dir.path().join("examples/payments.drx"))
+            .expect("read")
+            .replace("\n  tracing off\n  concurrency 40", ""),
+    )
+    .expect("edit");
+    let defaults = drx(&aws, &suffix, dir.path(), APPLY);
+    assert!(
+        defaults
+            .stdout
+            .contains("Apply complete: 0 created, 3 updated, 0 deleted."),
+        "{}\n{}",
+        defaults.stdout,
+        defaults.stderr
+    );
 
     // A topic deleted behind drx's back is drift, and is created again.
     let sns = aws_sdk_sns::Client::new(&aws.config("us-east-2").await);
@@ -356,7 +388,7 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete: 0 created, 0 updated, 51 deleted."),
+            .contains("Destroy complete: 0 created, 0 updated, 57 deleted."),
         "{}",
         destroyed.stdout
     );

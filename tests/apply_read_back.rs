@@ -190,6 +190,21 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             Some(&format!("payment-docs-{region}-{suffix}"))
         );
         assert_eq!(variables.get("TABLE_NAME"), Some(&table));
+        // Traced with X-Ray, and a reserved concurrency by default.
+        assert_eq!(
+            function
+                .tracing_config()
+                .and_then(|t| t.mode())
+                .map(|m| m.as_str()),
+            Some("Active")
+        );
+        let reserved = lambda
+            .get_function_concurrency()
+            .function_name(&name)
+            .send()
+            .await
+            .expect("concurrency");
+        assert_eq!(reserved.reserved_concurrent_executions(), Some(100));
         configurations.push((
             function.memory_size(),
             function.timeout(),
@@ -226,23 +241,61 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             .find(|a| a.name() == Some(format!("payment-api-{region}-{suffix}").as_str()))
             .expect("api");
         let api_id = api.id().expect("id");
-        apigateway
+        let stage = apigateway
             .get_stage()
             .rest_api_id(api_id)
             .stage_name("prod")
             .send()
             .await
             .expect("stage prod");
+        // Traced, throttled, and logging a JSON line per request into its
+        // own group, with the account's CloudWatch role set to drx's.
+        assert!(stage.tracing_enabled());
+        let throttle = stage
+            .method_settings()
+            .and_then(|settings| settings.get("*/*"))
+            .expect("throttling of every method");
+        assert_eq!(
+            (
+                throttle.throttling_rate_limit(),
+                throttle.throttling_burst_limit()
+            ),
+            (1000.0, 2000)
+        );
+        let access_log = stage.access_log_settings().expect("access logs");
+        let group = format!("/aws/apigateway/payment-api-{region}-{suffix}/prod");
+        assert_eq!(
+            access_log.destination_arn(),
+            Some(format!("arn:aws:logs:{region}:123456789012:log-group:{group}").as_str())
+        );
+        let format: serde_json::Value =
+            serde_json::from_str(access_log.format().expect("a format")).expect("a JSON format");
+        for field in ["requestId", "caller", "httpMethod", "path", "status", "latency"] {
+            assert!(format.get(field).is_some(), "{field} in {format}");
+        }
+        let groups = logs
+            .describe_log_groups()
+            .log_group_name_prefix(&group)
+            .send()
+            .await
+            .expect("access log group");
+        assert_eq!(groups.log_groups().len(), 1, "{group}");
+        let account = apigateway.get_account().send().await.expect("account");
+        assert_eq!(
+            account.cloudwatch_role_arn(),
+            Some(format!("arn:aws:iam::123456789012:role/apigateway-cloudwatch-{suffix}").as_str())
+        );
         let resources = apigateway
             .get_resources()
             .rest_api_id(api_id)
             .send()
             .await
             .expect("resources");
-        for (method, path) in [
-            ("POST", "/payments"),
-            ("GET", "/payments/{id}"),
-            ("GET", "/health"),
+        // IAM by default; the failover's health path open to Route 53.
+        for (method, path, authorization) in [
+            ("POST", "/payments", "AWS_IAM"),
+            ("GET", "/payments/{id}", "AWS_IAM"),
+            ("GET", "/health", "NONE"),
         ] {
             let resource = resources
                 .items()
@@ -259,6 +312,15 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
                 .expect("integration");
             assert_eq!(integration.r#type().map(|t| t.as_str()), Some("AWS_PROXY"));
             assert_eq!(integration.http_method(), Some("POST"));
+            let found = apigateway
+                .get_method()
+                .rest_api_id(api_id)
+                .resource_id(resource.id().expect("id"))
+                .http_method(method)
+                .send()
+                .await
+                .expect("method");
+            assert_eq!(found.authorization_type(), Some(authorization), "{method} {path}");
         }
 
         let sns = aws_sdk_sns::Client::new(&config);

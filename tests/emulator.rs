@@ -325,6 +325,219 @@ async fn deleting_an_api_resource_twice_says_it_is_gone() {
         .send()
         .await
         .expect("cleanup");
+    // And the API itself, deleted twice.
+    let again = client
+        .delete_rest_api()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect_err("gone");
+    assert_eq!(
+        aws_sdk_apigateway::error::ProvideErrorMetadata::code(&again),
+        Some("NotFoundException")
+    );
+}
+
+/// A method is put once: a second PutMethod is API Gateway's 409
+/// ConflictException, and UpdateMethod changes its authorization in place,
+/// its integration kept.
+#[tokio::test]
+async fn a_method_is_put_once_and_updated_in_place() {
+    use aws_sdk_apigateway::types::{IntegrationType, Op, PatchOperation};
+    let aws = Aws::new("apigateway_method_update");
+    let client = aws_sdk_apigateway::Client::new(&aws.config("us-east-2").await);
+    let (api, id) = api_with_health_resource(&client, &aws.name("api")).await;
+    let put = || {
+        client
+            .put_method()
+            .rest_api_id(&api)
+            .resource_id(&id)
+            .http_method("GET")
+            .authorization_type("NONE")
+            .send()
+    };
+    put().await.expect("the first PutMethod");
+    let uri = "arn:aws:apigateway:us-east-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-2:123456789012:function:f/invocations";
+    client
+        .put_integration()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .r#type(IntegrationType::AwsProxy)
+        .integration_http_method("POST")
+        .uri(uri)
+        .send()
+        .await
+        .expect("integration");
+    let again = put().await.expect_err("a second PutMethod");
+    assert_eq!(
+        aws_sdk_apigateway::error::ProvideErrorMetadata::code(&again),
+        Some("ConflictException")
+    );
+    let updated = client
+        .update_method()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/authorizationType")
+                .value("AWS_IAM")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("UpdateMethod");
+    assert_eq!(updated.authorization_type(), Some("AWS_IAM"));
+    let found = client
+        .get_method()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .send()
+        .await
+        .expect("method");
+    assert_eq!(found.authorization_type(), Some("AWS_IAM"));
+    let integration = found.method_integration().expect("the integration kept");
+    assert_eq!(integration.uri(), Some(uri));
+    assert_eq!(integration.r#type(), Some(&IntegrationType::AwsProxy));
+    let refused = client
+        .update_method()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/nonsense")
+                .value("x")
+                .build(),
+        )
+        .send()
+        .await
+        .expect_err("an unknown patch path");
+    assert_eq!(
+        aws_sdk_apigateway::error::ProvideErrorMetadata::code(&refused),
+        Some("BadRequestException")
+    );
+    client
+        .delete_rest_api()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("cleanup");
+}
+
+/// A stage logs only once the account settings name a CloudWatch role, as
+/// AWS requires; and each caller (each test) has account settings of its own.
+#[tokio::test]
+async fn a_stage_logs_only_once_the_account_has_a_cloudwatch_role() {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let aws = Aws::new("apigateway_account_role");
+    let client = aws_sdk_apigateway::Client::new(&aws.config("us-east-2").await);
+    let (api, id) = api_with_health_resource(&client, &aws.name("api")).await;
+    client
+        .put_method()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .authorization_type("NONE")
+        .send()
+        .await
+        .expect("method");
+    client
+        .put_integration()
+        .rest_api_id(&api)
+        .resource_id(&id)
+        .http_method("GET")
+        .r#type(aws_sdk_apigateway::types::IntegrationType::Mock)
+        .send()
+        .await
+        .expect("integration");
+    let deployment = client
+        .create_deployment()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("deployment");
+    client
+        .create_stage()
+        .rest_api_id(&api)
+        .stage_name("prod")
+        .deployment_id(deployment.id().expect("id"))
+        .send()
+        .await
+        .expect("stage");
+    let log = || {
+        client
+            .update_stage()
+            .rest_api_id(&api)
+            .stage_name("prod")
+            .patch_operations(
+                PatchOperation::builder()
+                    .op(Op::Replace)
+                    .path("/accessLogSettings/destinationArn")
+                    .value("arn:aws:logs:us-east-2:123456789012:log-group:access")
+                    .build(),
+            )
+            .send()
+    };
+    let refused = log().await.expect_err("no role yet");
+    assert_eq!(
+        aws_sdk_apigateway::error::ProvideErrorMetadata::code(&refused),
+        Some("BadRequestException")
+    );
+    assert!(
+        format!("{refused:?}").contains("role ARN must be set"),
+        "{refused:?}"
+    );
+    let role = "arn:aws:iam::123456789012:role/api-logs";
+    client
+        .update_account()
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/cloudwatchRoleArn")
+                .value(role)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("account");
+    let account = client.get_account().send().await.expect("account");
+    assert_eq!(account.cloudwatch_role_arn(), Some(role));
+    let stage = log().await.expect("logging with a role");
+    assert_eq!(
+        stage.access_log_settings().and_then(|l| l.destination_arn()),
+        Some("arn:aws:logs:us-east-2:123456789012:log-group:access")
+    );
+    // Another caller's account settings are its own.
+    let other = Aws::new("apigateway_account_other");
+    let theirs = aws_sdk_apigateway::Client::new(&other.config("us-east-2").await)
+        .get_account()
+        .send()
+        .await
+        .expect("account");
+    assert_eq!(theirs.cloudwatch_role_arn(), None);
+    client
+        .update_account()
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/cloudwatchRoleArn")
+                .value("")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("cleared");
+    client
+        .delete_rest_api()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .expect("cleanup");
 }
 
 /// Replication paused between two regions (as AWS FIS pauses a global

@@ -67,16 +67,36 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     );
 
     let payment = r#"{"amount":1250,"currency":"USD","merchant":"m-42","reference":"order-7"}"#;
-    let (status, body) = http(
-        "POST",
-        &format!("/restapis/{east}/prod/_user_request_/payments"),
-        None,
-        &[
-            ("Content-Type", "application/json"),
-            ("Idempotency-Key", "live-1"),
-        ],
-        payment,
+    let payments = format!("/restapis/{east}/prod/_user_request_/payments");
+    let emulator = std::env::var("AWS_ENDPOINT_URL").expect("the emulator");
+    let emulator = emulator.trim_start_matches("http://").trim_end_matches('/');
+    // The payment routes require IAM by default: unsigned is refused as API
+    // Gateway refuses it, a request signed with another secret too.
+    let plain = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", "live-1"),
+    ];
+    let (status, body) = http("POST", &payments, None, &plain, payment);
+    assert_eq!(status, 403, "unsigned POST /payments: {body}");
+    assert!(body.contains("Missing Authentication Token"), "{body}");
+    let forged = with(
+        &plain,
+        signed(
+            "POST",
+            &payments,
+            emulator,
+            "us-east-1",
+            "not-the-secret",
+            payment,
+        ),
     );
+    let (status, body) = http("POST", &payments, None, &pairs(&forged), payment);
+    assert_eq!(status, 403, "POST /payments signed with another secret: {body}");
+    let authorized = with(
+        &plain,
+        signed("POST", &payments, emulator, "us-east-1", "testing", payment),
+    );
+    let (status, body) = http("POST", &payments, None, &pairs(&authorized), payment);
     assert_eq!(status, 201, "{body}");
     let created: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(created["region"], "us-east-1", "{body}");
@@ -87,16 +107,11 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
 
     // The retry with the same key is the same payment, as the function
     // promises: the warm instance served it, from the table.
-    let (status, again) = http(
-        "POST",
-        &format!("/restapis/{east}/prod/_user_request_/payments"),
-        None,
-        &[
-            ("Content-Type", "application/json"),
-            ("Idempotency-Key", "live-1"),
-        ],
-        payment,
+    let authorized = with(
+        &plain,
+        signed("POST", &payments, emulator, "us-east-1", "testing", payment),
     );
+    let (status, again) = http("POST", &payments, None, &pairs(&authorized), payment);
     assert_eq!(status, 200, "{again}");
     assert!(again.contains(&id), "{again}");
 
@@ -105,7 +120,8 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     let read = eventually(20, || {
         let (path, host) = (format!("/prod/payments/{id}"), host.clone());
         async move {
-            let (status, body) = http("GET", &path, Some(&host), &[], "");
+            let headers = signed("GET", &path, &host, "us-east-2", "testing", "");
+            let (status, body) = http("GET", &path, Some(&host), &pairs(&headers), "");
             (status == 200).then_some(body)
         }
     })
@@ -271,15 +287,35 @@ async fn the_payment_api_answers_from_the_real_function_in_both_regions() {
     assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
 }
 
-/// `headers` for `method path` signed with SigV4 for execute-api, with the
-/// emulator's secret or another.
-fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, String)> {
+/// `headers` with `more` after them.
+fn with(headers: &[(&str, &str)], more: Vec<(String, String)>) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .chain(more)
+        .collect()
+}
+
+fn pairs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+}
+
+/// The headers that sign `method path` (with `body`) with SigV4 for
+/// execute-api in `region`, with the emulator's secret or another.
+fn signed(
+    method: &str,
+    path: &str,
+    host: &str,
+    region: &str,
+    secret: &str,
+    body: &str,
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     let identity =
         aws_credential_types::Credentials::new("AKIASIGNED00001", secret, None, None, "test").into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
-        .region("us-east-1")
+        .region(region)
         .name("execute-api")
         .time(std::time::SystemTime::now())
         .settings(SigningSettings::default())
@@ -291,7 +327,7 @@ fn signed(method: &str, path: &str, host: &str, secret: &str) -> Vec<(String, St
         method,
         url.as_str(),
         [("host", host)].into_iter(),
-        SignableBody::Bytes(b""),
+        SignableBody::Bytes(body.as_bytes()),
     )
     .expect("signable");
     let (instructions, _) = sign(request, &params).expect("signed").into_parts();
@@ -355,14 +391,12 @@ async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client,
     let (status, body) = http("GET", "/prod/health", Some(&host), &[], "");
     assert_eq!(status, 403, "unsigned: {body}");
     assert!(body.contains("Missing Authentication Token"), "{body}");
-    let wrong = signed("GET", "/prod/health", &host, "not-the-secret");
-    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let (status, body) = http("GET", "/prod/health", Some(&host), &wrong, "");
+    let wrong = signed("GET", "/prod/health", &host, "us-east-1", "not-the-secret", "");
+    let (status, body) = http("GET", "/prod/health", Some(&host), &pairs(&wrong), "");
     assert_eq!(status, 403, "another secret: {body}");
     assert!(body.contains("signature"), "{body}");
-    let right = signed("GET", "/prod/health", &host, "testing");
-    let right: Vec<(&str, &str)> = right.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let (status, body) = http("GET", "/prod/health", Some(&host), &right, "");
+    let right = signed("GET", "/prod/health", &host, "us-east-1", "testing", "");
+    let (status, body) = http("GET", "/prod/health", Some(&host), &pairs(&right), "");
     assert_eq!(status, 200, "signed: {body}");
     gateway
         .delete_rest_api()
@@ -431,4 +465,59 @@ async fn a_function_past_its_timeout_is_stopped() {
         .send()
         .await
         .expect("cleanup");
+}
+
+/// A route opened with `auth none` and closed again is changed in place
+/// (UpdateMethod, as API Gateway refuses a second PutMethod) and redeployed:
+/// each time the stage answers as the file says.
+#[tokio::test]
+async fn a_route_opened_and_closed_again_is_updated_in_place_and_redeployed() {
+    let aws = Aws::new("emulator_route_auth");
+    let suffix = suffix(&aws);
+    let closed = example();
+    let open = closed.replace(
+        "route POST /payments -> payment_processor",
+        "route POST /payments -> payment_processor { auth none }",
+    );
+    assert_ne!(open, closed);
+    let dir = project(&open);
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    assert!(
+        applied.stderr.contains("drx::check::public_route"),
+        "a public route is a warning: {}",
+        applied.stderr
+    );
+    let east = api_id(&aws, "us-east-1", &suffix).await;
+    let payments = format!("/restapis/{east}/prod/_user_request_/payments");
+    let payment = r#"{"amount":5,"currency":"USD","merchant":"m-1","reference":"open"}"#;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", "open-1"),
+    ];
+    let (status, body) = http("POST", &payments, None, &headers, payment);
+    assert_eq!(status, 201, "open: {body}");
+
+    // The same project (its state), the file as the example has it.
+    let example = project(&closed);
+    std::fs::copy(
+        example.path().join("examples/payments.drx"),
+        dir.path().join("examples/payments.drx"),
+    )
+    .expect("copy");
+    let planned = drx(&aws, &suffix, dir.path(), &["plan"]);
+    assert!(
+        planned.stdout.contains("payment_api.route[\"POST /payments\"]"),
+        "{}",
+        planned.stdout
+    );
+    let applied = drx(&aws, &suffix, dir.path(), APPLY);
+    assert_eq!(applied.status, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let (status, body) = http("POST", &payments, None, &headers, payment);
+    assert_eq!(status, 403, "closed again: {body}");
+    let replanned = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(replanned.status, 0, "{}", replanned.stdout);
+
+    let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
+    assert_eq!(destroyed.status, 0, "{}", destroyed.stdout);
 }

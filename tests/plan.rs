@@ -90,7 +90,7 @@ fn the_example_plans_the_full_inventory() {
     assert!(
         output
             .stdout
-            .contains("Plan: 51 to add, 0 to change, 0 to destroy."),
+            .contains("Plan: 57 to add, 0 to change, 0 to destroy."),
         "{}",
         output.stdout
     );
@@ -103,7 +103,7 @@ fn the_example_plans_the_full_inventory() {
     let document = plan_json(&output);
     assert_eq!(
         document["summary"],
-        serde_json::json!({ "add": 51, "change": 0, "destroy": 0 })
+        serde_json::json!({ "add": 57, "change": 0, "destroy": 0 })
     );
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     for change in document["changes"].as_array().expect("changes") {
@@ -111,16 +111,19 @@ fn the_example_plans_the_full_inventory() {
             .entry(change["type"].as_str().unwrap_or_default().to_string())
             .or_default() += 1;
     }
-    // The inventory of DESIGN.md §2, resource by resource.
+    // The inventory of DESIGN.md §2, resource by resource, and what secure
+    // defaults add: API Gateway's CloudWatch role (account settings in each
+    // region) and an access log group per stage.
     let expected: BTreeMap<String, usize> = [
-        ("iam_role", 3),
-        ("iam_role_policy", 3),
+        ("iam_role", 4),
+        ("iam_role_policy", 4),
+        ("api_gateway_account", 2),
         ("dynamodb_table", 1),
         ("dynamodb_table_replica", 1),
         ("s3_bucket", 2),
         ("s3_bucket_replication", 1),
         ("lambda_function", 2),
-        ("cloudwatch_log_group", 2),
+        ("cloudwatch_log_group", 4),
         ("api_gateway_rest_api", 2),
         ("api_gateway_resource", 6),
         ("api_gateway_method", 6),
@@ -158,7 +161,7 @@ fn an_applied_example_has_no_changes() {
     assert!(
         output
             .stdout
-            .starts_with("No changes. Stack payment-dev matches the configuration (51 resources)."),
+            .starts_with("No changes. Stack payment-dev matches the configuration (57 resources)."),
         "{}",
         output.stdout
     );

@@ -101,6 +101,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.policies.reset();
             proxy.conditional.reset();
             proxy.functions.reset();
+            proxy.api_accounts.reset();
             proxy.pauses.resume(None);
             proxy.health_checks.reset();
             proxy.set_time_scale(None, None);

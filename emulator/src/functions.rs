@@ -4,6 +4,10 @@
 //! timeout — from the CreateFunction, UpdateFunctionCode and
 //! UpdateFunctionConfiguration requests that moto accepted, and starts the
 //! code when the function is invoked (see `runtime`).
+//!
+//! moto 5.2.5 also ignores `TracingConfig` in UpdateFunctionConfiguration
+//! (it keeps only CreateFunction's): the proxy keeps the mode last asked for
+//! and answers with it, as Lambda does.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -31,6 +35,12 @@ pub(crate) struct Function {
     pub(crate) memory: u64,
     /// `PutFunctionConcurrency`'s reserve: 0 throttles every invocation.
     pub(crate) reserved: Option<u64>,
+    /// X-Ray tracing: `Active` or `PassThrough`.
+    pub(crate) tracing: String,
+}
+
+fn tracing(config: &serde_json::Value) -> Option<String> {
+    Some(config.get("TracingConfig")?.get("Mode")?.as_str()?.to_string())
 }
 
 /// How an invocation ended.
@@ -93,6 +103,7 @@ impl Functions {
                     timeout: Duration::from_secs(body.get("Timeout").and_then(|t| t.as_u64()).unwrap_or(3)),
                     memory: body.get("MemorySize").and_then(|m| m.as_u64()).unwrap_or(128),
                     reserved: None,
+                    tracing: tracing(&body).unwrap_or_else(|| "PassThrough".into()),
                 };
                 self.define(key(name), function);
             }
@@ -112,6 +123,9 @@ impl Functions {
                     if let Some(memory) = body.get("MemorySize").and_then(|m| m.as_u64()) {
                         function.memory = memory;
                     }
+                    if let Some(mode) = tracing(&body) {
+                        function.tracing = mode;
+                    }
                 });
             }
             (&Method::PUT, ["2017-10-31", "functions", name, "concurrency"]) => {
@@ -130,6 +144,37 @@ impl Functions {
             }
             _ => {}
         }
+    }
+
+    /// moto's answer about a function, with the tracing mode the proxy
+    /// keeps: a function's configuration (GetFunctionConfiguration,
+    /// UpdateFunctionConfiguration) or GetFunction's `Configuration`.
+    pub(crate) fn amend(&self, info: &RequestInfo, request: &ProxyRequest, mut reply: Reply) -> Reply {
+        let parts: Vec<&str> = request.path.trim_matches('/').split('/').collect();
+        let (name, inside) = match (&request.method, parts.as_slice()) {
+            (&Method::GET | &Method::PUT, ["2015-03-31", "functions", name, "configuration"]) => {
+                (*name, false)
+            }
+            (&Method::GET, ["2015-03-31", "functions", name]) => (*name, true),
+            _ => return reply,
+        };
+        let Some(function) = self.get(&info.region, name) else {
+            return reply;
+        };
+        let Some(mut body) = reply.json().filter(|_| reply.status.is_success()) else {
+            return reply;
+        };
+        let configuration = if inside {
+            &mut body["Configuration"]
+        } else {
+            &mut body
+        };
+        if configuration.is_object() {
+            configuration["TracingConfig"] = serde_json::json!({ "Mode": function.tracing });
+            reply.body = Bytes::from(body.to_string());
+            reply.headers.remove("content-length");
+        }
+        reply
     }
 
     fn define(&self, key: (String, String), function: Function) {

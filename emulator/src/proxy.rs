@@ -75,6 +75,7 @@ pub(crate) struct Proxy {
     pub(crate) functions: crate::functions::Functions,
     pub(crate) pauses: crate::pauses::Pauses,
     pub(crate) health_checks: crate::health_checks::HealthChecks,
+    pub(crate) api_accounts: crate::apigateway::Accounts,
     /// The emulator's own address, for the functions it runs to call back.
     pub(crate) endpoint: String,
     /// Time scales set for one caller, over the settings' own.
@@ -95,6 +96,7 @@ impl Proxy {
             functions: crate::functions::Functions::default(),
             pauses: crate::pauses::Pauses::default(),
             health_checks: crate::health_checks::HealthChecks::default(),
+            api_accounts: crate::apigateway::Accounts::default(),
             scales: Mutex::new(std::collections::HashMap::new()),
             endpoint,
         }
@@ -186,7 +188,7 @@ impl Proxy {
         let reply = match info.service.as_str() {
             "dynamodb" => dynamodb::handle(&self, &info, &incoming).await,
             "s3" => s3::handle(&self, &info, &incoming).await,
-            "apigateway" => crate::apigateway::handle(&self, &incoming).await,
+            "apigateway" => crate::apigateway::handle(&self, &info, &incoming).await,
             "route53" => crate::health_checks::handle(&self, &info, &incoming).await,
             "lambda" => {
                 if let Some(name) = crate::invoke::invoked(&incoming)
@@ -198,7 +200,7 @@ impl Proxy {
                 if let Ok(reply) = &reply {
                     self.functions.observe(&info, &incoming, reply);
                 }
-                reply
+                reply.map(|reply| self.functions.amend(&info, &incoming, reply))
             }
             _ => self.forward(&incoming).await,
         };

@@ -37,6 +37,10 @@ impl Positions {
     }
 
     /// Removes `address`; the last resource takes its place.
+    fn get(&self, address: &str) -> Option<usize> {
+        self.0.get(address).copied()
+    }
+
     fn remove(&mut self, state: &mut State, address: &str) {
         let Some(index) = self.0.remove(address) else {
             return;
@@ -81,13 +85,21 @@ pub(super) fn record(
             JournalRecord::Applied { resource: entry }
         }
         StepKind::Delete(old) => {
-            if !state.pending.is_empty() {
-                state.pending.retain(|p| p.address != old.address);
+            // A create-before-destroy replacement recorded the successor at
+            // this address already: the old one's delete leaves it.
+            let successor = positions
+                .get(&old.address)
+                .is_some_and(|index| state.resources[index].physical_id != old.physical_id);
+            if !successor {
+                if !state.pending.is_empty() {
+                    state.pending.retain(|p| p.address != old.address);
+                }
+                positions.remove(state, &old.address);
+                outputs.by_address.remove(&old.address);
             }
-            positions.remove(state, &old.address);
-            outputs.by_address.remove(&old.address);
             JournalRecord::Deleted {
                 address: old.address.clone(),
+                physical_id: Some(old.physical_id.clone()),
             }
         }
     }

@@ -57,6 +57,12 @@ fn every_declared_attribute_is_read_by_the_checker() {
                 statements(spec.replicate)
             ));
         }
+        if !spec.route.is_empty() {
+            text.push_str(&format!(
+                "  route GET /x -> f {{\n{}  }}\n",
+                statements(spec.route)
+            ));
+        }
         text.push_str("}\n");
         // Nested blocks also appear as `name 1` above; that one is a type
         // error, not an unknown name.

@@ -30,7 +30,9 @@ impl CheckError {
         match *self.kind {
             CheckErrorKind::UnusedVariable { .. }
             | CheckErrorKind::UnmonitoredObjective { .. }
-            | CheckErrorKind::RecoveryOff { .. } => Severity::Warning,
+            | CheckErrorKind::RecoveryOff { .. }
+            | CheckErrorKind::PublicRoute { .. }
+            | CheckErrorKind::StandbyConcurrency { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -220,6 +222,36 @@ pub enum CheckErrorKind {
         api: String,
         served: Vec<String>,
     },
+    #[error(
+        "route {route} is the health path of failover `{failover}`, which Route 53 probes without signing: it cannot require IAM"
+    )]
+    HealthRouteSigned {
+        route: String,
+        failover: String,
+        health_check: Span,
+    },
+    #[error(
+        "failover `{failover}` probes {path}, served only by route {route}, which serves other paths too"
+    )]
+    HealthRouteShared {
+        route: String,
+        failover: String,
+        path: String,
+        health_check: Span,
+    },
+    #[error(
+        "function `{function}` may run {standby} at once in {standby_region}, the standby of failover `{failover}`, against {primary} in {primary_region}"
+    )]
+    StandbyConcurrency {
+        function: String,
+        failover: String,
+        primary: u64,
+        primary_region: String,
+        standby: u64,
+        standby_region: String,
+    },
+    #[error("route {route} of api `{api}` can be called by anyone on the internet")]
+    PublicRoute { route: String, api: String },
     #[error("Route 53 health-check metrics exist only in us-east-1, not in {region}")]
     HealthCheckMetricRegion { region: String },
 

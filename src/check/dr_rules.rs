@@ -4,9 +4,83 @@
 use super::Checker;
 use super::check_error::CheckErrorKind;
 use super::recovery::{Origin, Recovery, RpoBound, Verdict, human};
-use super::topology::Topology;
+use super::topology::{Protocol, RouteAuth, Topology};
 
 impl Checker<'_> {
+    /// Opens the route each failover's health check probes — Route 53's
+    /// checkers cannot sign with SigV4 — and warns of every other route
+    /// anyone may call. Only a route serving the health path alone is
+    /// opened: a `{param}` route serving it would open every path it serves.
+    pub(super) fn open_health_routes(&mut self, topology: &mut Topology) {
+        for failover in &topology.failovers {
+            let check = &failover.health_check;
+            if check.protocol.value == Protocol::Tcp {
+                continue;
+            }
+            let Some(api) = topology.apis.iter_mut().find(|api| api.name == failover.api) else {
+                continue;
+            };
+            let pattern = |route: &super::topology::Route| format!("/{}{}", api.stage, route.path);
+            let serving: Vec<usize> = api
+                .routes
+                .iter()
+                .enumerate()
+                .filter(|(_, route)| matches!(route.method.as_str(), "GET" | "ANY"))
+                .filter(|(_, route)| path_matches(&pattern(route), &check.path))
+                .map(|(index, _)| index)
+                .collect();
+            let exact = |index: &usize| !api.routes[*index].path.contains('{');
+            // API Gateway answers a GET with the GET method where a resource
+            // has both, and with the most specific resource.
+            let chosen = serving
+                .iter()
+                .copied()
+                .filter(exact)
+                .min_by_key(|index| api.routes[*index].method != "GET");
+            let Some(index) = chosen else {
+                if let Some(index) = serving.first() {
+                    let route = &api.routes[*index];
+                    self.error(
+                        route.span,
+                        CheckErrorKind::HealthRouteShared {
+                            route: format!("{} {}", route.method, route.path),
+                            failover: failover.name.clone(),
+                            path: check.path.clone(),
+                            health_check: check.span,
+                        },
+                    );
+                }
+                continue;
+            };
+            let route = &mut api.routes[index];
+            if let (RouteAuth::Iam, Some(span)) = (route.auth, route.auth_set) {
+                self.error(
+                    span,
+                    CheckErrorKind::HealthRouteSigned {
+                        route: format!("{} {}", route.method, route.path),
+                        failover: failover.name.clone(),
+                        health_check: check.span,
+                    },
+                );
+            }
+            route.auth = RouteAuth::None;
+            route.health_of = Some(failover.name.clone());
+        }
+        for api in &topology.apis {
+            for route in &api.routes {
+                if route.auth == RouteAuth::None && route.health_of.is_none() {
+                    self.error(
+                        route.auth_set.unwrap_or(route.span),
+                        CheckErrorKind::PublicRoute {
+                            route: format!("{} {}", route.method, route.path),
+                            api: api.name.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
     pub(super) fn check_dr_rules(&mut self, topology: &Topology) {
         let regions = topology.regions();
 
@@ -37,6 +111,43 @@ impl Checker<'_> {
                         missing: missing.join(", "),
                     },
                 );
+            }
+        }
+
+        // A warm standby takes the primary's whole load once failed over: each
+        // function behind the failed-over API needs as much concurrency there.
+        for failover in &topology.failovers {
+            let Some(api) = topology.apis.iter().find(|api| api.name == failover.api) else {
+                continue;
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            for route in &api.routes {
+                if seen.contains(&route.function.as_str()) {
+                    continue;
+                }
+                seen.push(&route.function);
+                let Some(function) = topology.functions.iter().find(|f| f.name == route.function) else {
+                    continue;
+                };
+                let (Some(&primary), Some(&standby)) = (
+                    function.concurrency.get(&failover.primary),
+                    function.concurrency.get(&failover.standby),
+                ) else {
+                    continue;
+                };
+                if standby < primary {
+                    self.error(
+                        function.concurrency_span.unwrap_or(function.span),
+                        CheckErrorKind::StandbyConcurrency {
+                            function: function.name.clone(),
+                            failover: failover.name.clone(),
+                            primary,
+                            primary_region: failover.primary.0.clone(),
+                            standby,
+                            standby_region: failover.standby.0.clone(),
+                        },
+                    );
+                }
             }
         }
 

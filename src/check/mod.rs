@@ -87,7 +87,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
     let mut recovery_analysis = None;
     let topology = match header {
         Some(header) => {
-            let topology = Topology {
+            let mut topology = Topology {
                 name: header.name,
                 primary: header.primary,
                 secondaries: header.secondaries,
@@ -106,6 +106,7 @@ pub fn check(file: &ast::File, environment: &dyn Environment) -> Checked {
                 roles: resources.roles,
                 outputs,
             };
+            checker.open_health_routes(&mut topology);
             checker.check_dr_rules(&topology);
             let analysis = recovery::analyze(&topology);
             checker.check_objectives(&topology, &analysis);

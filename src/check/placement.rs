@@ -37,6 +37,20 @@ impl<'a> Checker<'a> {
         ok.then_some(regions)
     }
 
+    /// A map key that names regions: `primary`, `secondary`, `secondaries`,
+    /// or a region code written as a string (`"us-west-2": …`).
+    pub(super) fn placement_key(&mut self, key: &ast::Ident, quoted: bool) -> Option<Vec<Region>> {
+        let kind = if quoted {
+            ValueKind::Region(key.name.clone())
+        } else {
+            ValueKind::Ref(ast::Reference {
+                segments: vec![key.clone()],
+                span: key.span,
+            })
+        };
+        self.placement_word(&Value { kind, span: key.span })
+    }
+
     fn placement_word(&mut self, value: &Value) -> Option<Vec<Region>> {
         let value = self.resolve(value);
         match &value.kind {

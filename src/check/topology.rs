@@ -283,6 +283,13 @@ pub struct Function {
     pub timeout_seconds: u64,
     pub env: BTreeMap<String, Text>,
     pub log_retention_days: Option<u64>,
+    /// X-Ray active tracing.
+    pub tracing: bool,
+    /// Reserved concurrency, in each of its regions.
+    pub concurrency: BTreeMap<Region, u64>,
+    /// Where `concurrency` is set, if it is.
+    #[serde(skip)]
+    pub concurrency_span: Option<Span>,
     pub regions: Vec<Region>,
     #[serde(skip)]
     pub span: Span,
@@ -301,6 +308,13 @@ pub struct Api {
     pub service: String,
     pub stage: String,
     pub routes: Vec<Route>,
+    /// X-Ray tracing of the stage.
+    pub tracing: bool,
+    /// Access logs, with their retention in days (none: kept forever); none
+    /// with `logs off`.
+    pub access_logs: Option<Option<u64>>,
+    /// Requests per second and burst.
+    pub throttle: (f64, u64),
     pub regions: Vec<Region>,
     #[serde(skip)]
     pub span: Span,
@@ -311,6 +325,25 @@ pub struct Route {
     pub method: String,
     pub path: String,
     pub function: String,
+    pub auth: RouteAuth,
+    /// Where the route itself sets `auth`, if it does.
+    #[serde(skip)]
+    pub auth_set: Option<Span>,
+    /// The failover whose health check probes this route, which keeps it
+    /// open whatever the api's `auth` says.
+    pub health_of: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteAuth {
+    /// SigV4-signed requests from principals allowed `execute-api:Invoke`.
+    Iam,
+    /// Anyone.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -191,6 +191,18 @@ impl Checker<'_> {
         }
     }
 
+    /// A number, whole or not.
+    pub(super) fn number(&mut self, value: &Value) -> Option<f64> {
+        let value = self.resolve(value);
+        match &value.kind {
+            ValueKind::Number { value: number, .. } => Some(*number),
+            _ => {
+                self.mismatch(&value, "a number", None);
+                None
+            }
+        }
+    }
+
     pub(super) fn boolean(&mut self, value: &Value) -> Option<bool> {
         let value = self.resolve(value);
         match &value.kind {

@@ -152,6 +152,22 @@ impl From<&CheckError> for Diagnostic {
             K::HealthPathUnrouted { served, .. } => ("no GET route serves this path".into(),
                 if served.is_empty() { "add a GET route for the health endpoint, e.g. `route GET /health -> processor`".into() } else { format!("the API serves GET {}; probe one of them", list(served)) },
             ),
+            K::HealthRouteSigned { health_check, .. } => {
+                second(*health_check, "Route 53 probes it from here");
+                ("IAM asked for here".into(),
+                    "remove `auth iam`: drx keeps the health route open (it should answer health and nothing else)".into())
+            }
+            K::HealthRouteShared { health_check, route, .. } => {
+                second(*health_check, "Route 53 probes it from here");
+                (format!("{route} would be opened to all"),
+                    "add a route for the health path alone, e.g. `route GET /health -> processor`: drx opens only that one to Route 53".into())
+            }
+            K::StandbyConcurrency { primary, standby_region, .. } => (format!("less in {standby_region}"),
+                format!("failed over, the standby takes the primary's load: reserve {primary} there too (`concurrency {primary}`), or lower the primary's to what the standby can serve"),
+            ),
+            K::PublicRoute { .. } => ("no authorization".into(),
+                "remove `auth none` to require SigV4-signed requests (IAM), or keep it if the route is meant to be public".into(),
+            ),
             K::HealthCheckMetricRegion { .. } => ("no health-check metrics here".into(),
                 "place the alarm `in us-east-1` (and give its topic a region there too)".into(),
             ),

@@ -262,6 +262,12 @@ pub(crate) fn attribute_at(block: &ast::Block, offset: usize) -> Option<(Vec<Str
                         return walk(&options.statements, offset, path);
                     }
                 }
+                ast::StatementKind::Route(route) => {
+                    if let Some(options) = &route.options {
+                        path.push("route".into());
+                        return walk(&options.statements, offset, path);
+                    }
+                }
                 _ => {}
             }
         }

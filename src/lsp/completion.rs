@@ -152,6 +152,7 @@ pub(crate) fn complete(text: &str, offset: usize) -> Vec<Suggestion> {
     let specs: &[AttributeSpec] = match nested {
         None => spec.attributes,
         Some("replicate") => spec.replicate,
+        Some("route") => spec.route,
         Some(parent) => spec.nested(parent),
     };
 

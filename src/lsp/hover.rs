@@ -55,6 +55,7 @@ pub(crate) fn hover(analysis: &Analysis, offset: usize) -> Option<(String, Span)
     let specs: &[AttributeSpec] = match path.first().map(String::as_str) {
         None => spec.attributes,
         Some("replicate") => spec.replicate,
+        Some("route") => spec.route,
         Some(parent) => spec.nested(parent),
     };
     let attribute = specs.iter().find(|a| a.name == name.name)?;

@@ -70,8 +70,14 @@ pub enum JournalRecord {
     Intent(PendingOperation),
     /// AWS did it: the resource as state records it now.
     Applied { resource: ResourceState },
-    /// The resource is gone.
-    Deleted { address: String },
+    /// The resource is gone. With its physical id, only that one: after a
+    /// create-before-destroy replacement the address records the successor,
+    /// which the old one's delete must leave.
+    Deleted {
+        address: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        physical_id: Option<String>,
+    },
     /// AWS refused: nothing was done.
     Failed { address: String },
     /// The account the stack lives in, once learnt.
@@ -206,7 +212,14 @@ pub fn replay(state: &mut State, records: &[JournalRecord]) {
                     }
                 }
             }
-            JournalRecord::Deleted { address } => {
+            JournalRecord::Deleted { address, physical_id } => {
+                let successor = match (positions.get(address), physical_id) {
+                    (Some(&index), Some(id)) => state.resources[index].physical_id != *id,
+                    _ => false,
+                };
+                if successor {
+                    continue;
+                }
                 pending.remove(address);
                 // Marked, and removed in one pass below: the order of what
                 // stays is kept.
@@ -293,11 +306,47 @@ mod tests {
         replay(
             &mut state,
             &[
-                JournalRecord::Deleted { address: "a".into() },
+                JournalRecord::Deleted {
+                    address: "a".into(),
+                    physical_id: None,
+                },
                 JournalRecord::Failed { address: "b".into() },
             ],
         );
         assert!(state.resources.is_empty() && state.pending.is_empty());
+    }
+
+    /// Create before destroy: the successor is recorded first, and the old
+    /// one's delete, naming the old id, leaves it.
+    #[test]
+    fn the_delete_of_a_replaced_resource_leaves_its_successor() {
+        let mut state = State::new("stack");
+        state.resources.push(resource("a"));
+        let successor = ResourceState {
+            physical_id: "arn:a-2".into(),
+            ..resource("a")
+        };
+        replay(
+            &mut state,
+            &[
+                JournalRecord::Applied {
+                    resource: successor.clone(),
+                },
+                JournalRecord::Deleted {
+                    address: "a".into(),
+                    physical_id: Some("arn:a".into()),
+                },
+            ],
+        );
+        assert_eq!(state.resources, vec![successor]);
+        replay(
+            &mut state,
+            &[JournalRecord::Deleted {
+                address: "a".into(),
+                physical_id: Some("arn:a-2".into()),
+            }],
+        );
+        assert!(state.resources.is_empty());
     }
 
     #[test]

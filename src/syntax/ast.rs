@@ -157,6 +157,8 @@ pub struct Route {
     pub method: Ident,
     pub path: Ident,
     pub target: Reference,
+    /// `{ auth none }` after the target.
+    pub options: Option<Body>,
 }
 
 /// `in every region`, `in primary`, `in us-west-2`, `in [primary, us-west-2]`

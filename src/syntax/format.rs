@@ -318,6 +318,10 @@ impl<'a> Printer<'a> {
                     route.path.name,
                     route.target.dotted()
                 ));
+                if let Some(options) = &route.options {
+                    self.out.push(' ');
+                    self.body(options);
+                }
             }
             StatementKind::Placement(placement) => {
                 self.out.push_str("in ");

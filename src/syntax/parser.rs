@@ -177,7 +177,7 @@ fn content_span(pair: &Pair<'_, Rule>) -> Span {
 
 fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement, SyntaxError> {
     let span = match pair.as_rule() {
-        Rule::replicate | Rule::condition => content_span(&pair),
+        Rule::replicate | Rule::condition | Rule::route => content_span(&pair),
         _ => pair.as_span().into(),
     };
     let rule = pair.as_rule();
@@ -212,7 +212,13 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement, SyntaxError> {
             let method = ident(presume_next(&mut inner, "method"));
             let path = ident(presume_next(&mut inner, "path"));
             let target = build_reference(presume_next(&mut inner, "route target"));
-            StatementKind::Route(Route { method, path, target })
+            let options = inner.next().map(build_body).transpose()?;
+            StatementKind::Route(Route {
+                method,
+                path,
+                target,
+                options,
+            })
         }
         Rule::placement => {
             presume_next(&mut inner, "`in`");

@@ -1,6 +1,6 @@
 //! Methods with their Lambda proxy integrations.
 
-use aws_sdk_apigateway::types::IntegrationType;
+use aws_sdk_apigateway::types::{IntegrationType, Op, PatchOperation};
 
 use super::*;
 use crate::aws::provider::text;
@@ -12,7 +12,9 @@ use crate::model::resources::{self, ApiRoute, Tags};
 use crate::model::template::Val;
 
 impl Aws {
-    /// `PutMethod` and `PutIntegration`: both replace what is there.
+    /// `PutMethod`, or `UpdateMethod` where the method exists (PutMethod then
+    /// answers 409 ConflictException, "Method already exists for this
+    /// resource"), and `PutIntegration`, which replaces what is there.
     pub(super) async fn put_route(&self, region: &str, route: &ApiRoute) -> Result<Applied, ProviderError> {
         let client = self.apigateway(region).await;
         let (api, resource) = (text(&route.rest_api), text(&route.resource));
@@ -29,6 +31,21 @@ impl Aws {
             if error.code.as_deref() != Some("ConflictException") {
                 return Err(error);
             }
+            client
+                .update_method()
+                .rest_api_id(&api)
+                .resource_id(&resource)
+                .http_method(&route.http_method)
+                .patch_operations(
+                    PatchOperation::builder()
+                        .op(Op::Replace)
+                        .path("/authorizationType")
+                        .value(route.authorization.as_str())
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(sdk_error)?;
         }
         client
             .put_integration()
@@ -154,7 +171,6 @@ impl Operations<ApiRoute> for Aws {
         _old: &ResourceState,
         _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {
-        // PutMethod and PutIntegration replace what was there.
         self.put_route(region, desired).await
     }
 

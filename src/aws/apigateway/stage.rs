@@ -1,4 +1,9 @@
-//! Stages, moved to a new deployment when the routes change.
+//! Stages, moved to a new deployment when the routes change, with their
+//! tracing, access logging and throttling.
+//!
+//! CreateStage takes tracing but neither access logs nor method settings:
+//! those are UpdateStage patch operations, so a new stage is configured right
+//! after it is made, and an existing one by the same patch.
 
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 
@@ -8,7 +13,7 @@ use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{ApiStage, Tags};
+use crate::model::resources::{AccessLog, ApiStage, Tags, Throttle};
 use crate::model::template::Val;
 
 impl Aws {
@@ -25,6 +30,7 @@ impl Aws {
             .rest_api_id(&api)
             .stage_name(&stage.stage_name)
             .deployment_id(text(&stage.deployment))
+            .tracing_enabled(stage.tracing)
             .set_tags(Some(stage.tags.clone().into_iter().collect()))
             .send()
             .await;
@@ -33,28 +39,70 @@ impl Aws {
             if error.code.as_deref() != Some("ConflictException") {
                 return Err(error);
             }
-            return self.move_stage(region, &api, stage).await;
         }
-        Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
+        self.configure_stage(region, &api, stage).await
     }
 
-    /// Points the stage at the new deployment.
-    async fn move_stage(&self, region: &str, api: &str, stage: &ApiStage) -> Result<Applied, ProviderError> {
-        self.apigateway(region)
+    /// Points the stage at its deployment and sets its tracing, access
+    /// logging and throttling, in one UpdateStage.
+    async fn configure_stage(
+        &self,
+        region: &str,
+        api: &str,
+        stage: &ApiStage,
+    ) -> Result<Applied, ProviderError> {
+        let replace = |path: &str, value: String| {
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path(path)
+                .value(value)
+                .build()
+        };
+        let mut operations = vec![
+            replace("/deploymentId", text(&stage.deployment)),
+            replace("/tracingEnabled", stage.tracing.to_string()),
+        ];
+        match &stage.access_log {
+            Some(log) => {
+                operations.push(replace(
+                    "/accessLogSettings/destinationArn",
+                    text(&log.destination),
+                ));
+                operations.push(replace("/accessLogSettings/format", log.format.clone()));
+            }
+            None => operations.push(
+                PatchOperation::builder()
+                    .op(Op::Remove)
+                    .path("/accessLogSettings")
+                    .build(),
+            ),
+        }
+        if let Some(throttle) = &stage.throttle {
+            operations.push(replace("/*/*/throttling/rateLimit", throttle.rate.to_string()));
+            operations.push(replace("/*/*/throttling/burstLimit", throttle.burst.to_string()));
+        }
+        let result = self
+            .apigateway(region)
             .await
             .update_stage()
             .rest_api_id(api)
             .stage_name(&stage.stage_name)
-            .patch_operations(
-                PatchOperation::builder()
-                    .op(Op::Replace)
-                    .path("/deploymentId")
-                    .value(text(&stage.deployment))
-                    .build(),
-            )
+            .set_patch_operations(Some(operations))
             .send()
-            .await
-            .map_err(sdk_error)?;
+            .await;
+        match result.map_err(sdk_error) {
+            Ok(_) => {}
+            // The account's CloudWatch role, set a moment ago, is not yet
+            // seen: "CloudWatch Logs role ARN must be set in account
+            // settings to enable logging".
+            Err(error)
+                if error.code.as_deref() == Some("BadRequestException")
+                    && error.message.contains("role ARN") =>
+            {
+                return Err(ProviderError::not_yet(error.message));
+            }
+            Err(error) => return Err(error),
+        }
         Ok(Applied::new(format!("{api}/{}", stage.stage_name)))
     }
 
@@ -63,7 +111,7 @@ impl Aws {
         region: &str,
         stage: &ApiStage,
     ) -> Result<Applied, ProviderError> {
-        self.move_stage(region, &text(&stage.rest_api), stage).await
+        self.configure_stage(region, &text(&stage.rest_api), stage).await
     }
 
     pub(super) async fn delete_stage(
@@ -104,6 +152,20 @@ impl Aws {
         if let Some(deployment) = found.deployment_id() {
             stage.deployment = Val::known(deployment);
         }
+        stage.tracing = found.tracing_enabled();
+        stage.access_log = found.access_log_settings().and_then(|log| {
+            Some(AccessLog {
+                destination: Val::known(log.destination_arn()?),
+                format: log.format().unwrap_or_default().to_string(),
+            })
+        });
+        stage.throttle = found
+            .method_settings()
+            .and_then(|settings| settings.get("*/*"))
+            .map(|all| Throttle {
+                rate: all.throttling_rate_limit(),
+                burst: all.throttling_burst_limit() as u64,
+            });
         Ok(Some(stage))
     }
 }

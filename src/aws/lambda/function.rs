@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State};
+use aws_sdk_lambda::types::{
+    Architecture, Environment, FunctionCode, LastUpdateStatus, Runtime, State, TracingConfig, TracingMode,
+};
 
 use crate::aws::poll::Poll;
 use crate::aws::provider::text;
@@ -32,6 +34,7 @@ impl Aws {
             .timeout(function.timeout as i32)
             .architectures(Architecture::from(function.architecture.as_str()))
             .environment(environment(function))
+            .tracing_config(tracing(function))
             .code(FunctionCode::builder().zip_file(Blob::new(zip.to_vec())).build());
         for (key, value) in &function.tags {
             request = request.tags(key, value);
@@ -50,6 +53,10 @@ impl Aws {
             }
         };
         // The answer says whether the function is ready; poll only if not.
+        // A new function has no reservation to remove.
+        if function.reserved_concurrency.is_some() {
+            self.reserve_concurrency(&client, function).await?;
+        }
         let ready = !matches!(created.state(), Some(State::Pending))
             && !matches!(created.last_update_status(), Some(LastUpdateStatus::InProgress));
         if ready && let Some(arn) = created.function_arn() {
@@ -113,6 +120,22 @@ impl Aws {
         if let Some(role) = found.role() {
             function.role = Val::known(role);
         }
+        function.tracing = found
+            .tracing_config()
+            .and_then(|config| config.mode())
+            .map_or(resources::TracingMode::PassThrough, |mode| {
+                resources::TracingMode::from_aws(mode.as_str())
+            });
+        function.reserved_concurrency = self
+            .lambda(region)
+            .await
+            .get_function_concurrency()
+            .function_name(&function.name)
+            .send()
+            .await
+            .map_err(sdk_error)?
+            .reserved_concurrent_executions()
+            .map(|reserved| reserved as u64);
         function.environment = found
             .environment()
             .and_then(|environment| environment.variables())
@@ -182,9 +205,11 @@ impl Aws {
             .memory_size(function.memory_size as i32)
             .timeout(function.timeout as i32)
             .environment(environment(function))
+            .tracing_config(tracing(function))
             .send()
             .await
             .map_err(sdk_error)?;
+        self.reserve_concurrency(&client, function).await?;
         self.wait_function(&client, &function.name).await?;
         let code_changed = before.is_none_or(|before| {
             function.code != before.code || function.architecture != before.architecture
@@ -201,6 +226,35 @@ impl Aws {
             self.wait_function(&client, &function.name).await?;
         }
         self.function_applied(&client, &function.name).await
+    }
+
+    /// `PutFunctionConcurrency`, or `DeleteFunctionConcurrency` for none.
+    /// Either is immediate and independent of the function's update state.
+    async fn reserve_concurrency(
+        &self,
+        client: &aws_sdk_lambda::Client,
+        function: &LambdaFunction,
+    ) -> Result<(), ProviderError> {
+        match function.reserved_concurrency {
+            Some(reserved) => {
+                client
+                    .put_function_concurrency()
+                    .function_name(&function.name)
+                    .reserved_concurrent_executions(reserved as i32)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+            None => {
+                client
+                    .delete_function_concurrency()
+                    .function_name(&function.name)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+        }
+        Ok(())
     }
 
     pub(super) async fn delete_function(&self, region: &str, name: &str) -> Result<(), ProviderError> {
@@ -243,6 +297,12 @@ impl Aws {
         }
         Ok(())
     }
+}
+
+fn tracing(function: &LambdaFunction) -> TracingConfig {
+    TracingConfig::builder()
+        .mode(TracingMode::from(function.tracing.as_str()))
+        .build()
 }
 
 fn environment(function: &LambdaFunction) -> Environment {

@@ -18,6 +18,10 @@ use crate::syntax::ast::{self, ValueKind};
 const MEMORY_MB: std::ops::RangeInclusive<u64> = 128..=10_240;
 const TIMEOUT_SECONDS: std::ops::RangeInclusive<u64> = 1..=900;
 const ENV_BYTES: usize = 4096;
+/// Reserved concurrency when the file sets none: enough for a small payment
+/// service's peak, within a new account's 1,000 (of which Lambda keeps 100
+/// unreserved), and a cap on what a runaway caller can cost.
+pub(crate) const DEFAULT_CONCURRENCY: u64 = 100;
 
 impl<'a> Checker<'a> {
     pub(in super::super) fn check_function(&mut self, block: &'a ast::Block) -> Option<Function> {
@@ -91,8 +95,17 @@ impl<'a> Checker<'a> {
             None => Some(BTreeMap::new()),
         };
         let log_retention_days = match statements.body(self, "logs") {
-            Some(body) => self.log_settings(body),
+            Some(body) => self.log_settings(body, ResourceKind::Function),
             None => Some(None),
+        };
+        let tracing = match statements.value(self, "tracing") {
+            Some(value) => self.boolean(value),
+            None => Some(true),
+        };
+        let concurrency_value = statements.value(self, "concurrency");
+        let concurrency = match concurrency_value {
+            Some(value) => self.function_concurrency(&block.name, value, &regions),
+            None => Some(regions.iter().map(|r| (r.clone(), DEFAULT_CONCURRENCY)).collect()),
         };
         statements.finish_resource(self, ResourceKind::Function);
 
@@ -110,6 +123,9 @@ impl<'a> Checker<'a> {
             timeout_seconds: timeout_seconds?,
             env: env?,
             log_retention_days: log_retention_days?,
+            tracing: tracing?,
+            concurrency: concurrency?,
+            concurrency_span: concurrency_value.map(|value| value.span),
             regions,
             span: block.span,
         })
@@ -182,13 +198,77 @@ impl<'a> Checker<'a> {
         ok.then_some(env)
     }
 
-    fn log_settings(&mut self, body: &'a ast::Body) -> Option<Option<u64>> {
-        let mut statements = Statements::new(
-            self,
-            "logs block",
-            ResourceKind::Function.spec().nested("logs"),
-            body,
-        );
+    /// `concurrency 100`, or by region: `{ primary: 200, secondary: 50,
+    /// "us-west-2": 20 }`; a region the map leaves out has the default.
+    fn function_concurrency(
+        &mut self,
+        name: &ast::Ident,
+        value: &'a ast::Value,
+        regions: &[Region],
+    ) -> Option<BTreeMap<Region, u64>> {
+        let mut reserved: BTreeMap<Region, u64> =
+            regions.iter().map(|r| (r.clone(), DEFAULT_CONCURRENCY)).collect();
+        let entries: Vec<(Option<&ast::MapEntry>, &ast::Value)> = match &value.kind {
+            ValueKind::Map(entries) => entries.iter().map(|entry| (Some(entry), &entry.value)).collect(),
+            _ => vec![(None, value)],
+        };
+        let mut ok = true;
+        for (entry, amount) in entries {
+            let Some(amount) = self.integer(amount) else {
+                ok = false;
+                continue;
+            };
+            if amount.value == 0 {
+                self.error(
+                    amount.span,
+                    CheckErrorKind::OutOfRange {
+                        what: "reserved concurrency".into(),
+                        value: "0".into(),
+                        range: "1 or more (0 throttles every invocation)".into(),
+                    },
+                );
+                ok = false;
+                continue;
+            }
+            let targets = match entry {
+                None => Some(regions.to_vec()),
+                Some(entry) => self.placement_key(&entry.key, entry.quoted_key),
+            };
+            let Some(targets) = targets else {
+                ok = false;
+                continue;
+            };
+            for region in targets {
+                match reserved.get_mut(&region) {
+                    Some(slot) => *slot = amount.value,
+                    None => {
+                        if let Some(entry) = entry {
+                            self.error(
+                                entry.key.span,
+                                CheckErrorKind::NotInRegion {
+                                    name: name.name.clone(),
+                                    kind: "function".into(),
+                                    region: region.0.clone(),
+                                    regions: regions.iter().map(|r| r.0.clone()).collect(),
+                                    declared: name.span,
+                                },
+                            );
+                        }
+                        ok = false;
+                    }
+                }
+            }
+        }
+        ok.then_some(reserved)
+    }
+
+    /// A `logs { retention … }` block of a block of `kind`.
+    pub(in super::super) fn log_settings(
+        &mut self,
+        body: &'a ast::Body,
+        kind: ResourceKind,
+    ) -> Option<Option<u64>> {
+        let mut statements = Statements::new(self, "logs block", kind.spec().nested("logs"), body);
         let retention = statements.value(self, "retention").map(|value| {
             let seconds = self.duration(value)?;
             let days = seconds.value / 86_400;

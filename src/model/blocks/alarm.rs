@@ -17,6 +17,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         required("notify", "an alerts block", "The topic the alarm notifies."),
     ],
     replicate: &[],
+    route: &[],
     statements: &[StatementKind::Condition, StatementKind::Placement],
     references: &["name", "arn"],
     global_references: Global::None,

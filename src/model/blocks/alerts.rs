@@ -14,6 +14,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         "Email subscriptions.",
     )],
     replicate: &[],
+    route: &[],
     statements: &[StatementKind::Placement],
     references: &["name", "arn"],
     global_references: Global::None,

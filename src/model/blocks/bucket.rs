@@ -59,6 +59,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             "Replication metrics; implied by `time_control`.",
         ),
     ],
+    route: &[],
     statements: &[StatementKind::Replicate],
     references: &["name", "arn", "domain_name"],
     global_references: Global::None,

@@ -73,6 +73,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         ),
     ],
     replicate: &[],
+    route: &[],
     statements: &[],
     references: &["domain", "zone_id", "health_check_id", "name_servers"],
     global_references: Global::All,

@@ -39,6 +39,18 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             "How long one invocation may run.",
         ),
         attribute(
+            "tracing",
+            "`on` or `off`",
+            Some("on"),
+            "AWS X-Ray active tracing: a trace of every invocation, sampled, with the AWS calls it makes.",
+        ),
+        attribute(
+            "concurrency",
+            "a whole number, or a map by region such as `{ primary: 200, secondary: 200 }`",
+            Some("100"),
+            "Reserved concurrency in each region: at most this many instances run at once, and this many are always available to the function. A warm standby needs as many as its primary.",
+        ),
+        attribute(
             "env",
             "a map `{ KEY: value }`",
             None,
@@ -56,6 +68,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         ),
     ],
     replicate: &[],
+    route: &[],
     statements: &[StatementKind::Placement],
     references: &["name", "arn"],
     global_references: Global::None,

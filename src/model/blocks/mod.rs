@@ -137,6 +137,8 @@ pub struct BlockSpec {
     pub attributes: &'static [AttributeSpec],
     /// The options of its `replicate … { … }`.
     pub replicate: &'static [AttributeSpec],
+    /// The options of its `route … -> … { … }`.
+    pub route: &'static [AttributeSpec],
     pub statements: &'static [StatementKind],
     /// What `name.attribute` may name.
     pub references: &'static [&'static str],

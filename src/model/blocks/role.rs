@@ -21,6 +21,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         ),
     ],
     replicate: &[],
+    route: &[],
     statements: &[StatementKind::Allow],
     references: &["name", "arn"],
     global_references: Global::All,

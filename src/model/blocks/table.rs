@@ -60,6 +60,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         Some("eventual"),
         "Multi-Region eventual (MREC) or strong (MRSC, exactly three regions) consistency.",
     )],
+    route: &[],
     statements: &[StatementKind::Replicate],
     references: &["name", "arn", "stream_arn"],
     global_references: Global::Only(&["name"]),

@@ -65,6 +65,7 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
         ),
     ],
     replicate: &[],
+    route: &[],
     statements: &[],
     references: &[],
     global_references: Global::None,

@@ -62,7 +62,33 @@ pub struct ApiStage {
     pub rest_api: Val,
     pub stage_name: String,
     pub deployment: Val,
+    /// X-Ray tracing of requests (`tracingEnabled`); states before it read
+    /// as off, API Gateway's default.
+    #[serde(default)]
+    pub tracing: bool,
+    /// Where and how each request is logged.
+    #[serde(default)]
+    pub access_log: Option<AccessLog>,
+    /// Every method's throttling (`methodSettings` `*/*`).
+    #[serde(default)]
+    pub throttle: Option<Throttle>,
     pub tags: Tags,
+}
+
+/// A stage's access logging (`accessLogSettings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessLog {
+    /// The log group's ARN, without the `:*` suffix.
+    pub destination: Val,
+    /// One line per request, with `$context` variables.
+    pub format: String,
+}
+
+/// Steady-state requests per second and the burst above it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Throttle {
+    pub rate: f64,
+    pub burst: u64,
 }
 
 /// API Gateway's settings for the whole account in one region: the role it

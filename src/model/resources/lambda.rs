@@ -19,6 +19,13 @@ pub struct LambdaFunction {
     pub role: Val,
     pub environment: BTreeMap<String, Val>,
     pub code: LambdaCode,
+    /// X-Ray tracing (`TracingConfig`); states before it read as Lambda's
+    /// default.
+    #[serde(default)]
+    pub tracing: TracingMode,
+    /// `PutFunctionConcurrency`; none is the account's unreserved pool.
+    #[serde(default)]
+    pub reserved_concurrency: Option<u64>,
     pub tags: Tags,
 }
 
@@ -39,6 +46,18 @@ impl ResourceSpec for LambdaFunction {
     const WEIGHT: u32 = 4;
     fn tags(&self) -> Option<&Tags> {
         Some(&self.tags)
+    }
+}
+
+aws_enum! {
+    /// Whether Lambda traces invocations with X-Ray.
+    #[derive(Default)]
+    TracingMode {
+        /// Lambda samples and traces invocations itself.
+        Active = "Active",
+        /// Only requests that arrive traced are traced (Lambda's default).
+        #[default]
+        PassThrough = "PassThrough",
     }
 }
 

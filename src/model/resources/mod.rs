@@ -14,13 +14,13 @@ mod s3;
 mod sns;
 
 pub use apigateway::{
-    ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, Authorization, EndpointType, IntegrationType,
-    LambdaPermission, RestApi,
+    AccessLog, ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, Authorization, EndpointType,
+    IntegrationType, LambdaPermission, RestApi, Throttle,
 };
 pub use cloudwatch::{ComparisonOperator, MetricAlarm, Statistic, TreatMissingData};
 pub use dynamodb::{AttributeType, BillingMode, DynamoReplica, DynamoTable, KeyAttribute, StreamViewType};
 pub use iam::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
-pub use lambda::{Architecture, LambdaCode, LambdaFunction};
+pub use lambda::{Architecture, LambdaCode, LambdaFunction, TracingMode};
 pub use logs::LogGroup;
 pub use route53::{DnsRecord, FailoverRole, HealthCheck, HealthCheckType, HostedZone, RecordType};
 pub use s3::{Encryption, ReplicationRule, S3Bucket, S3Replication};

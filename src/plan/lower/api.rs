@@ -5,11 +5,24 @@
 use sha2::{Digest, Sha256};
 
 use super::{Lowering, address};
-use crate::check::topology::{Api, Region};
+use crate::check::topology::{Api, Region, RouteAuth};
 use crate::model::resources::{
-    ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, Authorization, EndpointType, IntegrationType,
-    LambdaPermission, RestApi,
+    AccessLog, ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, Authorization,
+    EndpointType, IamRole, IamRolePolicy, IntegrationType, LambdaPermission, LogGroup, PolicyDocument,
+    PolicyStatement, Principal, RestApi, Throttle,
 };
+
+/// One JSON line per request: who called (the SigV4 caller's ARN), what,
+/// the answer and how long it took (API Gateway Developer Guide, "Variables
+/// for access logging").
+const ACCESS_LOG_FORMAT: &str = concat!(
+    r#"{"requestId":"$context.requestId","requestTime":"$context.requestTime","#,
+    r#""caller":"$context.identity.caller","userArn":"$context.identity.userArn","#,
+    r#""sourceIp":"$context.identity.sourceIp","httpMethod":"$context.httpMethod","#,
+    r#""path":"$context.path","resourcePath":"$context.resourcePath","#,
+    r#""status":"$context.status","responseLength":"$context.responseLength","#,
+    r#""latency":"$context.responseLatency","integrationLatency":"$context.integrationLatency"}"#
+);
 use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
@@ -96,7 +109,10 @@ impl Lowering<'_> {
                 rest_api: api_id(),
                 resource: resource_id(&route.path),
                 http_method: route.method.clone(),
-                authorization: Authorization::None,
+                authorization: match route.auth {
+                    RouteAuth::Iam => Authorization::AwsIam,
+                    RouteAuth::None => Authorization::None,
+                },
                 integration_type: IntegrationType::AwsProxy,
                 integration_http_method: "POST".into(),
                 integration_uri: uri,
@@ -109,7 +125,13 @@ impl Lowering<'_> {
                 attributes,
                 vec![function_address.clone()],
             );
-            trigger.update(format!("{key} -> {function_name}\n").as_bytes());
+            // A method's authorization, like its integration, takes effect
+            // only in a new deployment.
+            let auth = match route.auth {
+                RouteAuth::Iam => " (iam)",
+                RouteAuth::None => "",
+            };
+            trigger.update(format!("{key} -> {function_name}{auth}\n").as_bytes());
             route_addresses.push(route_address);
 
             // Source ARN: `<api>/<stage>/<METHOD>/<path>`, any stage, with
@@ -179,10 +201,53 @@ impl Lowering<'_> {
         );
         self.replaced_with(route_addresses);
 
+        let mut stage_after = Vec::new();
+        let access_log = match api.access_logs {
+            None => None,
+            Some(retention_days) => {
+                let name = format!(
+                    "/aws/apigateway/{}/{}",
+                    self.service_name(&api.name, Some(region)),
+                    api.stage
+                );
+                let log_address = address(&api.name, "access_log", None, Some(region));
+                let attributes = Attributes::LogGroup(LogGroup {
+                    name: name.clone(),
+                    retention_days,
+                    tags: self.tags(&api.name),
+                });
+                self.add(
+                    &api.name,
+                    api.span,
+                    log_address.clone(),
+                    Some(region),
+                    attributes,
+                    Vec::new(),
+                );
+                // A stage logs only once the region's account settings name
+                // a CloudWatch role.
+                stage_after.push(log_address);
+                stage_after.push(address(&self.api_account_owner(), "account", None, Some(region)));
+                Some(AccessLog {
+                    destination: Val::concat([
+                        Part::Text(format!("arn:aws:logs:{region}:")),
+                        Part::AccountId,
+                        Part::Text(format!(":log-group:{name}")),
+                    ]),
+                    format: ACCESS_LOG_FORMAT.to_string(),
+                })
+            }
+        };
         let attributes = Attributes::ApiStage(ApiStage {
             rest_api: api_id(),
             stage_name: api.stage.clone(),
             deployment: Val::output(&deployment_address, "id"),
+            tracing: api.tracing,
+            access_log,
+            throttle: Some(Throttle {
+                rate: api.throttle.0,
+                burst: api.throttle.1,
+            }),
             tags: self.tags(&api.name),
         });
         self.add(
@@ -191,7 +256,115 @@ impl Lowering<'_> {
             address(&api.name, "stage", None, Some(region)),
             Some(region),
             attributes,
-            Vec::new(),
+            stage_after,
         );
+    }
+
+    /// The api whose block holds the account-wide logging resources: the
+    /// first that logs.
+    fn api_account_owner(&self) -> String {
+        self.topology
+            .apis
+            .iter()
+            .find(|api| api.access_logs.is_some())
+            .map(|api| api.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// API Gateway writes access logs with one role per account and region,
+    /// set in its account settings: drx makes the role (allowed to write
+    /// logs in this account in the regions its APIs log in, nothing else)
+    /// and sets it in each of those regions.
+    pub(super) fn api_logging(&mut self) {
+        let owner = self.api_account_owner();
+        let Some(api) = self.topology.apis.iter().find(|api| api.name == owner) else {
+            return;
+        };
+        let span = api.span;
+        let mut regions: Vec<&Region> = Vec::new();
+        for api in self.topology.apis.iter().filter(|api| api.access_logs.is_some()) {
+            for region in &api.regions {
+                if !regions.contains(&region) {
+                    regions.push(region);
+                }
+            }
+        }
+        let role_name = self.name("apigateway-cloudwatch", None);
+        let role_address = address(&owner, "cloudwatch_role", None, None);
+        let role = Attributes::IamRole(IamRole {
+            name: role_name.clone(),
+            assume_role_policy: PolicyDocument {
+                statements: vec![PolicyStatement {
+                    sid: "ApiGatewayAssumesRole".into(),
+                    actions: vec!["sts:AssumeRole".into()],
+                    resources: Vec::new(),
+                    principal: Some(Principal::Service("apigateway.amazonaws.com".into())),
+                    condition: None,
+                }],
+            },
+            description: "API Gateway writes CloudWatch Logs with this role (account settings)".into(),
+            tags: self.tags(&owner),
+        });
+        self.add(&owner, span, role_address.clone(), None, role, Vec::new());
+        // The account setting serves every API in the region, drx's or not,
+        // so the role may write any log group of the account there: the
+        // actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, scoped to
+        // this account and these regions instead of `*`.
+        let policy_address = address(&owner, "cloudwatch_role_policy", None, None);
+        let policy = Attributes::IamRolePolicy(IamRolePolicy {
+            role: Val::known(role_name.clone()),
+            name: "push-to-cloudwatch-logs".into(),
+            document: PolicyDocument {
+                statements: vec![PolicyStatement {
+                    sid: "WriteLogs".into(),
+                    actions: [
+                        "logs:CreateLogGroup",
+                        "logs:CreateLogStream",
+                        "logs:DescribeLogGroups",
+                        "logs:DescribeLogStreams",
+                        "logs:PutLogEvents",
+                        "logs:GetLogEvents",
+                        "logs:FilterLogEvents",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    resources: regions
+                        .iter()
+                        .map(|region| {
+                            Val::concat([
+                                Part::Text(format!("arn:aws:logs:{region}:")),
+                                Part::AccountId,
+                                Part::Text(":log-group:*".into()),
+                            ])
+                        })
+                        .collect(),
+                    principal: None,
+                    condition: None,
+                }],
+            },
+        });
+        self.add(
+            &owner,
+            span,
+            policy_address.clone(),
+            None,
+            policy,
+            vec![role_address.clone()],
+        );
+        self.replaced_with(vec![role_address.clone()]);
+        let role_arn = self.role_arn(&role_name);
+        for region in regions.into_iter().cloned().collect::<Vec<_>>() {
+            let attributes = Attributes::ApiAccount(ApiAccount {
+                cloudwatch_role: role_arn.clone(),
+            });
+            self.add(
+                &owner,
+                span,
+                address(&owner, "account", None, Some(&region)),
+                Some(&region),
+                attributes,
+                vec![role_address.clone(), policy_address.clone()],
+            );
+        }
     }
 }

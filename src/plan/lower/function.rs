@@ -10,7 +10,7 @@ use super::{Lowering, address};
 use crate::check::topology::{Architecture, Function, ResourceKind, TextPart};
 use crate::model::resources::{
     self, Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
-    PolicyStatement, Principal,
+    PolicyStatement, Principal, TracingMode,
 };
 use crate::model::template::{Part, Val};
 
@@ -116,6 +116,12 @@ impl Lowering<'_> {
                     source: function.code.value.clone(),
                     source_sha256: source_sha256.clone(),
                 },
+                tracing: if function.tracing {
+                    TracingMode::Active
+                } else {
+                    TracingMode::PassThrough
+                },
+                reserved_concurrency: function.concurrency.get(region).copied(),
                 tags: self.tags(&function.name),
             });
             let depends_on = vec![role_address.clone(), policy_address.clone(), log_address];
@@ -153,6 +159,19 @@ impl Lowering<'_> {
             principal: None,
             condition: None,
         }];
+        if function.tracing {
+            // X-Ray's segment actions have no resource-level permissions
+            // (Service Authorization Reference, "AWS X-Ray"): `*` is the
+            // narrowest there is. The actions are those of the managed
+            // AWSXRayDaemonWriteAccess policy that send traces.
+            statements.push(PolicyStatement {
+                sid: "SendTraces".into(),
+                actions: vec!["xray:PutTraceSegments".into(), "xray:PutTelemetryRecords".into()],
+                resources: vec![Val::known("*")],
+                principal: None,
+                condition: None,
+            });
+        }
         let mut tables: Vec<&str> = Vec::new();
         let mut buckets: Vec<&str> = Vec::new();
         for reference in function.env.values().flat_map(|text| text.parts.iter()) {

@@ -55,6 +55,7 @@ pub fn lower(topology: &Topology, base: &Path) -> Result<Desired, Vec<PlanError>
     for api in &topology.apis {
         lowering.api(api);
     }
+    lowering.api_logging();
     for failover in &topology.failovers {
         lowering.failover(failover);
     }
