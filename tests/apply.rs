@@ -111,7 +111,7 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     assert_eq!(run.status, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout
-            .contains("Apply complete: 57 created, 0 updated, 0 deleted."),
+            .contains("Apply complete: 59 created, 0 updated, 0 deleted."),
         "{}",
         run.stdout
     );
@@ -382,16 +382,49 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         settled.stderr
     );
 
-    // Destroy leaves nothing carrying the suffix, in either region.
+    // Destroy leaves nothing carrying the suffix, in either region; the
+    // topics' keys are scheduled for deletion, recoverable for 30 days.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("state.json")).expect("state"))
+            .expect("json");
+    let keys: Vec<(String, String)> = state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter(|r| r["type"] == "kms_key")
+        .map(|r| {
+            (
+                r["region"].as_str().unwrap_or_default().to_string(),
+                r["physical_id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
     let destroyed = drx(&aws, &suffix, dir.path(), DESTROY);
     assert_eq!(destroyed.status, 0, "{}\n{}", destroyed.stdout, destroyed.stderr);
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete: 0 created, 0 updated, 57 deleted."),
+            .contains("Destroy complete: 0 created, 0 updated, 59 deleted."),
         "{}",
         destroyed.stdout
     );
+    for (region, id) in &keys {
+        let kms = aws_sdk_kms::Client::new(&aws.config(region).await);
+        let key = kms
+            .describe_key()
+            .key_id(id)
+            .send()
+            .await
+            .expect("the key, scheduled");
+        let metadata = key.key_metadata().expect("metadata");
+        assert_eq!(
+            metadata.key_state(),
+            Some(&aws_sdk_kms::types::KeyState::PendingDeletion),
+            "{region} {id}"
+        );
+        assert!(metadata.deletion_date().is_some(), "{region} {id}");
+    }
     // The table and its replica were protected; the destroy says it lifted
     // that (AWS would refuse the deletes otherwise).
     for address in [

@@ -324,13 +324,70 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
         }
 
         let sns = aws_sdk_sns::Client::new(&config);
-        sns.get_topic_attributes()
+        let topic = sns
+            .get_topic_attributes()
             .topic_arn(format!(
                 "arn:aws:sns:{region}:123456789012:failover-alerts-{region}-{suffix}"
             ))
             .send()
             .await
             .expect("topic");
+        // Encrypted with a customer-managed key of its own, rotated, whose
+        // policy lets this account's CloudWatch alarms publish.
+        let key_arn = topic
+            .attributes()
+            .and_then(|attributes| attributes.get("KmsMasterKeyId"))
+            .expect("the topic is encrypted")
+            .clone();
+        let kms = aws_sdk_kms::Client::new(&config);
+        let key = kms.describe_key().key_id(&key_arn).send().await.expect("the key");
+        let metadata = key.key_metadata().expect("metadata");
+        assert_eq!(metadata.arn(), Some(key_arn.as_str()));
+        assert_eq!(
+            metadata.key_manager(),
+            Some(&aws_sdk_kms::types::KeyManagerType::Customer)
+        );
+        let alias = kms
+            .describe_key()
+            .key_id(format!("alias/failover-alerts-{region}-{suffix}"))
+            .send()
+            .await
+            .expect("the alias");
+        assert_eq!(alias.key_metadata().map(|k| k.key_id()), Some(metadata.key_id()));
+        let rotation = kms
+            .get_key_rotation_status()
+            .key_id(&key_arn)
+            .send()
+            .await
+            .expect("rotation");
+        assert!(rotation.key_rotation_enabled());
+        let policy = kms
+            .get_key_policy()
+            .key_id(&key_arn)
+            .policy_name("default")
+            .send()
+            .await
+            .expect("key policy");
+        let policy: serde_json::Value =
+            serde_json::from_str(policy.policy().expect("a policy")).expect("JSON");
+        let cloudwatch = policy["Statement"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .find(|s| s["Principal"]["Service"] == "cloudwatch.amazonaws.com")
+            .expect("a statement for CloudWatch");
+        assert_eq!(
+            cloudwatch["Action"],
+            serde_json::json!(["kms:Decrypt", "kms:GenerateDataKey*"])
+        );
+        assert_eq!(
+            cloudwatch["Condition"]["StringEquals"]["aws:SourceAccount"],
+            "123456789012"
+        );
+        assert_eq!(
+            cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"],
+            format!("arn:aws:cloudwatch:{region}:123456789012:alarm:*").as_str()
+        );
 
         let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
         let alarms = cloudwatch
@@ -488,6 +545,41 @@ pub(crate) async fn inventory(aws: &Aws, suffix: &str) -> BTreeSet<String> {
                 let id = api.id().unwrap_or_default().to_string();
                 found.insert(format!("api_gateway_rest_api:{id}"));
                 api_ids.push(id);
+            }
+        }
+        // Keys are tagged with the stack's environment, the suffix; one
+        // scheduled for deletion is gone.
+        let kms = aws_sdk_kms::Client::new(&config);
+        let keys = kms.list_keys().limit(1000).send().await.expect("keys");
+        for key in keys.keys() {
+            let id = key.key_id().unwrap_or_default();
+            let tags = kms
+                .list_resource_tags()
+                .key_id(id)
+                .send()
+                .await
+                .expect("key tags");
+            let ours = tags
+                .tags()
+                .iter()
+                .any(|tag| tag.tag_key() == "environment" && tag.tag_value() == suffix);
+            if !ours {
+                continue;
+            }
+            let described = kms.describe_key().key_id(id).send().await.expect("key");
+            let state = described.key_metadata().and_then(|k| k.key_state()).cloned();
+            if state != Some(aws_sdk_kms::types::KeyState::PendingDeletion) {
+                found.insert(format!("kms_key:{id}"));
+            }
+        }
+        // An alias is part of its key; one whose key is not a live key of
+        // the stack is left behind.
+        let aliases = kms.list_aliases().limit(100).send().await.expect("aliases");
+        for alias in aliases.aliases() {
+            let name = alias.alias_name().unwrap_or_default();
+            let target = format!("kms_key:{}", alias.target_key_id().unwrap_or_default());
+            if name.contains(suffix) && !found.contains(&target) {
+                found.insert(format!("kms_alias:{name}"));
             }
         }
         let topics = aws_sdk_sns::Client::new(&config)

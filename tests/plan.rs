@@ -90,7 +90,7 @@ fn the_example_plans_the_full_inventory() {
     assert!(
         output
             .stdout
-            .contains("Plan: 57 to add, 0 to change, 0 to destroy."),
+            .contains("Plan: 59 to add, 0 to change, 0 to destroy."),
         "{}",
         output.stdout
     );
@@ -103,7 +103,7 @@ fn the_example_plans_the_full_inventory() {
     let document = plan_json(&output);
     assert_eq!(
         document["summary"],
-        serde_json::json!({ "add": 57, "change": 0, "destroy": 0 })
+        serde_json::json!({ "add": 59, "change": 0, "destroy": 0 })
     );
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     for change in document["changes"].as_array().expect("changes") {
@@ -113,7 +113,7 @@ fn the_example_plans_the_full_inventory() {
     }
     // The inventory of DESIGN.md §2, resource by resource, and what secure
     // defaults add: API Gateway's CloudWatch role (account settings in each
-    // region) and an access log group per stage.
+    // region), an access log group per stage and a KMS key per topic.
     let expected: BTreeMap<String, usize> = [
         ("iam_role", 4),
         ("iam_role_policy", 4),
@@ -134,6 +134,7 @@ fn the_example_plans_the_full_inventory() {
         ("route53_health_check", 1),
         ("route53_record", 2),
         ("sns_topic", 2),
+        ("kms_key", 2),
         ("cloudwatch_metric_alarm", 6),
     ]
     .into_iter()
@@ -161,7 +162,7 @@ fn an_applied_example_has_no_changes() {
     assert!(
         output
             .stdout
-            .starts_with("No changes. Stack payment-dev matches the configuration (57 resources)."),
+            .starts_with("No changes. Stack payment-dev matches the configuration (59 resources)."),
         "{}",
         output.stdout
     );

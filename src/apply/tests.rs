@@ -33,6 +33,7 @@ fn topic(name: &str) -> Resource {
         &format!("{name}.topic"),
         Attributes::SnsTopic(SnsTopic {
             name: name.to_string(),
+            kms_key: None,
             tags: Tags::new(),
         }),
     )

@@ -8,6 +8,7 @@ mod aws_error;
 mod cloudwatch;
 mod dynamodb;
 mod iam;
+mod kms;
 mod lambda;
 mod logs;
 mod observer;

@@ -391,6 +391,8 @@ pub struct Topic {
     pub service: String,
     pub regions: Vec<Region>,
     pub emails: Vec<String>,
+    /// Encrypted with a customer-managed KMS key.
+    pub encrypted: bool,
     #[serde(skip)]
     pub span: Span,
 }

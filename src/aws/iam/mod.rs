@@ -3,6 +3,8 @@
 mod role;
 mod role_policy;
 
+pub(super) use role_policy::live_document;
+
 use super::{Aws, GLOBAL_REGION, ProviderError};
 
 impl Aws {

@@ -5,7 +5,7 @@ use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
-use crate::model::resources::{IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
+use crate::model::resources::{Conditions, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, Tags};
 use crate::model::template::Val;
 
 impl Aws {
@@ -58,7 +58,7 @@ impl Aws {
 /// the same, else the live one, with what drx cannot model (another effect,
 /// conditions, `NotAction`…) named in the statement ids so it shows as a
 /// change.
-pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocument {
+pub(in crate::aws) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocument {
     // IAM returns documents URL-encoded (RFC 3986).
     let decoded = percent_encoding::percent_decode_str(live).decode_utf8_lossy();
     let Ok(live) = serde_json::from_str::<serde_json::Value>(&decoded) else {
@@ -105,6 +105,14 @@ pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocu
                         .first()
                         .map(|arn| Principal::Aws(Val::known(arn)))
                 };
+                // A condition drx cannot hold (a list of values) shows as a
+                // change in the statement's id.
+                let condition = statement
+                    .get("Condition")
+                    .map(|condition| serde_json::from_value::<Conditions>(condition.clone()));
+                if let Some(Err(_)) = condition {
+                    sid.push_str(" [Condition]");
+                }
                 PolicyStatement {
                     sid,
                     actions: strings(&statement["Action"]),
@@ -113,7 +121,7 @@ pub(super) fn live_document(recorded: &PolicyDocument, live: &str) -> PolicyDocu
                         .map(Val::known)
                         .collect(),
                     principal,
-                    condition: statement.get("Condition").cloned(),
+                    condition: condition.and_then(Result::ok),
                 }
             })
             .collect(),
@@ -258,6 +266,7 @@ impl Operations<IamRolePolicy> for Aws {
 #[cfg(test)]
 mod tests {
     use super::{PolicyDocument, PolicyStatement, Principal, live_document};
+    use crate::model::resources::condition;
     use crate::model::template::Val;
 
     fn recorded() -> PolicyDocument {
@@ -310,12 +319,12 @@ mod tests {
             live_document(&recorded(), deny).statements[0].sid,
             "ReadTable [Effect Deny]"
         );
-        let condition = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+        let conditioned = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
         // A condition is modelled: carried over, so it shows as a change.
-        let live = live_document(&recorded(), condition);
+        let live = live_document(&recorded(), conditioned);
         assert_eq!(
             live.statements[0].condition,
-            Some(serde_json::json!({ "Bool": { "aws:SecureTransport": "true" } }))
+            Some(condition("Bool", "aws:SecureTransport", Val::known("true")))
         );
         assert_ne!(live, recorded());
         let older = r#"{"Version":"2008-10-17","Statement":[{"Sid":"ReadTable","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"}]}"#;

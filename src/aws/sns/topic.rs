@@ -3,11 +3,16 @@
 use aws_sdk_sns::types::Tag;
 
 use crate::aws::iam::build_error;
-use crate::aws::provider::{Operations, named};
+use crate::aws::provider::{Operations, named, text};
 use crate::aws::{Aws, ProviderError, sdk_error};
 use crate::model::Applied;
 use crate::model::ResourceState;
 use crate::model::resources::{SnsTopic, Tags};
+use crate::model::template::Val;
+
+/// The topic attribute naming its key (SNS Developer Guide, "Encryption at
+/// rest").
+const KMS_KEY: &str = "KmsMasterKeyId";
 
 impl Aws {
     pub(super) async fn create_topic(
@@ -16,6 +21,9 @@ impl Aws {
         topic: &SnsTopic,
     ) -> Result<Applied, ProviderError> {
         let mut request = self.sns(region).await.create_topic().name(&topic.name);
+        if let Some(key) = &topic.kms_key {
+            request = request.attributes(KMS_KEY, text(key));
+        }
         for (key, value) in &topic.tags {
             request = request.tags(
                 Tag::builder()
@@ -76,15 +84,34 @@ impl Aws {
         Ok(())
     }
 
-    pub(super) async fn topic_exists(&self, region: &str, arn: &str) -> Result<bool, ProviderError> {
-        self.sns(region)
+    /// The topic's KMS key, as SNS keeps it (empty: none).
+    async fn topic_key(&self, region: &str, arn: &str) -> Result<String, ProviderError> {
+        let found = self
+            .sns(region)
             .await
             .get_topic_attributes()
             .topic_arn(arn)
             .send()
             .await
             .map_err(sdk_error)?;
-        Ok(true)
+        Ok(found
+            .attributes()
+            .and_then(|attributes| attributes.get(KMS_KEY))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn set_topic_key(&self, region: &str, arn: &str, topic: &SnsTopic) -> Result<(), ProviderError> {
+        self.sns(region)
+            .await
+            .set_topic_attributes()
+            .topic_arn(arn)
+            .attribute_name(KMS_KEY)
+            .attribute_value(topic.kms_key.as_ref().map(text).unwrap_or_default())
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
     }
 }
 
@@ -132,13 +159,14 @@ impl Operations<SnsTopic> for Aws {
 
     async fn update(
         &self,
-        _region: &str,
-        _desired: &SnsTopic,
+        region: &str,
+        desired: &SnsTopic,
         _before: &SnsTopic,
         old: &ResourceState,
         _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {
-        // What changes in place is its tags, which `retag` sets.
+        // Its key changes in place; its tags are `retag`'s.
+        self.set_topic_key(region, &old.physical_id, desired).await?;
         Ok(Applied {
             physical_id: old.physical_id.clone(),
             outputs: old.outputs.clone(),
@@ -160,11 +188,11 @@ impl Operations<SnsTopic> for Aws {
         recorded: SnsTopic,
         old: &ResourceState,
     ) -> Result<Option<SnsTopic>, ProviderError> {
-        // Only its existence can differ from what drx sent.
-        Ok(self
-            .topic_exists(region, &old.physical_id)
-            .await?
-            .then_some(recorded))
+        let live = self.topic_key(region, &old.physical_id).await?;
+        Ok(Some(SnsTopic {
+            kms_key: (!live.is_empty()).then(|| Val::known(live)),
+            ..recorded
+        }))
     }
 
     async fn retag(

@@ -23,6 +23,12 @@ impl<'a> Checker<'a> {
             Some(value) => self.emails(value),
             None => Some(Vec::new()),
         };
+        let encrypted = match statements.value(self, "encryption") {
+            Some(value) => self
+                .symbol(value, "topic encryption", &["kms", "none"])
+                .map(|word| word == "kms"),
+            None => Some(true),
+        };
         statements.finish_resource(self, ResourceKind::Alerts);
         let region_refs: Vec<Option<&Region>> = regions.iter().map(Some).collect();
         self.check_resource_name(NameRule::Topic, &service, &region_refs, block.name.span);
@@ -31,6 +37,7 @@ impl<'a> Checker<'a> {
             service,
             regions,
             emails: emails?,
+            encrypted: encrypted?,
             span: block.span,
         })
     }

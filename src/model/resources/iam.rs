@@ -35,7 +35,17 @@ pub struct PolicyStatement {
     pub principal: Option<Principal>,
     /// The statement's `Condition` block, as IAM takes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<serde_json::Value>,
+    pub condition: Option<Conditions>,
+}
+
+/// A `Condition` block: operator → key → value, as IAM spells it
+/// (`{"Bool": {"aws:MultiFactorAuthPresent": "true"}}`); a value may be known
+/// only at apply time (the account's id in `aws:SourceAccount`).
+pub type Conditions = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Val>>;
+
+/// One condition: `condition("Bool", "aws:SecureTransport", "true")`.
+pub fn condition(operator: &str, key: &str, value: Val) -> Conditions {
+    Conditions::from([(operator.to_string(), [(key.to_string(), value)].into())])
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +82,17 @@ impl PolicyDocument {
                     None => {}
                 }
                 if let Some(condition) = &statement.condition {
-                    json["Condition"] = condition.clone();
+                    json["Condition"] = condition
+                        .iter()
+                        .map(|(operator, keys)| {
+                            let keys: serde_json::Map<String, serde_json::Value> = keys
+                                .iter()
+                                .map(|(key, value)| (key.clone(), serde_json::Value::String(resolve(value))))
+                                .collect();
+                            (operator.clone(), serde_json::Value::Object(keys))
+                        })
+                        .collect::<serde_json::Map<String, serde_json::Value>>()
+                        .into();
                 }
                 json
             })

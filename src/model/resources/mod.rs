@@ -7,6 +7,7 @@ mod aws_enum;
 mod cloudwatch;
 mod dynamodb;
 mod iam;
+mod kms;
 mod lambda;
 mod logs;
 mod route53;
@@ -19,7 +20,8 @@ pub use apigateway::{
 };
 pub use cloudwatch::{ComparisonOperator, MetricAlarm, Statistic, TreatMissingData};
 pub use dynamodb::{AttributeType, BillingMode, DynamoReplica, DynamoTable, KeyAttribute, StreamViewType};
-pub use iam::{IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal};
+pub use iam::{Conditions, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, condition};
+pub use kms::KmsKey;
 pub use lambda::{Architecture, LambdaCode, LambdaFunction, TracingMode};
 pub use logs::LogGroup;
 pub use route53::{DnsRecord, FailoverRole, HealthCheck, HealthCheckType, HostedZone, RecordType};
@@ -81,6 +83,7 @@ macro_rules! resource_catalog {
             HostedZone(HostedZone) = "route53_zone" | "hosted_zone",
             HealthCheck(HealthCheck) = "route53_health_check" | "health_check",
             DnsRecord(DnsRecord) = "route53_record" | "dns_record",
+            KmsKey(KmsKey) = "kms_key",
             SnsTopic(SnsTopic) = "sns_topic",
             SnsSubscription(SnsSubscription) = "sns_subscription",
             MetricAlarm(MetricAlarm) = "cloudwatch_metric_alarm" | "metric_alarm",

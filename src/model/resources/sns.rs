@@ -9,6 +9,10 @@ use crate::model::template::Val;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnsTopic {
     pub name: String,
+    /// The KMS key messages are encrypted with (`KmsMasterKeyId`, its ARN);
+    /// none is unencrypted.
+    #[serde(default)]
+    pub kms_key: Option<Val>,
     pub tags: Tags,
 }
 

@@ -3,7 +3,7 @@
 use super::{Lowering, address};
 use crate::check::topology::{Grant, Region, ResourceKind, Role, Trust};
 use crate::model::resources::{
-    Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal,
+    Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, condition,
 };
 use crate::model::template::{Part, Val};
 
@@ -31,7 +31,7 @@ impl Lowering<'_> {
                     // (IAM User Guide, "Configuring MFA-protected API access").
                     condition: role
                         .mfa
-                        .then(|| serde_json::json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } })),
+                        .then(|| condition("Bool", "aws:MultiFactorAuthPresent", Val::known("true"))),
                 }],
             },
             description: format!("drx role {}", role.name),
@@ -64,6 +64,28 @@ impl Lowering<'_> {
                     sid: format!("Grant{index}{suffix}"),
                     actions: actions.into_iter().cloned().collect(),
                     resources: self.grant_resources(grant, !suffix.is_empty()),
+                    principal: None,
+                    condition: None,
+                });
+            }
+            // Publishing to an encrypted topic encrypts with its key: the
+            // publisher needs the key too (SNS Developer Guide, "Encryption
+            // at rest").
+            let encrypted = grant.target_kind == ResourceKind::Alerts
+                && self
+                    .topology
+                    .topics
+                    .iter()
+                    .any(|topic| topic.name == grant.target && topic.encrypted);
+            if encrypted && grant.actions.iter().any(|action| action == "sns:Publish") {
+                statements.push(PolicyStatement {
+                    sid: format!("Grant{index}Key"),
+                    actions: vec!["kms:GenerateDataKey*".into(), "kms:Decrypt".into()],
+                    resources: self
+                        .regions_of(ResourceKind::Alerts, &grant.target)
+                        .iter()
+                        .map(|region| Val::output(&address(&grant.target, "key", None, Some(region)), "arn"))
+                        .collect(),
                     principal: None,
                     condition: None,
                 });
