@@ -111,12 +111,42 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     assert_eq!(run.status, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout
-            .contains("Apply complete: 59 created, 0 updated, 0 deleted."),
+            .contains("Apply complete: 61 created, 0 updated, 0 deleted."),
         "{}",
         run.stdout
     );
 
     read_back(&aws, &suffix).await;
+
+    // A request to the documents bucket shows in its server access log.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws.config("us-east-1").await)
+            .force_path_style(true)
+            .build(),
+    );
+    let docs = format!("payment-docs-us-east-1-{suffix}");
+    s3.put_object()
+        .bucket(&docs)
+        .key("receipts/logged.txt")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(b"a receipt"))
+        .send()
+        .await
+        .expect("put a receipt");
+    let logged = crate::aws::eventually(20, || {
+        let (s3, docs, suffix) = (s3.clone(), docs.clone(), suffix.clone());
+        async move {
+            let listed = s3
+                .list_objects_v2()
+                .bucket(format!("s3-access-logs-us-east-1-{suffix}"))
+                .prefix(format!("{docs}/"))
+                .send()
+                .await
+                .ok()?;
+            (listed.key_count() > Some(0)).then_some(listed.key_count())
+        }
+    })
+    .await;
+    assert!(logged.is_some(), "no access log of {docs} arrived");
 
     // Outputs carry the reference's keys with real values.
     let output = drx(&aws, &suffix, dir.path(), &["output", "--json"]);
@@ -405,7 +435,7 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete: 0 created, 0 updated, 59 deleted."),
+            .contains("Destroy complete: 0 created, 0 updated, 61 deleted."),
         "{}",
         destroyed.stdout
     );

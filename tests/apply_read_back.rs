@@ -140,6 +140,83 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             (block.block_public_acls(), block.restrict_public_buckets()),
             (Some(true), Some(true))
         );
+        // Server access logs go to the region's log bucket, under the
+        // bucket's name.
+        let log_bucket = format!("s3-access-logs-{region}-{suffix}");
+        let logging = s3
+            .get_bucket_logging()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("logging");
+        let enabled = logging.logging_enabled().expect("access logs on");
+        assert_eq!(
+            (enabled.target_bucket(), enabled.target_prefix()),
+            (log_bucket.as_str(), format!("{bucket}/").as_str())
+        );
+        // The log bucket: private, TLS only, delivery granted to S3's
+        // logging service for this bucket of this account, logs expiring
+        // after a year, not logging itself.
+        let policy = s3
+            .get_bucket_policy()
+            .bucket(&log_bucket)
+            .send()
+            .await
+            .expect("the log bucket's policy");
+        let policy: serde_json::Value =
+            serde_json::from_str(policy.policy().unwrap_or_default()).expect("policy JSON");
+        let statements = policy["Statement"].as_array().expect("statements");
+        assert!(
+            statements
+                .iter()
+                .any(|s| s["Condition"]["Bool"]["aws:SecureTransport"] == "false"),
+            "{policy}"
+        );
+        let delivery = statements
+            .iter()
+            .find(|s| s["Principal"]["Service"] == "logging.s3.amazonaws.com")
+            .unwrap_or_else(|| panic!("log delivery in {policy}"));
+        assert_eq!(delivery["Action"], "s3:PutObject");
+        assert_eq!(
+            delivery["Condition"]["ArnLike"]["aws:SourceArn"],
+            serde_json::json!([format!("arn:aws:s3:::{bucket}")])
+        );
+        assert_eq!(
+            delivery["Condition"]["StringEquals"]["aws:SourceAccount"],
+            "123456789012"
+        );
+        let lifecycle = s3
+            .get_bucket_lifecycle_configuration()
+            .bucket(&log_bucket)
+            .send()
+            .await
+            .expect("lifecycle");
+        assert_eq!(
+            lifecycle.rules()[0].expiration().and_then(|e| e.days()),
+            Some(365)
+        );
+        let block = s3
+            .get_public_access_block()
+            .bucket(&log_bucket)
+            .send()
+            .await
+            .expect("public access block");
+        assert_eq!(
+            block
+                .public_access_block_configuration()
+                .and_then(|b| b.block_public_policy()),
+            Some(true)
+        );
+        let own = s3
+            .get_bucket_logging()
+            .bucket(&log_bucket)
+            .send()
+            .await
+            .expect("logging");
+        assert!(
+            own.logging_enabled().is_none(),
+            "a log bucket does not log itself"
+        );
     }
     let replication = s3
         .get_bucket_replication()

@@ -116,12 +116,12 @@ pub(crate) fn recorded_in(state: &serde_json::Value) -> BTreeSet<String> {
 }
 
 fn trial_kill(moments: &mut Moments, index: usize) -> Kill {
-    // 59 resources: every intent is in the document written first, and each
+    // 61 resources: every intent is in the document written first, and each
     // operation's result is one record (the account one more).
     match index % 3 {
         0 => Kill::ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
         1 => Kill::ApplyAtRecord(moments.between(1, 52) as usize),
-        _ => Kill::DestroyAtRecord(moments.between(1, 59) as usize),
+        _ => Kill::DestroyAtRecord(moments.between(1, 61) as usize),
     }
 }
 

@@ -90,7 +90,7 @@ fn the_example_plans_the_full_inventory() {
     assert!(
         output
             .stdout
-            .contains("Plan: 59 to add, 0 to change, 0 to destroy."),
+            .contains("Plan: 61 to add, 0 to change, 0 to destroy."),
         "{}",
         output.stdout
     );
@@ -103,7 +103,7 @@ fn the_example_plans_the_full_inventory() {
     let document = plan_json(&output);
     assert_eq!(
         document["summary"],
-        serde_json::json!({ "add": 59, "change": 0, "destroy": 0 })
+        serde_json::json!({ "add": 61, "change": 0, "destroy": 0 })
     );
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     for change in document["changes"].as_array().expect("changes") {
@@ -113,14 +113,15 @@ fn the_example_plans_the_full_inventory() {
     }
     // The inventory of DESIGN.md §2, resource by resource, and what secure
     // defaults add: API Gateway's CloudWatch role (account settings in each
-    // region), an access log group per stage and a KMS key per topic.
+    // region), an access log group per stage, a KMS key per topic and a log
+    // bucket per region.
     let expected: BTreeMap<String, usize> = [
         ("iam_role", 4),
         ("iam_role_policy", 4),
         ("api_gateway_account", 2),
         ("dynamodb_table", 1),
         ("dynamodb_table_replica", 1),
-        ("s3_bucket", 2),
+        ("s3_bucket", 4),
         ("s3_bucket_replication", 1),
         ("lambda_function", 2),
         ("cloudwatch_log_group", 4),
@@ -162,7 +163,7 @@ fn an_applied_example_has_no_changes() {
     assert!(
         output
             .stdout
-            .starts_with("No changes. Stack payment-dev matches the configuration (59 resources)."),
+            .starts_with("No changes. Stack payment-dev matches the configuration (61 resources)."),
         "{}",
         output.stdout
     );

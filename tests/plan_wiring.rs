@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use drx::model::resources::{Attributes, ResourceType};
+use drx::model::resources::{Attributes, Principal, ResourceType};
 
 use crate::test::root;
 
@@ -154,4 +154,69 @@ fn no_iam_policy_grants_every_action_on_every_resource() {
         }
     }
     assert_eq!(documents, 8);
+}
+
+/// A service trusted to assume a role, or granted a key, acts only for this
+/// account's resources (the confused deputy) wherever the service sends the
+/// source (S3 replication, CloudWatch alarms); a key policy's `kms:*` is only
+/// the account's own administration of its key.
+#[test]
+fn services_act_only_for_this_account_and_keys_are_administered_by_it_alone() {
+    let file = drx::syntax::parse(&example()).expect("parses");
+    let topology = drx::check::check(&file, &BTreeMap::new())
+        .topology
+        .expect("checks");
+    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let mut keys = 0;
+    for resource in &plan.desired.resources {
+        match &resource.attributes {
+            Attributes::IamRole(role) => {
+                for statement in &role.assume_role_policy.statements {
+                    if statement.principal == Some(Principal::Service("s3.amazonaws.com".into())) {
+                        let condition = statement.condition.as_ref().expect("a condition");
+                        assert!(
+                            condition["StringEquals"].contains_key("aws:SourceAccount"),
+                            "{}",
+                            resource.address
+                        );
+                        assert!(
+                            condition["ArnLike"].contains_key("aws:SourceArn"),
+                            "{}",
+                            resource.address
+                        );
+                    }
+                }
+            }
+            Attributes::KmsKey(key) => {
+                keys += 1;
+                for statement in &key.policy.statements {
+                    if statement.actions.iter().any(|a| a == "kms:*") {
+                        assert!(
+                            matches!(&statement.principal, Some(Principal::Aws(_))),
+                            "{}: kms:* for {:?}",
+                            resource.address,
+                            statement.principal
+                        );
+                    }
+                    if let Some(Principal::Service(service)) = &statement.principal {
+                        assert_eq!(service, "cloudwatch.amazonaws.com");
+                        let condition = statement.condition.as_ref().expect("a condition");
+                        assert!(
+                            condition["StringEquals"].contains_key("aws:SourceAccount"),
+                            "{}",
+                            resource.address
+                        );
+                        assert!(
+                            !statement.actions.iter().any(|a| a.ends_with(":*")),
+                            "{}: {:?}",
+                            resource.address,
+                            statement.actions
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(keys, 2);
 }

@@ -427,7 +427,7 @@ async fn a_stack_moves_to_s3_and_back_and_is_pushed_and_pulled() {
     let pulled = run(&["state", "pull"]);
     assert_eq!(pulled.status, 0, "{}", pulled.stderr);
     let mut state: serde_json::Value = serde_json::from_str(&pulled.stdout).expect("json");
-    assert_eq!(state["resources"].as_array().map(Vec::len), Some(59));
+    assert_eq!(state["resources"].as_array().map(Vec::len), Some(61));
     let serial = state["serial"].as_u64().expect("serial");
     state["serial"] = serde_json::json!(serial - 1);
     let older = dir.path().join("older.json");

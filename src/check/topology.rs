@@ -234,6 +234,8 @@ pub struct Bucket {
     pub block_public_access: bool,
     pub tls_only: bool,
     pub acls_disabled: bool,
+    /// Server access logs into the region's log bucket.
+    pub access_logs: bool,
     pub replication: Option<BucketReplication>,
     pub rpo: Option<Spanned<Seconds>>,
     #[serde(skip)]

@@ -1,12 +1,14 @@
 //! S3 buckets: versioning, encryption, the public-access block, object
-//! ownership, the TLS-only policy, tags; emptied of every version before
+//! ownership, the bucket policy (TLS only; log delivery for a log bucket),
+//! server access logging, expiry, tags; emptied of every version before
 //! deletion.
 
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, Delete, ObjectOwnership,
-    OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
-    VersioningConfiguration,
+    BucketLifecycleConfiguration, BucketLocationConstraint, BucketLoggingStatus, BucketVersioningStatus,
+    CreateBucketConfiguration, Delete, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleFilter, LoggingEnabled, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };
 
 use super::replication::identifier;
@@ -118,20 +120,81 @@ impl Aws {
             .send()
             .await
             .map_err(sdk_error)?;
-        if bucket.tls_only {
-            client
-                .put_bucket_policy()
-                .bucket(&bucket.name)
-                .policy(tls_only_policy(&bucket.name))
-                .send()
-                .await
-                .map_err(sdk_error)?;
-        } else if let Err(error) = client.delete_bucket_policy().bucket(&bucket.name).send().await {
-            let error = sdk_error(error);
-            if error.code.as_deref() != Some("NoSuchBucketPolicy") {
-                return Err(error);
+        let account = if bucket.log_sources.is_empty() {
+            String::new()
+        } else {
+            self.caller_account().await?
+        };
+        match bucket_policy(bucket, &account) {
+            Some(policy) => {
+                client
+                    .put_bucket_policy()
+                    .bucket(&bucket.name)
+                    .policy(policy)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+            None => {
+                if let Err(error) = client.delete_bucket_policy().bucket(&bucket.name).send().await {
+                    let error = sdk_error(error);
+                    if error.code.as_deref() != Some("NoSuchBucketPolicy") {
+                        return Err(error);
+                    }
+                }
             }
         }
+        match bucket.expire_after_days {
+            Some(days) => {
+                let rule = LifecycleRule::builder()
+                    .id(EXPIRY_RULE)
+                    .status(ExpirationStatus::Enabled)
+                    .filter(LifecycleRuleFilter::builder().prefix("").build())
+                    .expiration(LifecycleExpiration::builder().days(days as i32).build())
+                    .build()
+                    .map_err(build_error)?;
+                client
+                    .put_bucket_lifecycle_configuration()
+                    .bucket(&bucket.name)
+                    .lifecycle_configuration(
+                        BucketLifecycleConfiguration::builder()
+                            .rules(rule)
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+            None => {
+                client
+                    .delete_bucket_lifecycle()
+                    .bucket(&bucket.name)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+            }
+        }
+        let logging = match &bucket.access_log {
+            Some(target) => BucketLoggingStatus::builder()
+                .logging_enabled(
+                    LoggingEnabled::builder()
+                        .target_bucket(&target.bucket)
+                        .target_prefix(&target.prefix)
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build(),
+            // An empty status turns logging off.
+            None => BucketLoggingStatus::builder().build(),
+        };
+        client
+            .put_bucket_logging()
+            .bucket(&bucket.name)
+            .bucket_logging_status(logging)
+            .send()
+            .await
+            .map_err(sdk_error)?;
         let mut tagging = Tagging::builder();
         for (key, value) in &bucket.tags {
             tagging = tagging.tag_set(
@@ -278,36 +341,146 @@ impl Aws {
                 false
             }
         };
-        bucket.tls_only = match client.get_bucket_policy().bucket(&bucket.name).send().await {
-            Ok(found) => found.policy().is_some_and(denies_plain_http),
+        let policy = match client.get_bucket_policy().bucket(&bucket.name).send().await {
+            Ok(found) => found.policy().map(str::to_string),
             Err(error) => {
                 let error = sdk_error(error);
                 if error.code.as_deref() != Some("NoSuchBucketPolicy") {
                     return Err(error);
                 }
-                false
+                None
+            }
+        };
+        bucket.tls_only = policy.as_deref().is_some_and(denies_plain_http);
+        bucket.log_sources = policy.as_deref().map(log_sources).unwrap_or_default();
+        let logging = client
+            .get_bucket_logging()
+            .bucket(&bucket.name)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        bucket.access_log = logging.logging_enabled().map(|enabled| resources::LogTarget {
+            bucket: enabled.target_bucket().to_string(),
+            prefix: enabled.target_prefix().to_string(),
+        });
+        bucket.expire_after_days = match client
+            .get_bucket_lifecycle_configuration()
+            .bucket(&bucket.name)
+            .send()
+            .await
+        {
+            Ok(found) => found
+                .rules()
+                .iter()
+                .find(|rule| rule.status() == &ExpirationStatus::Enabled)
+                .and_then(|rule| rule.expiration())
+                .and_then(|expiration| expiration.days())
+                .map(|days| days as u64),
+            Err(error) => {
+                let error = sdk_error(error);
+                if error.code.as_deref() != Some("NoSuchLifecycleConfiguration") {
+                    return Err(error);
+                }
+                None
             }
         };
         Ok(Some(bucket))
     }
 }
 
-/// Denies every request to the bucket and its objects not made over TLS
-/// (S3 User Guide, "Security best practices": enforce encryption of data in
-/// transit; Security Hub control S3.5).
-fn tls_only_policy(bucket: &str) -> String {
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
+/// The lifecycle rule that expires a bucket's objects.
+const EXPIRY_RULE: &str = "drx-expire";
+
+/// The service that delivers server access logs.
+const LOG_DELIVERY: &str = "logging.s3.amazonaws.com";
+
+/// The bucket's policy, if it needs one. TLS only: every request to the
+/// bucket and its objects not made over TLS is denied (S3 User Guide,
+/// "Security best practices": enforce encryption of data in transit;
+/// Security Hub control S3.5). A log bucket: S3's logging service may put
+/// objects for the source buckets of this account only (S3 User Guide,
+/// "Permissions for log delivery", the policy that replaces the
+/// log-delivery ACL when ACLs are disabled).
+fn bucket_policy(bucket: &S3Bucket, account: &str) -> Option<String> {
+    let name = &bucket.name;
+    let mut statements = Vec::new();
+    if bucket.tls_only {
+        statements.push(serde_json::json!({
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
             "Principal": "*",
             "Action": "s3:*",
-            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Resource": [format!("arn:aws:s3:::{name}"), format!("arn:aws:s3:::{name}/*")],
             "Condition": { "Bool": { "aws:SecureTransport": "false" } }
-        }]
-    })
-    .to_string()
+        }));
+    }
+    if !bucket.log_sources.is_empty() {
+        let sources: Vec<String> = bucket
+            .log_sources
+            .iter()
+            .map(|source| format!("arn:aws:s3:::{source}"))
+            .collect();
+        statements.push(serde_json::json!({
+            "Sid": "S3ServerAccessLogsDelivery",
+            "Effect": "Allow",
+            "Principal": { "Service": LOG_DELIVERY },
+            "Action": "s3:PutObject",
+            "Resource": format!("arn:aws:s3:::{name}/*"),
+            "Condition": {
+                "ArnLike": { "aws:SourceArn": sources },
+                "StringEquals": { "aws:SourceAccount": account }
+            }
+        }));
+    }
+    (!statements.is_empty())
+        .then(|| serde_json::json!({ "Version": "2012-10-17", "Statement": statements }).to_string())
+}
+
+#[cfg(test)]
+fn tls_only_policy(bucket: &str) -> String {
+    let bucket = S3Bucket {
+        name: bucket.to_string(),
+        versioning: true,
+        encryption: resources::Encryption::Aes256,
+        block_public_access: true,
+        tls_only: true,
+        acls_disabled: true,
+        access_log: None,
+        log_sources: Vec::new(),
+        expire_after_days: None,
+        tags: Tags::new(),
+    };
+    bucket_policy(&bucket, "").unwrap_or_default()
+}
+
+/// The buckets a policy lets S3's logging service deliver for.
+fn log_sources(policy: &str) -> Vec<String> {
+    let Ok(policy) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return Vec::new();
+    };
+    let statements = match &policy["Statement"] {
+        serde_json::Value::Array(all) => all.clone(),
+        one => vec![one.clone()],
+    };
+    let mut sources: Vec<String> = statements
+        .iter()
+        .filter(|statement| {
+            statement["Effect"] == "Allow" && statement["Principal"]["Service"] == LOG_DELIVERY
+        })
+        .flat_map(
+            |statement| match &statement["Condition"]["ArnLike"]["aws:SourceArn"] {
+                serde_json::Value::String(one) => vec![one.clone()],
+                serde_json::Value::Array(many) => many
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        )
+        .map(|arn| arn.trim_start_matches("arn:aws:s3:::").to_string())
+        .collect();
+    sources.sort();
+    sources
 }
 
 /// Whether a bucket policy denies requests made without TLS.

@@ -49,6 +49,10 @@ impl<'a> Checker<'a> {
             Some(value) => self.boolean(value),
             None => Some(true),
         };
+        let access_logs = match statements.value(self, "access_logs") {
+            Some(value) => self.boolean(value),
+            None => Some(true),
+        };
         let acls_disabled = match statements.value(self, "acls") {
             Some(value) => self
                 .symbol(value, "ACL setting", &["disabled", "enabled"])
@@ -90,6 +94,7 @@ impl<'a> Checker<'a> {
             block_public_access: block_public_access?,
             tls_only: tls_only?,
             acls_disabled: acls_disabled?,
+            access_logs: access_logs?,
             replication: replication?,
             rpo: optional(rpo)?,
             span: block.span,

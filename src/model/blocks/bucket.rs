@@ -39,6 +39,12 @@ pub(super) static SPEC: BlockSpec = BlockSpec {
             "Object ownership: `disabled` is BucketOwnerEnforced (ACLs off, the bucket owns every object).",
         ),
         attribute(
+            "access_logs",
+            "`on` or `off`",
+            Some("on"),
+            "S3 server access logs, one record per request, delivered to a log bucket drx makes in each region (private, encrypted, TLS only, expiring after a year, not logging itself).",
+        ),
+        attribute(
             "rpo",
             DURATION,
             None,

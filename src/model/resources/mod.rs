@@ -25,7 +25,7 @@ pub use kms::KmsKey;
 pub use lambda::{Architecture, LambdaCode, LambdaFunction, TracingMode};
 pub use logs::LogGroup;
 pub use route53::{DnsRecord, FailoverRole, HealthCheck, HealthCheckType, HostedZone, RecordType};
-pub use s3::{Encryption, ReplicationRule, S3Bucket, S3Replication};
+pub use s3::{Encryption, LogTarget, ReplicationRule, S3Bucket, S3Replication};
 pub use sns::{SnsProtocol, SnsSubscription, SnsTopic};
 
 use serde::de::DeserializeOwned;

@@ -21,7 +21,25 @@ pub struct S3Bucket {
     /// every object.
     #[serde(default)]
     pub acls_disabled: bool,
+    /// Where S3 delivers the bucket's server access logs.
+    #[serde(default)]
+    pub access_log: Option<LogTarget>,
+    /// The buckets whose server access logs this one receives (a log
+    /// bucket): its policy lets S3's logging service write for them.
+    #[serde(default)]
+    pub log_sources: Vec<String>,
+    /// Objects expire this many days after they are written.
+    #[serde(default)]
+    pub expire_after_days: Option<u64>,
     pub tags: Tags,
+}
+
+/// `PutBucketLogging`'s target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogTarget {
+    pub bucket: String,
+    /// The key prefix of the logs, the source bucket's name and a `/`.
+    pub prefix: String,
 }
 
 /// `PutBucketReplication` on the source bucket.

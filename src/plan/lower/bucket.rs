@@ -2,14 +2,86 @@
 //! policy and the replication configuration on the source bucket.
 
 use super::{Lowering, address};
-use crate::check::topology::{Bucket, Encryption};
+use crate::check::topology::{Bucket, Encryption, Region};
 use crate::model::resources::{
-    self, Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, ReplicationRule,
-    S3Bucket, S3Replication,
+    self, Attributes, Conditions, IamRole, IamRolePolicy, LogTarget, PolicyDocument, PolicyStatement,
+    Principal, ReplicationRule, S3Bucket, S3Replication,
 };
-use crate::model::template::Val;
+use crate::model::template::{Part, Val};
+
+/// How long server access logs are kept: a year, as audits ask of logs.
+const ACCESS_LOG_DAYS: u64 = 365;
 
 impl Lowering<'_> {
+    /// The bucket whose block holds the log buckets: the first that logs.
+    fn log_bucket_owner(&self) -> String {
+        self.topology
+            .buckets
+            .iter()
+            .find(|bucket| bucket.access_logs)
+            .map(|bucket| bucket.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn log_bucket_name(&self, region: &Region) -> String {
+        self.name("s3-access-logs", Some(region))
+    }
+
+    /// A log bucket in each region where a bucket logs: private, encrypted
+    /// with SSE-S3 (the only default encryption log delivery takes), TLS
+    /// only, ACLs off (so delivery is granted by its policy), its logs
+    /// expiring, and not logging itself.
+    pub(super) fn log_buckets(&mut self) {
+        let owner = self.log_bucket_owner();
+        let Some(span) = self
+            .topology
+            .buckets
+            .iter()
+            .find(|b| b.name == owner)
+            .map(|b| b.span)
+        else {
+            return;
+        };
+        let mut regions: Vec<Region> = Vec::new();
+        for bucket in self.topology.buckets.iter().filter(|bucket| bucket.access_logs) {
+            for region in bucket.regions() {
+                if !regions.contains(&region) {
+                    regions.push(region);
+                }
+            }
+        }
+        for region in &regions {
+            let mut sources: Vec<String> = self
+                .topology
+                .buckets
+                .iter()
+                .filter(|bucket| bucket.access_logs && bucket.regions().contains(region))
+                .map(|bucket| self.bucket_name(&bucket.name, Some(region)))
+                .collect();
+            sources.sort();
+            let attributes = Attributes::S3Bucket(S3Bucket {
+                name: self.log_bucket_name(region),
+                versioning: false,
+                encryption: resources::Encryption::Aes256,
+                block_public_access: true,
+                tls_only: true,
+                acls_disabled: true,
+                access_log: None,
+                log_sources: sources,
+                expire_after_days: Some(ACCESS_LOG_DAYS),
+                tags: self.tags(&owner),
+            });
+            self.add(
+                &owner,
+                span,
+                address(&owner, "log_bucket", None, Some(region)),
+                Some(region),
+                attributes,
+                Vec::new(),
+            );
+        }
+    }
+
     pub(super) fn bucket(&mut self, bucket: &Bucket) {
         let regions = bucket.regions();
         let mut bucket_addresses = Vec::new();
@@ -26,15 +98,33 @@ impl Lowering<'_> {
                 block_public_access: bucket.block_public_access,
                 tls_only: bucket.tls_only,
                 acls_disabled: bucket.acls_disabled,
+                access_log: bucket.access_logs.then(|| LogTarget {
+                    bucket: self.log_bucket_name(region),
+                    prefix: format!("{}/", self.bucket_name(&bucket.name, Some(region))),
+                }),
+                log_sources: Vec::new(),
+                expire_after_days: None,
                 tags: self.tags(&bucket.name),
             });
+            // S3 checks, when logging is put, that the target exists and
+            // lets its logging service write.
+            let after = if bucket.access_logs {
+                vec![address(
+                    &self.log_bucket_owner(),
+                    "log_bucket",
+                    None,
+                    Some(region),
+                )]
+            } else {
+                Vec::new()
+            };
             self.add(
                 &bucket.name,
                 bucket.span,
                 bucket_address.clone(),
                 Some(region),
                 attributes,
-                Vec::new(),
+                after,
             );
             bucket_addresses.push(bucket_address);
         }
@@ -52,7 +142,27 @@ impl Lowering<'_> {
                     actions: vec!["sts:AssumeRole".into()],
                     resources: Vec::new(),
                     principal: Some(Principal::Service("s3.amazonaws.com".into())),
-                    condition: None,
+                    // Only for this account's source bucket: S3 may not be
+                    // made to assume the role for another's (the confused
+                    // deputy; S3 User Guide, "Setting up permissions for live
+                    // replication").
+                    condition: Some(Conditions::from([
+                        (
+                            "StringEquals".to_string(),
+                            [("aws:SourceAccount".to_string(), Val::concat([Part::AccountId]))].into(),
+                        ),
+                        (
+                            "ArnLike".to_string(),
+                            [(
+                                "aws:SourceArn".to_string(),
+                                Val::known(format!(
+                                    "arn:aws:s3:::{}",
+                                    self.bucket_name(&bucket.name, Some(&bucket.home))
+                                )),
+                            )]
+                            .into(),
+                        ),
+                    ])),
                 }],
             },
             description: format!("S3 replication of {}", bucket.name),

@@ -49,6 +49,7 @@ pub fn lower(topology: &Topology, base: &Path) -> Result<Desired, Vec<PlanError>
     for bucket in &topology.buckets {
         lowering.bucket(bucket);
     }
+    lowering.log_buckets();
     for function in &topology.functions {
         lowering.function(function);
     }
