@@ -98,7 +98,7 @@ fn main() {
                 .build(),
         )
     });
-    println!("drx apply of examples/payments.drx (51 resources), {LATENCY_MS} ms added to every AWS call:\n");
+    println!("drx apply of examples/payments.drx (61 resources), {LATENCY_MS} ms added to every AWS call:\n");
     println!("run   local state   state in S3   S3 / local");
     let (mut locals, mut remotes) = (Duration::ZERO, Duration::ZERO);
     for run in 0..RUNS {

@@ -202,6 +202,36 @@ async fn a_writer_whose_lock_was_broken_cannot_overwrite_the_newer_state() {
     .expect("passes");
 }
 
+/// A lock waited for is read afresh: the document fetched alongside the
+/// first, refused attempt is older than what the holder writes before it
+/// lets go.
+#[tokio::test]
+async fn a_lock_waited_for_reads_what_its_holder_wrote_last() {
+    let aws = Aws::new("state_s3_waited_lock");
+    let bucket = state_bucket(&aws).await;
+    let holder = open(&aws, &bucket, "stack.state").await;
+    let waiter = open(&aws, &bucket, "stack.state").await;
+    tokio::task::spawn_blocking(move || {
+        use drx::state::{State, StateStore};
+        let held = holder.lock("apply", Duration::ZERO).expect("locks");
+        assert_eq!(holder.read().expect("reads"), None);
+        let waiting = std::thread::spawn(move || {
+            let lock = waiter.lock("apply", Duration::from_secs(20)).expect("waited for");
+            let state = waiter.read().expect("reads");
+            (lock, state)
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut state = State::new("stack");
+        state.serial = 7;
+        holder.write(&state).expect("writes");
+        drop(held);
+        let (_lock, read) = waiting.join().expect("the waiter");
+        assert_eq!(read.map(|state| state.serial), Some(7));
+    })
+    .await
+    .expect("passes");
+}
+
 /// drx as this test's caller, in `dir`, on the state in S3.
 fn team(aws: &Aws, suffix: &str, dir: &Path, location: &str, args: &[&str]) -> Command {
     let mut command = as_caller(aws, suffix, dir, args);
@@ -305,6 +335,10 @@ async fn a_team_shares_one_stack_in_s3() {
         !theirs.path().join(".drx").exists() && !theirs.path().join("state.json").exists(),
         "nothing is kept locally"
     );
+    // Compacted into the document, the journal is gone: the killed apply's
+    // batches (read back) and this apply's own, deleted by key.
+    let left = objects(&s3, &bucket, &format!("{key}.journal/")).await;
+    assert!(left.is_empty(), "journal objects left: {left:?}");
 
     // The first checkout, with no local state, sees the stack as applied.
     let plan = run(mine.path(), &["plan", "--detailed-exitcode"]);

@@ -118,6 +118,11 @@ struct Queue {
     failed: Option<StateError>,
     /// Compacted journals being deleted.
     tidying: usize,
+    /// The journal objects under `prefix` this drx knows of: those it read
+    /// and those it uploaded. Deleted by key once compacted, with no listing.
+    objects: Vec<String>,
+    /// The object being uploaded now.
+    in_flight: Option<String>,
 }
 
 impl Shared {
@@ -149,6 +154,8 @@ impl Shared {
 struct Seen {
     /// Its ETag as last read or written; `None` when there is none.
     etag: Option<String>,
+    /// The document fetched while the lock was taken, for the read after.
+    prefetched: Option<Fetched>,
     /// Its lineage and serial as last read or written.
     version: Option<(String, u64)>,
     recovered: Option<Recovery>,
@@ -355,9 +362,21 @@ impl S3Backend {
         holder.who = self.shared.caller.clone();
         let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
         let started = Instant::now();
+        let mut first = true;
         loop {
             let (owner, body) = (shared.clone(), body.clone());
-            let taken = shared.run("take the lock on", async move {
+            // The first attempt also fetches the document, for the read
+            // that follows a lock: a round trip saved. Taken at once, the
+            // lock was free when S3 created it, so its last holder had
+            // released it — after its last write — by then; the fetch, sent
+            // with the lock, misses a write only if that holder wrote and
+            // released in the moment between the two reaching S3, and then
+            // this drx's first write, conditional on the ETag it read, is
+            // refused as a conflict: never a lost update. A lock waited for
+            // is read afresh.
+            let prefetch = first;
+            first = false;
+            let (taken, fetched) = shared.run("take the lock on", async move {
                 let shared = owner;
                 let location = shared.location();
                 let put = shared
@@ -371,7 +390,14 @@ impl S3Backend {
                     .body(ByteStream::from(body))
                     .send();
                 // The bucket's versioning is checked in the same round trip.
-                let (put, versioned) = tokio::join!(put, check_versioning(&shared));
+                let read = async {
+                    if prefetch {
+                        Some(fetch(&shared).await)
+                    } else {
+                        None
+                    }
+                };
+                let (put, versioned, fetched) = tokio::join!(put, check_versioning(&shared), read);
                 let taken = match put.map_err(sdk_error) {
                     Ok(put) => Some(put.e_tag().unwrap_or_default().to_string()),
                     Err(error) if precondition_failed(&error) || conditional_conflict(&error) => None,
@@ -383,9 +409,10 @@ impl S3Backend {
                     }
                     return Err(refused);
                 }
-                Ok(taken)
+                Ok((taken, fetched))
             })?;
             if let Some(etag) = taken {
+                self.seen().prefetched = fetched;
                 return Ok(S3Lock { shared, holder, etag });
             }
             let waited = started.elapsed();
@@ -472,6 +499,44 @@ impl S3Backend {
 
     /// Deletes the journal records under `prefix` (compacted into the
     /// document): best effort, since a later read ignores them anyway.
+    /// Deletes compacted journal objects this drx knows by key: one round
+    /// trip per thousand, in the background like `forget_journal`.
+    fn forget_objects(&self, keys: Vec<String>) {
+        self.queue().tidying += 1;
+        let shared = self.shared.clone();
+        self.shared.bridge.spawn(async move {
+            // A batch still on its way would land after its delete.
+            loop {
+                let busy = {
+                    let queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+                    queue.in_flight.as_ref().is_some_and(|key| keys.contains(key))
+                };
+                if !busy {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            for chunk in keys.chunks(1000) {
+                let objects: Vec<ObjectIdentifier> = chunk
+                    .iter()
+                    .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
+                    .collect();
+                if let Ok(delete) = Delete::builder().set_objects(Some(objects)).quiet(true).build() {
+                    let _ = shared
+                        .client
+                        .delete_objects()
+                        .bucket(&shared.bucket)
+                        .delete(delete)
+                        .send()
+                        .await;
+                }
+            }
+            let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            queue.tidying -= 1;
+            shared.outbox.idle.notify_all();
+        });
+    }
+
     fn forget_journal(&self, prefix: String) {
         // In the background: the command goes on (releasing its lock, say)
         // while this runs; the backend waits for it only when it goes.
@@ -586,48 +651,15 @@ impl StateStore for S3Backend {
         if let Some(failed) = self.drain().failed.take() {
             return Err(failed);
         }
-        let (client, bucket, key, location) = (
-            self.shared.client.clone(),
-            self.shared.bucket.clone(),
-            self.shared.key.clone(),
-            self.location(),
-        );
-        // The journal is listed while the document is fetched: one round
-        // trip, not two.
-        let journal_root = format!("{key}.journal/");
-        let shared = self.shared.clone();
-        let (document, journal) = self.shared.run("read the state", async move {
-            let listing = list_keys(&client, &bucket, &journal_root, &location);
-            let fetch = async {
-                match client.get_object().bucket(&bucket).key(&key).send().await {
-                    Ok(object) => {
-                        let etag = object.e_tag().map(str::to_string);
-                        let body = object
-                            .body
-                            .collect()
-                            .await
-                            .map_err(|e| StateError::Remote {
-                                location: location.clone(),
-                                doing: "read the state",
-                                message: format!("the answer was cut short ({e}); try again"),
-                            })?
-                            .into_bytes();
-                        Ok(Some((body, etag)))
-                    }
-                    Err(error) => {
-                        let error = sdk_error(error);
-                        if matches!(error.code.as_deref(), Some("NoSuchKey")) {
-                            Ok(None)
-                        } else {
-                            Err(remote(&location, "read the state", &error))
-                        }
-                    }
-                }
-            };
-            let (document, journal, versioned) = tokio::join!(fetch, listing, check_versioning(&shared));
-            versioned?;
-            Ok((document?, journal?))
-        })?;
+        let prefetched = self.seen().prefetched.take();
+        let (document, journal) = match prefetched {
+            Some(fetched) => fetched?,
+            None => {
+                let shared = self.shared.clone();
+                self.shared
+                    .run("read the state", async move { fetch(&shared).await })?
+            }
+        };
         let Some((body, etag)) = document else {
             let mut seen = self.seen();
             if let Some((lineage, serial)) = &seen.version {
@@ -671,13 +703,14 @@ impl StateStore for S3Backend {
         }
         let prefix = self.journal_prefix(&state);
         let keys: Vec<String> = journal.into_iter().filter(|k| k.starts_with(&prefix)).collect();
-        let (records, batches) = self.read_journal(keys)?;
+        let (records, batches) = self.read_journal(keys.clone())?;
         let replayed = records.len();
         replay(&mut state, &records);
         {
             let mut queue = self.queue();
             queue.prefix = Some(prefix.clone());
             queue.next = batches;
+            queue.objects = keys;
         }
         let mut seen = self.seen();
         seen.etag = etag;
@@ -690,14 +723,18 @@ impl StateStore for S3Backend {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
-        // What is still on its way is in the document being written: the
-        // batches in flight land first (under the old serial, where a read
-        // of the new document ignores them), the queued ones are dropped.
-        let previous = {
-            let mut queue = self.drain();
+        // What is still on its way is in the document being written, so it
+        // is not waited for: a batch in flight lands under the old serial,
+        // where a read of the new document ignores it (and the tidying of
+        // the old journal waits for it), and what is queued is dropped. If
+        // this write fails, the results dropped are as a crash loses them:
+        // their intents stay pending in the document S3 has, and the next
+        // command finds in AWS what they made.
+        let (previous, objects) = {
+            let mut queue = self.queue();
             queue.lines.clear();
             queue.failed = None;
-            queue.prefix.clone()
+            (queue.prefix.clone(), queue.objects.clone())
         };
         let mut body = serde_json::to_vec_pretty(state).map_err(|e| StateError::Remote {
             location: self.location(),
@@ -748,14 +785,19 @@ impl StateStore for S3Backend {
             seen.etag = written;
             seen.version = Some((state.lineage.clone(), state.serial));
             seen.recovered = None;
+            // What was fetched with the lock is older than this.
+            seen.prefetched = None;
         }
         {
             let mut queue = self.queue();
             queue.prefix = Some(prefix.clone());
             queue.next = 0;
+            if previous.as_ref() != Some(&prefix) {
+                queue.objects.clear();
+            }
         }
-        if let Some(previous) = previous.filter(|p| *p != prefix) {
-            self.forget_journal(previous);
+        if previous.is_some_and(|p| p != prefix) && !objects.is_empty() {
+            self.forget_objects(objects);
         }
         Ok(())
     }
@@ -785,6 +827,47 @@ impl StateStore for S3Backend {
 }
 
 /// Uploads what is queued, batch after batch, until nothing is.
+/// The document (its body and ETag; none if there is none) and the keys of
+/// the journal: listed while the document is fetched, one round trip, with
+/// the bucket's versioning checked alongside.
+async fn fetch(shared: &Shared) -> Fetched {
+    let (client, bucket, key, location) = (&shared.client, &shared.bucket, &shared.key, shared.location());
+    let journal_root = format!("{key}.journal/");
+    let listing = list_keys(client, bucket, &journal_root, &location);
+    let document = async {
+        match client.get_object().bucket(bucket).key(key).send().await {
+            Ok(object) => {
+                let etag = object.e_tag().map(str::to_string);
+                let body = object
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| StateError::Remote {
+                        location: location.clone(),
+                        doing: "read the state",
+                        message: format!("the answer was cut short ({e}); try again"),
+                    })?
+                    .into_bytes()
+                    .to_vec();
+                Ok(Some((body, etag)))
+            }
+            Err(error) => {
+                let error = sdk_error(error);
+                if matches!(error.code.as_deref(), Some("NoSuchKey")) {
+                    Ok(None)
+                } else {
+                    Err(remote(&location, "read the state", &error))
+                }
+            }
+        }
+    };
+    let (document, journal, versioned) = tokio::join!(document, listing, check_versioning(shared));
+    versioned?;
+    Ok((document?, journal?))
+}
+
+type Fetched = Result<(Option<(Vec<u8>, Option<String>)>, Vec<String>), StateError>;
+
 async fn upload(shared: Arc<Shared>) {
     loop {
         let (body, key) = {
@@ -795,10 +878,10 @@ async fn upload(shared: Arc<Shared>) {
                 return;
             };
             queue.next += 1;
-            (
-                std::mem::take(&mut queue.lines),
-                format!("{prefix}{:010}", queue.next - 1),
-            )
+            let key = format!("{prefix}{:010}", queue.next - 1);
+            queue.objects.push(key.clone());
+            queue.in_flight = Some(key.clone());
+            (std::mem::take(&mut queue.lines), key)
         };
         let sent = shared
             .client
@@ -811,6 +894,11 @@ async fn upload(shared: Arc<Shared>) {
             .body(ByteStream::from(body))
             .send()
             .await;
+        {
+            let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            queue.in_flight = None;
+            shared.outbox.idle.notify_all();
+        }
         if let Err(error) = sent {
             let error = sdk_error(error);
             let location = shared.location();
@@ -823,6 +911,16 @@ async fn upload(shared: Arc<Shared>) {
                 remote(&location, "journal an operation to", &error)
             };
             let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
+            // A batch of a journal since compacted into a newer document
+            // failing is nothing the next append needs to hear of: what is
+            // queued now belongs to the newer one.
+            if !queue
+                .prefix
+                .as_deref()
+                .is_some_and(|current| key.starts_with(current))
+            {
+                continue;
+            }
             queue.failed.get_or_insert(failed);
             queue.lines.clear();
             queue.uploading = false;
