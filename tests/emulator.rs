@@ -259,6 +259,16 @@ async fn replicas_need_streams() {
     );
 }
 
+/// Deletes a REST API a test made.
+pub(crate) async fn remove_api(client: &aws_sdk_apigateway::Client, api: &str) {
+    client
+        .delete_rest_api()
+        .rest_api_id(api)
+        .send()
+        .await
+        .expect("cleanup");
+}
+
 /// A new REST API with one resource, `/health`: the API's id and the
 /// resource's.
 pub(crate) async fn api_with_health_resource(
@@ -319,12 +329,7 @@ async fn deleting_an_api_resource_twice_says_it_is_gone() {
         aws_sdk_apigateway::error::ProvideErrorMetadata::code(&again),
         Some("NotFoundException")
     );
-    client
-        .delete_rest_api()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .expect("cleanup");
+    crate::emulator::remove_api(&client, &api).await;
     // And the API itself, deleted twice.
     let again = client
         .delete_rest_api()
@@ -421,12 +426,7 @@ async fn a_method_is_put_once_and_updated_in_place() {
         aws_sdk_apigateway::error::ProvideErrorMetadata::code(&refused),
         Some("BadRequestException")
     );
-    client
-        .delete_rest_api()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .expect("cleanup");
+    crate::emulator::remove_api(&client, &api).await;
 }
 
 /// A stage logs only once the account settings name a CloudWatch role, as
@@ -532,12 +532,7 @@ async fn a_stage_logs_only_once_the_account_has_a_cloudwatch_role() {
         .send()
         .await
         .expect("cleared");
-    client
-        .delete_rest_api()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .expect("cleanup");
+    crate::emulator::remove_api(&client, &api).await;
 }
 
 /// Replication paused between two regions (as AWS FIS pauses a global

@@ -398,12 +398,7 @@ async fn iam_route_needs_a_signature(aws: &Aws, lambda: &aws_sdk_lambda::Client,
     let right = signed("GET", "/prod/health", &host, "us-east-1", "testing", "");
     let (status, body) = http("GET", "/prod/health", Some(&host), &pairs(&right), "");
     assert_eq!(status, 200, "signed: {body}");
-    gateway
-        .delete_rest_api()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .expect("cleanup");
+    crate::emulator::remove_api(&gateway, &api).await;
 }
 
 /// A function that does not answer within its timeout is stopped, as

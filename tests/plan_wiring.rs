@@ -11,11 +11,7 @@ use crate::plan::*;
 
 #[test]
 fn the_plan_carries_the_wiring_aws_needs() {
-    let file = drx::syntax::parse(&example()).expect("parses");
-    let topology = drx::check::check(&file, &BTreeMap::new())
-        .topology
-        .expect("checks");
-    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let plan = example_plan();
     let find = |address: &str| {
         plan.desired
             .resources
@@ -113,13 +109,18 @@ fn the_plan_carries_the_wiring_aws_needs() {
     assert_eq!(check.resource_path.as_deref(), Some("/prod/health"));
 }
 
-#[test]
-fn no_iam_policy_grants_every_action_on_every_resource() {
+/// The example, checked and planned against no state.
+fn example_plan() -> drx::plan::Plan {
     let file = drx::syntax::parse(&example()).expect("parses");
     let topology = drx::check::check(&file, &BTreeMap::new())
         .topology
         .expect("checks");
-    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    drx::plan::plan(&topology, &root().join("examples"), None).expect("plans")
+}
+
+#[test]
+fn no_iam_policy_grants_every_action_on_every_resource() {
+    let plan = example_plan();
     let mut documents = 0;
     for resource in &plan.desired.resources {
         let document = match &resource.attributes {
@@ -162,11 +163,7 @@ fn no_iam_policy_grants_every_action_on_every_resource() {
 /// the account's own administration of its key.
 #[test]
 fn services_act_only_for_this_account_and_keys_are_administered_by_it_alone() {
-    let file = drx::syntax::parse(&example()).expect("parses");
-    let topology = drx::check::check(&file, &BTreeMap::new())
-        .topology
-        .expect("checks");
-    let plan = drx::plan::plan(&topology, &root().join("examples"), None).expect("plans");
+    let plan = example_plan();
     let mut keys = 0;
     for resource in &plan.desired.resources {
         match &resource.attributes {

@@ -58,6 +58,22 @@ fn classify(code: Option<&str>, message: &str, status: Option<u16>) -> ErrorKind
     }
 }
 
+/// An answer that may be "there is none": `None` for the error `absent`
+/// (S3's `NoSuchBucketPolicy`, say), the error for any other.
+pub(crate) fn unless_absent<T, E>(
+    result: Result<T, aws_sdk_sts::error::SdkError<E, aws_sdk_sts::config::http::HttpResponse>>,
+    absent: &str,
+) -> Result<Option<T>, ProviderError>
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result.map_err(sdk_error) {
+        Ok(found) => Ok(Some(found)),
+        Err(error) if error.code.as_deref() == Some(absent) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
 /// Classifies any SDK error by its code, its message and, when AWS sent no
 /// code, the HTTP status.
 pub(crate) fn sdk_error<E>(

@@ -21,7 +21,7 @@ mod s3_backend;
 mod sns;
 
 use crate::model::ProviderError;
-use aws_error::sdk_error;
+use aws_error::{sdk_error, unless_absent};
 pub use s3_backend::{S3Backend, S3Lock};
 
 use std::collections::HashMap;

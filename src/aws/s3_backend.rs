@@ -497,8 +497,6 @@ impl S3Backend {
         Ok(target)
     }
 
-    /// Deletes the journal records under `prefix` (compacted into the
-    /// document): best effort, since a later read ignores them anyway.
     /// Deletes compacted journal objects this drx knows by key: one round
     /// trip per thousand, in the background like `forget_journal`.
     fn forget_objects(&self, keys: Vec<String>) {
@@ -537,6 +535,8 @@ impl S3Backend {
         });
     }
 
+    /// Deletes the journal records under `prefix` (compacted into the
+    /// document): best effort, since a later read ignores them anyway.
     fn forget_journal(&self, prefix: String) {
         // In the background: the command goes on (releasing its lock, say)
         // while this runs; the backend waits for it only when it goes.
@@ -826,7 +826,6 @@ impl StateStore for S3Backend {
     }
 }
 
-/// Uploads what is queued, batch after batch, until nothing is.
 /// The document (its body and ETag; none if there is none) and the keys of
 /// the journal: listed while the document is fetched, one round trip, with
 /// the bucket's versioning checked alongside.
@@ -868,6 +867,7 @@ async fn fetch(shared: &Shared) -> Fetched {
 
 type Fetched = Result<(Option<(Vec<u8>, Option<String>)>, Vec<String>), StateError>;
 
+/// Uploads what is queued, batch after batch, until nothing is.
 async fn upload(shared: Arc<Shared>) {
     loop {
         let (body, key) = {

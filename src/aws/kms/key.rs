@@ -24,6 +24,14 @@ const POLICY_NAME: &str = "default";
 /// The tag that carries the create's token.
 const TOKEN_TAG: &str = "drx:create-token";
 
+fn tag(key: &str, value: &str) -> Result<Tag, ProviderError> {
+    Tag::builder()
+        .tag_key(key)
+        .tag_value(value)
+        .build()
+        .map_err(build_error)
+}
+
 fn applied(id: &str, arn: &str) -> Applied {
     Applied::new(id).with("arn", arn).with("id", id)
 }
@@ -109,21 +117,9 @@ impl Aws {
             .create_key()
             .description(&key.description)
             .policy(key.policy.render(&text).to_string())
-            .tags(
-                Tag::builder()
-                    .tag_key(TOKEN_TAG)
-                    .tag_value(token)
-                    .build()
-                    .map_err(build_error)?,
-            );
+            .tags(tag(TOKEN_TAG, token)?);
         for (name, value) in &key.tags {
-            request = request.tags(
-                Tag::builder()
-                    .tag_key(name)
-                    .tag_value(value)
-                    .build()
-                    .map_err(build_error)?,
-            );
+            request = request.tags(tag(name, value)?);
         }
         let created = request.send().await.map_err(sdk_error)?;
         let metadata = created
@@ -366,13 +362,7 @@ impl Operations<KmsKey> for Aws {
         if !tags.is_empty() {
             let mut request = client.tag_resource().key_id(&old.physical_id);
             for (name, value) in tags {
-                request = request.tags(
-                    Tag::builder()
-                        .tag_key(name)
-                        .tag_value(value)
-                        .build()
-                        .map_err(build_error)?,
-                );
+                request = request.tags(tag(name, value)?);
             }
             request.send().await.map_err(sdk_error)?;
         }

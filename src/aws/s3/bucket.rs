@@ -14,7 +14,7 @@ use aws_sdk_s3::types::{
 use super::replication::identifier;
 use crate::aws::iam::build_error;
 use crate::aws::provider::{Operations, named};
-use crate::aws::{Aws, ProviderError, sdk_error};
+use crate::aws::{Aws, ProviderError, sdk_error, unless_absent};
 use crate::model::Applied;
 use crate::model::ResourceState;
 use crate::model::resources::{self, S3Bucket, Tags};
@@ -289,73 +289,51 @@ impl Aws {
             .await
             .map_err(sdk_error)?;
         bucket.versioning = versioning.status() == Some(&BucketVersioningStatus::Enabled);
-        match client.get_bucket_encryption().bucket(&bucket.name).send().await {
-            Ok(found) => {
-                bucket.encryption = found
-                    .server_side_encryption_configuration()
-                    .and_then(|c| c.rules().first())
-                    .and_then(|rule| rule.apply_server_side_encryption_by_default())
-                    .map_or(resources::Encryption::Other(String::new()), |default| {
-                        resources::Encryption::from_aws(default.sse_algorithm().as_str())
-                    });
-            }
-            Err(error) => {
-                let error = sdk_error(error);
-                if error.code.as_deref() != Some("ServerSideEncryptionConfigurationNotFoundError") {
-                    return Err(error);
-                }
-                bucket.encryption = resources::Encryption::Other(String::new());
-            }
-        }
-        bucket.block_public_access = match client.get_public_access_block().bucket(&bucket.name).send().await
-        {
-            Ok(found) => found.public_access_block_configuration().is_some_and(|block| {
+        let name = &bucket.name;
+        let encryption = unless_absent(
+            client.get_bucket_encryption().bucket(name).send().await,
+            "ServerSideEncryptionConfigurationNotFoundError",
+        )?;
+        bucket.encryption = encryption
+            .as_ref()
+            .and_then(|found| found.server_side_encryption_configuration())
+            .and_then(|c| c.rules().first())
+            .and_then(|rule| rule.apply_server_side_encryption_by_default())
+            .map_or(resources::Encryption::Other(String::new()), |default| {
+                resources::Encryption::from_aws(default.sse_algorithm().as_str())
+            });
+        let block = unless_absent(
+            client.get_public_access_block().bucket(name).send().await,
+            "NoSuchPublicAccessBlockConfiguration",
+        )?;
+        bucket.block_public_access = block
+            .as_ref()
+            .and_then(|found| found.public_access_block_configuration())
+            .is_some_and(|block| {
                 block.block_public_acls() == Some(true)
                     && block.ignore_public_acls() == Some(true)
                     && block.block_public_policy() == Some(true)
                     && block.restrict_public_buckets() == Some(true)
-            }),
-            Err(error) => {
-                let error = sdk_error(error);
-                if error.code.as_deref() != Some("NoSuchPublicAccessBlockConfiguration") {
-                    return Err(error);
-                }
-                false
-            }
-        };
-        bucket.acls_disabled = match client
-            .get_bucket_ownership_controls()
-            .bucket(&bucket.name)
-            .send()
-            .await
-        {
-            Ok(found) => found
-                .ownership_controls()
-                .and_then(|c| c.rules().first())
-                .is_some_and(|rule| rule.object_ownership() == &ObjectOwnership::BucketOwnerEnforced),
-            Err(error) => {
-                let error = sdk_error(error);
-                if error.code.as_deref() != Some("OwnershipControlsNotFoundError") {
-                    return Err(error);
-                }
-                false
-            }
-        };
-        let policy = match client.get_bucket_policy().bucket(&bucket.name).send().await {
-            Ok(found) => found.policy().map(str::to_string),
-            Err(error) => {
-                let error = sdk_error(error);
-                if error.code.as_deref() != Some("NoSuchBucketPolicy") {
-                    return Err(error);
-                }
-                None
-            }
-        };
+            });
+        let ownership = unless_absent(
+            client.get_bucket_ownership_controls().bucket(name).send().await,
+            "OwnershipControlsNotFoundError",
+        )?;
+        bucket.acls_disabled = ownership
+            .as_ref()
+            .and_then(|found| found.ownership_controls())
+            .and_then(|c| c.rules().first())
+            .is_some_and(|rule| rule.object_ownership() == &ObjectOwnership::BucketOwnerEnforced);
+        let policy = unless_absent(
+            client.get_bucket_policy().bucket(name).send().await,
+            "NoSuchBucketPolicy",
+        )?
+        .and_then(|found| found.policy().map(str::to_string));
         bucket.tls_only = policy.as_deref().is_some_and(denies_plain_http);
         bucket.log_sources = policy.as_deref().map(log_sources).unwrap_or_default();
         let logging = client
             .get_bucket_logging()
-            .bucket(&bucket.name)
+            .bucket(name)
             .send()
             .await
             .map_err(sdk_error)?;
@@ -363,27 +341,23 @@ impl Aws {
             bucket: enabled.target_bucket().to_string(),
             prefix: enabled.target_prefix().to_string(),
         });
-        bucket.expire_after_days = match client
-            .get_bucket_lifecycle_configuration()
-            .bucket(&bucket.name)
-            .send()
-            .await
-        {
-            Ok(found) => found
+        let lifecycle = unless_absent(
+            client
+                .get_bucket_lifecycle_configuration()
+                .bucket(name)
+                .send()
+                .await,
+            "NoSuchLifecycleConfiguration",
+        )?;
+        bucket.expire_after_days = lifecycle.and_then(|found| {
+            found
                 .rules()
                 .iter()
                 .find(|rule| rule.status() == &ExpirationStatus::Enabled)
                 .and_then(|rule| rule.expiration())
                 .and_then(|expiration| expiration.days())
-                .map(|days| days as u64),
-            Err(error) => {
-                let error = sdk_error(error);
-                if error.code.as_deref() != Some("NoSuchLifecycleConfiguration") {
-                    return Err(error);
-                }
-                None
-            }
-        };
+                .map(|days| days as u64)
+        });
         Ok(Some(bucket))
     }
 }
