@@ -10,6 +10,7 @@ mod apply_drift;
 mod apply_faults;
 mod apply_read_back;
 mod apply_refresh;
+mod apply_relaxed;
 mod architecture;
 mod aws;
 mod catalog;
