@@ -35,6 +35,10 @@ pub struct Aws {
     /// (connection pool, TLS roots), which are costly to set up.
     base: tokio::sync::OnceCell<aws_config::SdkConfig>,
     configs: Mutex<HashMap<String, aws_config::SdkConfig>>,
+    /// Who the credentials belong to, asked of STS once: the account (for
+    /// ARNs, a topic's, a log bucket's policy) and the caller's ARN (for
+    /// records of who acted) do not change while drx runs.
+    identity: tokio::sync::OnceCell<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput>,
     /// S3 behind a custom endpoint (`AWS_ENDPOINT_URL`) is addressed by path,
     /// since `bucket.host` names do not resolve there.
     path_style: bool,
@@ -47,6 +51,7 @@ impl Aws {
         Aws {
             base: tokio::sync::OnceCell::new(),
             configs: Mutex::new(HashMap::new()),
+            identity: tokio::sync::OnceCell::new(),
             path_style,
         }
     }
@@ -74,12 +79,18 @@ impl Aws {
         config
     }
 
-    /// Who the credentials belong to (`GetCallerIdentity`).
+    /// Who the credentials belong to (`GetCallerIdentity`, once; a failed
+    /// answer is asked again).
     async fn caller_identity(
         &self,
     ) -> Result<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput, ProviderError> {
-        let sts = aws_sdk_sts::Client::new(&self.config(GLOBAL_REGION).await);
-        sts.get_caller_identity().send().await.map_err(sdk_error)
+        self.identity
+            .get_or_try_init(|| async {
+                let sts = aws_sdk_sts::Client::new(&self.config(GLOBAL_REGION).await);
+                sts.get_caller_identity().send().await.map_err(sdk_error)
+            })
+            .await
+            .cloned()
     }
 
     /// The account the credentials belong to.
@@ -102,6 +113,7 @@ impl Aws {
         Aws {
             base: cell,
             configs: Mutex::new(HashMap::new()),
+            identity: tokio::sync::OnceCell::new(),
             path_style,
         }
     }

@@ -7,11 +7,13 @@ use super::recovery::{Origin, Recovery, RpoBound, Verdict, human};
 use super::topology::{Protocol, RouteAuth, Topology};
 
 impl Checker<'_> {
-    /// Opens the route each failover's health check probes — Route 53's
+    /// Finds the route each failover's health check probes (a probe of a
+    /// path no GET route serves fails forever) and opens it — Route 53's
     /// checkers cannot sign with SigV4 — and warns of every other route
     /// anyone may call. Only a route serving the health path alone is
     /// opened: a `{param}` route serving it would open every path it serves.
     pub(super) fn open_health_routes(&mut self, topology: &mut Topology) {
+        let mut opened: Vec<(String, usize)> = Vec::new();
         for failover in &topology.failovers {
             let check = &failover.health_check;
             if check.protocol.value == Protocol::Tcp {
@@ -29,6 +31,23 @@ impl Checker<'_> {
                 .filter(|(_, route)| path_matches(&pattern(route), &check.path))
                 .map(|(index, _)| index)
                 .collect();
+            if serving.is_empty() {
+                let served = api
+                    .routes
+                    .iter()
+                    .filter(|route| matches!(route.method.as_str(), "GET" | "ANY"))
+                    .map(pattern)
+                    .collect();
+                self.error(
+                    check.span,
+                    CheckErrorKind::HealthPathUnrouted {
+                        path: check.path.clone(),
+                        api: api.name.clone(),
+                        served,
+                    },
+                );
+                continue;
+            }
             let exact = |index: &usize| !api.routes[*index].path.contains('{');
             // API Gateway answers a GET with the GET method where a resource
             // has both, and with the most specific resource.
@@ -38,18 +57,16 @@ impl Checker<'_> {
                 .filter(exact)
                 .min_by_key(|index| api.routes[*index].method != "GET");
             let Some(index) = chosen else {
-                if let Some(index) = serving.first() {
-                    let route = &api.routes[*index];
-                    self.error(
-                        route.span,
-                        CheckErrorKind::HealthRouteShared {
-                            route: format!("{} {}", route.method, route.path),
-                            failover: failover.name.clone(),
-                            path: check.path.clone(),
-                            health_check: check.span,
-                        },
-                    );
-                }
+                let route = &api.routes[serving[0]];
+                self.error(
+                    route.span,
+                    CheckErrorKind::HealthRouteShared {
+                        route: format!("{} {}", route.method, route.path),
+                        failover: failover.name.clone(),
+                        path: check.path.clone(),
+                        health_check: check.span,
+                    },
+                );
                 continue;
             };
             let route = &mut api.routes[index];
@@ -64,11 +81,12 @@ impl Checker<'_> {
                 );
             }
             route.auth = RouteAuth::None;
-            route.health_of = Some(failover.name.clone());
+            opened.push((api.name.clone(), index));
         }
         for api in &topology.apis {
-            for route in &api.routes {
-                if route.auth == RouteAuth::None && route.health_of.is_none() {
+            for (index, route) in api.routes.iter().enumerate() {
+                let health = opened.iter().any(|(name, i)| *name == api.name && *i == index);
+                if route.auth == RouteAuth::None && !health {
                     self.error(
                         route.auth_set.unwrap_or(route.span),
                         CheckErrorKind::PublicRoute {
@@ -148,34 +166,6 @@ impl Checker<'_> {
                         },
                     );
                 }
-            }
-        }
-
-        // Route 53 probes a path: it must be one the API serves, with a GET.
-        for failover in &topology.failovers {
-            let check = &failover.health_check;
-            if check.protocol.value == super::topology::Protocol::Tcp {
-                continue;
-            }
-            let Some(api) = topology.apis.iter().find(|api| api.name == failover.api) else {
-                continue;
-            };
-            let served: Vec<String> = api
-                .routes
-                .iter()
-                .filter(|route| matches!(route.method.as_str(), "GET" | "ANY"))
-                .map(|route| format!("/{}{}", api.stage, route.path))
-                .collect();
-            if !served.iter().any(|pattern| path_matches(pattern, &check.path)) {
-                let span = failover.health_check.span;
-                self.error(
-                    span,
-                    CheckErrorKind::HealthPathUnrouted {
-                        path: check.path.clone(),
-                        api: api.name.clone(),
-                        served,
-                    },
-                );
             }
         }
     }

@@ -331,9 +331,6 @@ pub struct Route {
     /// Where the route itself sets `auth`, if it does.
     #[serde(skip)]
     pub auth_set: Option<Span>,
-    /// The failover whose health check probes this route, which keeps it
-    /// open whatever the api's `auth` says.
-    pub health_of: Option<String>,
     #[serde(skip)]
     pub span: Span,
 }

@@ -199,22 +199,15 @@ impl Aws {
             return Ok(None);
         }
         key.description = metadata.description().unwrap_or_default().to_string();
-        let policy = client
-            .get_key_policy()
-            .key_id(id)
-            .policy_name(POLICY_NAME)
-            .send()
-            .await
-            .map_err(sdk_error)?;
+        let (policy, rotation, aliases) = tokio::join!(
+            client.get_key_policy().key_id(id).policy_name(POLICY_NAME).send(),
+            client.get_key_rotation_status().key_id(id).send(),
+            client.list_aliases().key_id(id).send(),
+        );
+        let policy = policy.map_err(sdk_error)?;
         key.policy = live_document(&key.policy, policy.policy().unwrap_or_default());
-        key.rotation = client
-            .get_key_rotation_status()
-            .key_id(id)
-            .send()
-            .await
-            .map_err(sdk_error)?
-            .key_rotation_enabled();
-        let aliases = client.list_aliases().key_id(id).send().await.map_err(sdk_error)?;
+        key.rotation = rotation.map_err(sdk_error)?.key_rotation_enabled();
+        let aliases = aliases.map_err(sdk_error)?;
         let names: Vec<&str> = aliases
             .aliases()
             .iter()

@@ -94,14 +94,19 @@ impl Aws {
         mut function: LambdaFunction,
         old: &ResourceState,
     ) -> Result<Option<LambdaFunction>, ProviderError> {
-        let found = self
-            .lambda(region)
-            .await
-            .get_function_configuration()
-            .function_name(&function.name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
+        let client = self.lambda(region).await;
+        // The reservation is a call of its own: asked alongside.
+        let (found, reserved) = tokio::join!(
+            client
+                .get_function_configuration()
+                .function_name(&function.name)
+                .send(),
+            client
+                .get_function_concurrency()
+                .function_name(&function.name)
+                .send(),
+        );
+        let found = found.map_err(sdk_error)?;
         if let Some(runtime) = found.runtime() {
             function.runtime = runtime.as_str().to_string();
         }
@@ -126,13 +131,7 @@ impl Aws {
             .map_or(resources::TracingMode::PassThrough, |mode| {
                 resources::TracingMode::from_aws(mode.as_str())
             });
-        function.reserved_concurrency = self
-            .lambda(region)
-            .await
-            .get_function_concurrency()
-            .function_name(&function.name)
-            .send()
-            .await
+        function.reserved_concurrency = reserved
             .map_err(sdk_error)?
             .reserved_concurrent_executions()
             .map(|reserved| reserved as u64);

@@ -272,7 +272,8 @@ impl Aws {
         }
     }
 
-    /// The bucket's live versioning, default encryption and public-access block.
+    /// The bucket's live settings: versioning, default encryption, the
+    /// public-access block, ownership, policy, logging and expiry.
     pub(super) async fn read_bucket(
         &self,
         region: &str,
@@ -282,18 +283,20 @@ impl Aws {
             return Ok(None);
         }
         let client = self.s3(region).await;
-        let versioning = client
-            .get_bucket_versioning()
-            .bucket(&bucket.name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
+        let name = bucket.name.clone();
+        // Each setting is its own GET: all at once, one round trip.
+        let (versioning, encryption, block, ownership, policy, logging, lifecycle) = tokio::join!(
+            client.get_bucket_versioning().bucket(&name).send(),
+            client.get_bucket_encryption().bucket(&name).send(),
+            client.get_public_access_block().bucket(&name).send(),
+            client.get_bucket_ownership_controls().bucket(&name).send(),
+            client.get_bucket_policy().bucket(&name).send(),
+            client.get_bucket_logging().bucket(&name).send(),
+            client.get_bucket_lifecycle_configuration().bucket(&name).send(),
+        );
+        let versioning = versioning.map_err(sdk_error)?;
         bucket.versioning = versioning.status() == Some(&BucketVersioningStatus::Enabled);
-        let name = &bucket.name;
-        let encryption = unless_absent(
-            client.get_bucket_encryption().bucket(name).send().await,
-            "ServerSideEncryptionConfigurationNotFoundError",
-        )?;
+        let encryption = unless_absent(encryption, "ServerSideEncryptionConfigurationNotFoundError")?;
         bucket.encryption = encryption
             .as_ref()
             .and_then(|found| found.server_side_encryption_configuration())
@@ -302,10 +305,7 @@ impl Aws {
             .map_or(resources::Encryption::Other(String::new()), |default| {
                 resources::Encryption::from_aws(default.sse_algorithm().as_str())
             });
-        let block = unless_absent(
-            client.get_public_access_block().bucket(name).send().await,
-            "NoSuchPublicAccessBlockConfiguration",
-        )?;
+        let block = unless_absent(block, "NoSuchPublicAccessBlockConfiguration")?;
         bucket.block_public_access = block
             .as_ref()
             .and_then(|found| found.public_access_block_configuration())
@@ -315,40 +315,22 @@ impl Aws {
                     && block.block_public_policy() == Some(true)
                     && block.restrict_public_buckets() == Some(true)
             });
-        let ownership = unless_absent(
-            client.get_bucket_ownership_controls().bucket(name).send().await,
-            "OwnershipControlsNotFoundError",
-        )?;
+        let ownership = unless_absent(ownership, "OwnershipControlsNotFoundError")?;
         bucket.acls_disabled = ownership
             .as_ref()
             .and_then(|found| found.ownership_controls())
             .and_then(|c| c.rules().first())
             .is_some_and(|rule| rule.object_ownership() == &ObjectOwnership::BucketOwnerEnforced);
-        let policy = unless_absent(
-            client.get_bucket_policy().bucket(name).send().await,
-            "NoSuchBucketPolicy",
-        )?
-        .and_then(|found| found.policy().map(str::to_string));
+        let policy =
+            unless_absent(policy, "NoSuchBucketPolicy")?.and_then(|found| found.policy().map(str::to_string));
         bucket.tls_only = policy.as_deref().is_some_and(denies_plain_http);
         bucket.log_sources = policy.as_deref().map(log_sources).unwrap_or_default();
-        let logging = client
-            .get_bucket_logging()
-            .bucket(name)
-            .send()
-            .await
-            .map_err(sdk_error)?;
+        let logging = logging.map_err(sdk_error)?;
         bucket.access_log = logging.logging_enabled().map(|enabled| resources::LogTarget {
             bucket: enabled.target_bucket().to_string(),
             prefix: enabled.target_prefix().to_string(),
         });
-        let lifecycle = unless_absent(
-            client
-                .get_bucket_lifecycle_configuration()
-                .bucket(name)
-                .send()
-                .await,
-            "NoSuchLifecycleConfiguration",
-        )?;
+        let lifecycle = unless_absent(lifecycle, "NoSuchLifecycleConfiguration")?;
         bucket.expire_after_days = lifecycle.and_then(|found| {
             found
                 .rules()
@@ -408,23 +390,6 @@ fn bucket_policy(bucket: &S3Bucket, account: &str) -> Option<String> {
     }
     (!statements.is_empty())
         .then(|| serde_json::json!({ "Version": "2012-10-17", "Statement": statements }).to_string())
-}
-
-#[cfg(test)]
-fn tls_only_policy(bucket: &str) -> String {
-    let bucket = S3Bucket {
-        name: bucket.to_string(),
-        versioning: true,
-        encryption: resources::Encryption::Aes256,
-        block_public_access: true,
-        tls_only: true,
-        acls_disabled: true,
-        access_log: None,
-        log_sources: Vec::new(),
-        expire_after_days: None,
-        tags: Tags::new(),
-    };
-    bucket_policy(&bucket, "").unwrap_or_default()
 }
 
 /// The buckets a policy lets S3's logging service deliver for.
@@ -560,9 +525,35 @@ impl Operations<S3Bucket> for Aws {
 mod tests {
     use super::*;
 
+    /// A TLS-only bucket that receives the access logs of `sources`.
+    fn bucket(sources: &[&str]) -> S3Bucket {
+        S3Bucket {
+            name: "b".into(),
+            versioning: true,
+            encryption: resources::Encryption::Aes256,
+            block_public_access: true,
+            tls_only: true,
+            acls_disabled: true,
+            access_log: None,
+            log_sources: sources.iter().map(|s| s.to_string()).collect(),
+            expire_after_days: None,
+            tags: Tags::new(),
+        }
+    }
+
+    #[test]
+    fn a_log_buckets_sources_are_read_back_from_its_policy() {
+        let policy = bucket_policy(&bucket(&["docs-a", "docs-b"]), "123456789012").expect("a policy");
+        assert_eq!(log_sources(&policy), ["docs-a", "docs-b"]);
+        assert!(denies_plain_http(&policy));
+        assert!(log_sources(&bucket_policy(&bucket(&[]), "").expect("TLS only")).is_empty());
+    }
+
     #[test]
     fn the_tls_policy_is_recognised_and_others_are_not() {
-        assert!(denies_plain_http(&tls_only_policy("b")));
+        assert!(denies_plain_http(
+            &bucket_policy(&bucket(&[]), "").unwrap_or_default()
+        ));
         assert!(!denies_plain_http(
             r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}}"#
         ));

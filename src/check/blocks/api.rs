@@ -215,7 +215,6 @@ impl<'a> Checker<'a> {
             function,
             auth: auth?,
             auth_set,
-            health_of: None,
             span,
         })
     }
