@@ -1,7 +1,10 @@
 //! What keeping state in S3 costs: `drx apply` of the reference with its state
 //! in S3 against the same apply with local state, 100 ms added to every AWS
-//! call (the state's own requests included), three times each, through the
-//! real binary. Prints each wall time and the ratio.
+//! call (the state's own requests included), five times each, through the
+//! real binary, after one apply each way that is not counted (the first
+//! pays for cold caches). The two kinds take turns going first, so neither
+//! always runs on a machine the other just warmed. Prints each wall time,
+//! the ratio of the means and the median of the runs' ratios.
 //!
 //! Needs the emulator: `scripts/emulator start && eval "$(scripts/emulator env)"`,
 //! then `cargo bench --bench team_state`.
@@ -10,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 const LATENCY_MS: u64 = 100;
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 #[path = "shared/emulator.rs"]
 mod emulator;
@@ -101,12 +104,16 @@ fn main() {
     println!("drx apply of examples/payments.drx (61 resources), {LATENCY_MS} ms added to every AWS call:\n");
     println!("run   local state   state in S3   S3 / local");
     let (mut locals, mut remotes) = (Duration::ZERO, Duration::ZERO);
-    for run in 0..RUNS {
-        let local = measure(
-            &endpoint,
-            |_| dir.path().join(format!("local-{run}.json")).display().to_string(),
-            "tl",
-        );
+    let mut ratios = Vec::new();
+    // Run 0 warms up and is not counted.
+    for run in 0..=RUNS {
+        let local = || {
+            measure(
+                &endpoint,
+                |_| dir.path().join(format!("local-{run}.json")).display().to_string(),
+                "tl",
+            )
+        };
         let bucket = format!("drx-team-state-bench-{run}-{}", std::process::id());
         runtime.block_on(async {
             s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
@@ -121,7 +128,23 @@ fn main() {
                 .await
                 .expect("versioning");
         });
-        let remote = measure(&endpoint, |_| format!("s3://{bucket}/payments.state"), "ts");
+        let remote = || measure(&endpoint, |_| format!("s3://{bucket}/payments.state"), "ts");
+        let (local, remote) = if run % 2 == 0 {
+            let local = local();
+            (local, remote())
+        } else {
+            let remote = remote();
+            (local(), remote)
+        };
+        if run == 0 {
+            println!(
+                "  -   {:>9.2} s   {:>9.2} s   (warm-up, not counted)",
+                local.as_secs_f64(),
+                remote.as_secs_f64()
+            );
+            continue;
+        }
+        ratios.push(remote.as_secs_f64() / local.as_secs_f64());
         println!(
             "{run:>3}   {:>9.2} s   {:>9.2} s   {:>9.2}×",
             local.as_secs_f64(),
@@ -137,4 +160,6 @@ fn main() {
         remotes.as_secs_f64() / RUNS as f64,
         remotes.as_secs_f64() / locals.as_secs_f64()
     );
+    ratios.sort_by(f64::total_cmp);
+    println!("median of the runs' ratios: {:.2}×", ratios[RUNS / 2]);
 }

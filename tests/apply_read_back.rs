@@ -68,12 +68,9 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
         Some("ENABLED")
     );
 
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&aws.config("us-east-1").await)
-            .force_path_style(true)
-            .build(),
-    );
     for region in ["us-east-1", "us-east-2"] {
+        // Each bucket through its own region, as S3 requires.
+        let s3 = aws.s3(region).await;
         let bucket = format!("payment-docs-{region}-{suffix}");
         let versioning = s3
             .get_bucket_versioning()
@@ -218,7 +215,9 @@ pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
             "a log bucket does not log itself"
         );
     }
-    let replication = s3
+    let replication = aws
+        .s3("us-east-1")
+        .await
         .get_bucket_replication()
         .bucket(format!("payment-docs-us-east-1-{suffix}"))
         .send()

@@ -34,7 +34,10 @@ fn replication_rule(id: Option<&str>, prefix: &str, destination: &str) -> Replic
         .expect("rule")
 }
 
-async fn versioned_bucket(s3: &aws_sdk_s3::Client, name: &str, region: Option<&str>) {
+/// A bucket keeping versions, made and set up through its own region (S3
+/// redirects a request sent to another).
+async fn versioned_bucket(aws: &Aws, name: &str, region: Option<&str>) {
+    let s3 = aws.s3(region.unwrap_or("us-east-1")).await;
     let mut create = s3.create_bucket().bucket(name);
     if let Some(region) = region {
         create = create.create_bucket_configuration(
@@ -57,15 +60,16 @@ async fn versioned_bucket(s3: &aws_sdk_s3::Client, name: &str, region: Option<&s
 }
 
 /// A versioned source bucket in us-east-1 replicating to a versioned
-/// destination in us-east-2 by the rule `rule` makes for the destination.
+/// destination in us-east-2 by the rule `rule` makes for the destination;
+/// a client for each region, the source's and the destination's.
 async fn replicating(
     aws: &Aws,
     rule: impl FnOnce(&str) -> ReplicationRule,
-) -> (aws_sdk_s3::Client, String, String) {
+) -> (aws_sdk_s3::Client, aws_sdk_s3::Client, String, String) {
     let s3 = aws.s3("us-east-1").await;
     let (source, destination) = (aws.name("source"), aws.name("destination"));
-    versioned_bucket(&s3, &source, None).await;
-    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
+    versioned_bucket(aws, &source, None).await;
+    versioned_bucket(aws, &destination, Some("us-east-2")).await;
     s3.put_bucket_replication()
         .bucket(&source)
         .replication_configuration(
@@ -78,13 +82,13 @@ async fn replicating(
         .send()
         .await
         .expect("replication configuration");
-    (s3, source, destination)
+    (s3, aws.s3("us-east-2").await, source, destination)
 }
 
 #[tokio::test]
 async fn objects_replicate_with_their_status() {
     let aws = Aws::new("s3_replication");
-    let (s3, source, destination) = replicating(&aws, |destination| {
+    let (s3, replica, source, destination) = replicating(&aws, |destination| {
         replication_rule(Some("receipts"), "receipts/", destination)
     })
     .await;
@@ -128,7 +132,7 @@ async fn objects_replicate_with_their_status() {
     })
     .await;
     assert!(completed.is_some(), "the source never reported COMPLETED");
-    let copy = s3
+    let copy = replica
         .get_object()
         .bucket(&destination)
         .key("receipts/1.json")
@@ -140,7 +144,8 @@ async fn objects_replicate_with_their_status() {
     assert_eq!(&body[..], b"{\"amount\":100}");
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(
-        s3.head_object()
+        replica
+            .head_object()
             .bucket(&destination)
             .key("other/2.json")
             .send()
@@ -156,7 +161,7 @@ async fn replication_needs_versioning() {
     let s3 = aws.s3("us-east-1").await;
     let (source, destination) = (aws.name("source"), aws.name("destination"));
     s3.create_bucket().bucket(&source).send().await.expect("create");
-    versioned_bucket(&s3, &destination, Some("us-east-2")).await;
+    versioned_bucket(&aws, &destination, Some("us-east-2")).await;
     let rule = replication_rule(None, "", &destination);
     let error = s3
         .put_bucket_replication()
@@ -182,7 +187,7 @@ async fn replication_needs_versioning() {
 #[tokio::test]
 async fn paused_s3_replication_delivers_its_backlog_on_resume() {
     let aws = Aws::new("s3_replication_paused");
-    let (s3, source, destination) =
+    let (s3, replica, source, destination) =
         replicating(&aws, |destination| replication_rule(Some("all"), "", destination)).await;
     aws.pause("s3", "us-east-1", "us-east-2");
     s3.put_object()
@@ -193,7 +198,8 @@ async fn paused_s3_replication_delivers_its_backlog_on_resume() {
         .await
         .expect("put");
     let copied = || async {
-        s3.head_object()
+        replica
+            .head_object()
             .bucket(&destination)
             .key("receipt.json")
             .send()
@@ -215,7 +221,7 @@ async fn paused_s3_replication_delivers_its_backlog_on_resume() {
 #[tokio::test]
 async fn replication_metrics_report_the_backlog_and_the_latency() {
     let aws = Aws::new("s3_replication_metrics");
-    let (s3, source, destination) = replicating(&aws, |destination| {
+    let (s3, _, source, destination) = replicating(&aws, |destination| {
         let mut rule = replication_rule(Some("measured"), "", destination);
         rule.destination = Some(
             Destination::builder()
@@ -280,7 +286,7 @@ async fn a_tls_only_policy_reads_back_and_lets_tls_callers_in() {
     let aws = Aws::new("s3_tls_only");
     let s3 = aws.s3("us-east-1").await;
     let bucket = aws.name("tls");
-    versioned_bucket(&s3, &bucket, None).await;
+    versioned_bucket(&aws, &bucket, None).await;
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -320,4 +326,74 @@ async fn a_tls_only_policy_reads_back_and_lets_tls_callers_in() {
         aws_sdk_s3::error::ProvideErrorMetadata::code(&gone),
         Some("NoSuchBucketPolicy")
     );
+}
+
+/// A bucket answers in its own region only: anywhere else S3 says 301
+/// PermanentRedirect and names the region in `x-amz-bucket-region`;
+/// GetBucketLocation answers anywhere; a bucket deleted and made again in
+/// another region is found there.
+#[tokio::test]
+async fn a_bucket_answers_in_its_own_region_only() {
+    let aws = Aws::new("s3_regions");
+    let bucket = aws.name("east2");
+    versioned_bucket(&aws, &bucket, Some("us-east-2")).await;
+    let (east1, east2) = (aws.s3("us-east-1").await, aws.s3("us-east-2").await);
+    let put = |client: &aws_sdk_s3::Client| {
+        client
+            .put_object()
+            .bucket(&bucket)
+            .key("k")
+            .body(b"x".to_vec().into())
+            .send()
+    };
+    let error = put(&east1).await.expect_err("redirected");
+    assert_eq!(
+        aws_sdk_s3::error::ProvideErrorMetadata::code(&error),
+        Some("PermanentRedirect")
+    );
+    let raw = error.raw_response().expect("an answer");
+    assert_eq!(raw.status().as_u16(), 301);
+    assert_eq!(raw.headers().get("x-amz-bucket-region"), Some("us-east-2"));
+    let location = east1
+        .get_bucket_location()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("answered from any region");
+    assert_eq!(
+        location.location_constraint(),
+        Some(&BucketLocationConstraint::UsEast2)
+    );
+    put(&east2).await.expect("answered in its own region");
+
+    let versions = east2
+        .list_object_versions()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("versions");
+    for version in versions.versions() {
+        east2
+            .delete_object()
+            .bucket(&bucket)
+            .key(version.key().unwrap_or_default())
+            .set_version_id(version.version_id().map(str::to_string))
+            .send()
+            .await
+            .expect("delete version");
+    }
+    east2
+        .delete_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("deleted");
+    east1
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("made again in us-east-1");
+    put(&east1).await.expect("found in its new region");
+    assert!(put(&east2).await.is_err(), "no longer answered in us-east-2");
 }

@@ -87,7 +87,16 @@ async fn a_bucket_without_versions_or_a_missing_one_is_refused_clearly() {
             .expect_err("refused")
             .to_string();
         assert_eq!(refused, locked);
-        (refused, open(&missing).expect_err("refused").to_string())
+        // Nothing is asked of S3 before the first request, which finds no
+        // bucket.
+        let absent = open(&missing).expect("opens");
+        let unread = absent.read().expect_err("refused").to_string();
+        let unlocked = absent
+            .lock("apply", Duration::ZERO)
+            .expect_err("refused")
+            .to_string();
+        assert!(unlocked.contains("does not exist"), "{unlocked}");
+        (refused, unread)
     })
     .await
     .expect("ran");
@@ -230,6 +239,89 @@ async fn a_lock_waited_for_reads_what_its_holder_wrote_last() {
     })
     .await
     .expect("passes");
+}
+
+/// The bucket's region is found, not assumed: a drx configured for
+/// us-east-1 addresses a state bucket in us-east-2 there after S3's
+/// redirect (asking where it is once), and every later request goes
+/// straight to it. The lock, taken before STS answered, names the caller's
+/// ARN right after.
+#[tokio::test]
+async fn a_bucket_in_another_region_is_found_and_the_lock_names_its_caller() {
+    let aws = Aws::new("state_s3_elsewhere");
+    let bucket = aws.name("state");
+    let s3 = aws.s3("us-east-2").await;
+    s3.create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::UsEast2)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("bucket");
+    s3.put_bucket_versioning()
+        .bucket(&bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("versioning");
+    let store = open(&aws, &bucket, "stack.state").await;
+    let lock = tokio::task::spawn_blocking(move || {
+        use drx::state::{State, StateStore};
+        let lock = store.lock("apply", Duration::ZERO).expect("locks");
+        assert_eq!(store.read().expect("reads"), None);
+        store.write(&State::new("stack")).expect("writes");
+        (store, lock)
+    })
+    .await
+    .expect("passes");
+    let asked = aws.requests();
+    assert_eq!(
+        asked["operations"]["s3:GetBucketLocation"], 1,
+        "the region asked once, after the redirect: {asked}"
+    );
+    let written = s3
+        .get_object()
+        .bucket(&bucket)
+        .key("stack.state")
+        .send()
+        .await
+        .expect("the state is in the bucket's region");
+    assert!(written.e_tag().is_some());
+    let named = crate::aws::eventually(5, || async {
+        let object = s3
+            .get_object()
+            .bucket(&bucket)
+            .key("stack.state.lock")
+            .send()
+            .await
+            .ok()?;
+        let body = object.body.collect().await.ok()?.into_bytes();
+        let holder: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        holder["who"].as_str().map(str::to_string)
+    })
+    .await;
+    assert!(
+        named.as_deref().is_some_and(|who| who.starts_with("arn:aws:")),
+        "the lock never named its caller: {named:?}"
+    );
+    tokio::task::spawn_blocking(move || drop(lock))
+        .await
+        .expect("released");
+    let listed = s3
+        .list_objects_v2()
+        .bucket(&bucket)
+        .prefix("stack.state.lock")
+        .send()
+        .await
+        .expect("list");
+    assert!(listed.contents().is_empty(), "the named lock is released");
 }
 
 /// drx as this test's caller, in `dir`, on the state in S3.

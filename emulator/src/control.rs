@@ -98,6 +98,7 @@ pub(crate) async fn handle(proxy: &Arc<Proxy>, request: &ProxyRequest) -> Respon
             proxy.counter.reset();
             proxy.dynamodb.reset();
             proxy.s3.reset();
+            proxy.s3_regions.reset();
             proxy.policies.reset();
             proxy.conditional.reset();
             proxy.functions.reset();

@@ -22,6 +22,7 @@ mod proxy;
 mod request_info;
 mod runtime;
 mod s3;
+mod s3_regions;
 mod sigv4;
 mod upstream;
 mod xml;

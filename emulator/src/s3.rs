@@ -170,6 +170,13 @@ pub(crate) async fn handle(
 ) -> Result<Reply, String> {
     let (bucket, key) = bucket_and_key(&request.path);
     let method = &request.method;
+    if let Some(redirect) = proxy
+        .s3_regions
+        .misdirected(proxy, info, request, &bucket, &key)
+        .await
+    {
+        return Ok(redirect);
+    }
     let query = request.query.as_str();
     if key.is_empty() && has(query, "policy") {
         return crate::bucket_policy::handle(proxy, request, &bucket).await;
@@ -215,6 +222,7 @@ pub(crate) async fn handle(
             if reply.status.is_success() {
                 proxy.s3.forget(&bucket);
                 proxy.policies.forget(&bucket);
+                proxy.s3_regions.forget(&bucket);
             }
             return Ok(reply);
         }

@@ -79,6 +79,21 @@ impl Aws {
         config
     }
 
+    /// The region the configuration names (`AWS_REGION`, `AWS_DEFAULT_REGION`,
+    /// the profile's), if any: where state in S3 is looked for first. Not
+    /// EC2's instance metadata, which off EC2 costs a timeout to learn
+    /// there is none.
+    async fn home_region(&self) -> Option<String> {
+        if let Some(region) = self.base.get().and_then(|base| base.region()) {
+            return Some(region.to_string());
+        }
+        let chain = aws_config::meta::region::RegionProviderChain::first_try(
+            aws_config::environment::region::EnvironmentVariableRegionProvider::new(),
+        )
+        .or_else(aws_config::profile::ProfileFileRegionProvider::new());
+        chain.region().await.map(|region| region.to_string())
+    }
+
     /// Who the credentials belong to (`GetCallerIdentity`, once; a failed
     /// answer is asked again).
     async fn caller_identity(

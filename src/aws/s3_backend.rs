@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, Delete, ObjectIdentifier, ServerSideEncryption};
 
-use super::{Aws, sdk_error};
+use super::{Aws, GLOBAL_REGION, sdk_error};
 use crate::model::{ErrorKind, ProviderError};
 use crate::state::{
     JournalRecord, LockHolder, Recovery, State, StateError, StateStore, Unlocked, parse_document, replay,
@@ -67,6 +67,14 @@ impl Bridge {
             runtime.spawn(work);
         }
     }
+
+    /// The same, with a handle to wait for it by.
+    fn spawn_joined(
+        &self,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        self.0.as_ref().map(|runtime| runtime.spawn(work))
+    }
 }
 
 impl Drop for Bridge {
@@ -80,9 +88,18 @@ impl Drop for Bridge {
 /// What the backend and its lock share.
 struct Shared {
     bridge: Bridge,
-    /// The user or role this drx acts as, for the lock to name.
-    caller: Option<String>,
-    client: aws_sdk_s3::Client,
+    aws: Arc<Aws>,
+    /// The user or role this drx acts as, for the lock to name: asked of STS
+    /// once, while the lock is taken rather than before it.
+    caller: tokio::sync::OnceCell<Option<String>>,
+    /// A client for the bucket's region. Addressed first in the region the
+    /// configuration names (where a team's state bucket usually is), so the
+    /// first round trip is the command's own; S3 answers a wrong guess with
+    /// a redirect, and the region is then asked of S3 and the round sent
+    /// again (see `Shared::run`).
+    client: std::sync::RwLock<aws_sdk_s3::Client>,
+    /// Whether the client was moved to the region S3 named: once at most.
+    relocated: std::sync::atomic::AtomicBool,
     bucket: String,
     key: String,
     /// The .drx file, for the commands messages print.
@@ -134,18 +151,73 @@ impl Shared {
         format!("{}.lock", self.key)
     }
 
-    fn run<T: Send + 'static>(
-        &self,
-        doing: &'static str,
-        work: impl Future<Output = Result<T, StateError>> + Send + 'static,
-    ) -> Result<T, StateError> {
-        self.bridge.run(work).unwrap_or_else(|| {
-            Err(StateError::Remote {
-                location: self.location(),
-                doing,
-                message: "the request was lost (its task ended without an answer)".into(),
+    fn client(&self) -> aws_sdk_s3::Client {
+        self.client.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Runs the requests `work` makes to their end. When S3 answers that
+    /// the bucket is in another region than the one addressed, the region is
+    /// asked of S3 and `work` runs once more, there: a redirected request
+    /// did nothing, so sending it again is safe.
+    fn run<T, F, Fut>(self: &Arc<Self>, doing: &'static str, work: F) -> Result<T, StateError>
+    where
+        T: Send + 'static,
+        F: Fn(Arc<Shared>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, StateError>> + Send + 'static,
+    {
+        let shared = self.clone();
+        self.bridge
+            .run(async move {
+                match work(shared.clone()).await {
+                    Err(StateError::WrongRegion { .. }) if shared.relocate().await? => work(shared).await,
+                    answer => answer,
+                }
             })
-        })
+            .unwrap_or_else(|| {
+                Err(StateError::Remote {
+                    location: self.location(),
+                    doing,
+                    message: "the request was lost (its task ended without an answer)".into(),
+                })
+            })
+    }
+
+    /// Moves the client to the bucket's region, as S3 names it
+    /// (`GetBucketLocation` answers from us-east-1 for a bucket anywhere).
+    /// Whether it moved: only the first time.
+    async fn relocate(&self) -> Result<bool, StateError> {
+        use std::sync::atomic::Ordering;
+        if self.relocated.swap(true, Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let found = self
+            .aws
+            .s3(GLOBAL_REGION)
+            .await
+            .get_bucket_location()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map_err(|e| remote(&self.location(), "find the region of", &sdk_error(e)))?;
+        let client = self.aws.s3(&region_of(found.location_constraint())).await;
+        *self.client.write().unwrap_or_else(|p| p.into_inner()) = client;
+        Ok(true)
+    }
+
+    /// Who this drx acts as, for the lock to name (`None` if STS would not
+    /// say: the lock still names host, pid and operation).
+    async fn caller(&self) -> Option<String> {
+        self.caller
+            .get_or_init(|| async {
+                let sts = aws_sdk_sts::Client::new(&self.aws.config(GLOBAL_REGION).await);
+                sts.get_caller_identity()
+                    .send()
+                    .await
+                    .ok()
+                    .and_then(|identity| identity.arn)
+            })
+            .await
+            .clone()
     }
 }
 
@@ -190,6 +262,24 @@ fn remote(location: &str, doing: &'static str, error: &ProviderError) -> StateEr
         .split('/')
         .next()
         .unwrap_or_default();
+    // S3's answers to a request sent to another region than the bucket's
+    // (S3 User Guide, "Request redirection and the REST API"): 301
+    // PermanentRedirect from most regions, 307 while a new bucket's name
+    // propagates, 400 AuthorizationHeaderMalformed when signed for the
+    // wrong one, 400 IllegalLocationConstraintException from regions
+    // launched after March 2019.
+    if matches!(
+        code,
+        "PermanentRedirect"
+            | "TemporaryRedirect"
+            | "AuthorizationHeaderMalformed"
+            | "IllegalLocationConstraintException"
+    ) {
+        return StateError::WrongRegion {
+            bucket: bucket.to_string(),
+            code: code.to_string(),
+        };
+    }
     let message = match code {
         "NoSuchBucket" => {
             format!("bucket {bucket} does not exist: create it (with versioning on), or correct the location")
@@ -236,8 +326,9 @@ fn region_of(constraint: Option<&aws_sdk_s3::types::BucketLocationConstraint>) -
 }
 
 impl S3Backend {
-    /// The state at `s3://bucket/key`: the bucket's region is asked of S3,
-    /// and a bucket that does not keep versions is refused.
+    /// The state at `s3://bucket/key`. Nothing is asked of S3 yet: the
+    /// bucket's region is found by the first request (see `Shared::run`),
+    /// and a bucket that does not keep versions is refused by it.
     pub fn open(bucket: &str, key: &str, file: Option<&Path>) -> Result<S3Backend, StateError> {
         S3Backend::open_with(Aws::new(), bucket, key, file)
     }
@@ -257,41 +348,31 @@ impl S3Backend {
             doing: "open",
             message,
         })?;
-        let (owned_bucket, owned_location, probing) = (bucket.to_string(), location.clone(), aws.clone());
-        let (client, caller) = bridge
+        let guessing = aws.clone();
+        let client = bridge
             .run(async move {
-                let aws = probing;
-                let bucket = owned_bucket;
-                let probe = aws.s3("us-east-1").await;
-                // Who this drx is (for the lock to name) is asked meanwhile.
-                let sts = aws_sdk_sts::Client::new(&aws.config("us-east-1").await);
-                let (found, identity) = tokio::join!(
-                    probe.get_bucket_location().bucket(&bucket).send(),
-                    sts.get_caller_identity().send()
-                );
-                let found =
-                    found.map_err(|e| remote(&owned_location, "find the bucket of", &sdk_error(e)))?;
-                let client = aws.s3(&region_of(found.location_constraint())).await;
-                Ok((client, identity.ok().and_then(|identity| identity.arn)))
+                let region = guessing.home_region().await;
+                guessing.s3(region.as_deref().unwrap_or(GLOBAL_REGION)).await
             })
-            .unwrap_or_else(|| {
-                Err(StateError::Remote {
-                    location: location.clone(),
-                    doing: "open",
-                    message: "the request was lost".into(),
-                })
+            .ok_or_else(|| StateError::Remote {
+                location: location.clone(),
+                doing: "open",
+                message: "the S3 state runtime stopped".into(),
             })?;
+        let shared = Arc::new(Shared {
+            bridge,
+            aws,
+            caller: tokio::sync::OnceCell::new(),
+            client: std::sync::RwLock::new(client),
+            relocated: std::sync::atomic::AtomicBool::new(false),
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            file: file.map(Path::to_path_buf),
+            outbox: Outbox::default(),
+            versioned: std::sync::atomic::AtomicBool::new(false),
+        });
         Ok(S3Backend {
-            shared: Arc::new(Shared {
-                bridge,
-                caller,
-                client,
-                bucket: bucket.to_string(),
-                key: key.to_string(),
-                file: file.map(Path::to_path_buf),
-                outbox: Outbox::default(),
-                versioned: std::sync::atomic::AtomicBool::new(false),
-            }),
+            shared,
             seen: Mutex::new(Seen::default()),
         })
     }
@@ -359,12 +440,18 @@ impl S3Backend {
     pub fn lock(&self, operation: &str, timeout: Duration) -> Result<S3Lock, StateError> {
         let shared = self.shared.clone();
         let mut holder = LockHolder::now(operation);
-        holder.who = self.shared.caller.clone();
-        let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
+        // STS is asked alongside the first attempt, not before it: a round
+        // trip saved. A lock taken before it answers is named right after
+        // (see `S3Lock::name`).
+        let asking = shared.clone();
+        shared.bridge.spawn(async move {
+            asking.caller().await;
+        });
         let started = Instant::now();
         let mut first = true;
         loop {
-            let (owner, body) = (shared.clone(), body.clone());
+            holder.who = shared.caller.get().cloned().flatten();
+            let body = serde_json::to_vec_pretty(&holder).unwrap_or_default();
             // The first attempt also fetches the document, for the read
             // that follows a lock: a round trip saved. Taken at once, the
             // lock was free when S3 created it, so its last holder had
@@ -376,44 +463,46 @@ impl S3Backend {
             // is read afresh.
             let prefetch = first;
             first = false;
-            let (taken, fetched) = shared.run("take the lock on", async move {
-                let shared = owner;
-                let location = shared.location();
-                let put = shared
-                    .client
-                    .put_object()
-                    .bucket(&shared.bucket)
-                    .key(shared.lock_key())
-                    .if_none_match("*")
-                    .server_side_encryption(ServerSideEncryption::Aes256)
-                    .content_type("application/json")
-                    .body(ByteStream::from(body))
-                    .send();
-                // The bucket's versioning is checked in the same round trip.
-                let read = async {
-                    if prefetch {
-                        Some(fetch(&shared).await)
-                    } else {
-                        None
+            let (taken, fetched) = shared.run("take the lock on", move |shared| {
+                let body = body.clone();
+                async move {
+                    let location = shared.location();
+                    let put = shared
+                        .client()
+                        .put_object()
+                        .bucket(&shared.bucket)
+                        .key(shared.lock_key())
+                        .if_none_match("*")
+                        .server_side_encryption(ServerSideEncryption::Aes256)
+                        .content_type("application/json")
+                        .body(ByteStream::from(body))
+                        .send();
+                    // The bucket's versioning is checked in the same round trip.
+                    let read = async {
+                        if prefetch {
+                            Some(fetch(&shared).await)
+                        } else {
+                            None
+                        }
+                    };
+                    let (put, versioned, fetched) = tokio::join!(put, check_versioning(&shared), read);
+                    let taken = match put.map_err(sdk_error) {
+                        Ok(put) => Some(put.e_tag().unwrap_or_default().to_string()),
+                        Err(error) if precondition_failed(&error) || conditional_conflict(&error) => None,
+                        Err(error) => return Err(remote(&location, "take the lock on", &error)),
+                    };
+                    if let Err(refused) = versioned {
+                        if let Some(etag) = &taken {
+                            let _ = delete_lock(&shared, etag).await;
+                        }
+                        return Err(refused);
                     }
-                };
-                let (put, versioned, fetched) = tokio::join!(put, check_versioning(&shared), read);
-                let taken = match put.map_err(sdk_error) {
-                    Ok(put) => Some(put.e_tag().unwrap_or_default().to_string()),
-                    Err(error) if precondition_failed(&error) || conditional_conflict(&error) => None,
-                    Err(error) => return Err(remote(&location, "take the lock on", &error)),
-                };
-                if let Err(refused) = versioned {
-                    if let Some(etag) = &taken {
-                        let _ = delete_lock(&shared, etag).await;
-                    }
-                    return Err(refused);
+                    Ok((taken, fetched))
                 }
-                Ok((taken, fetched))
             })?;
             if let Some(etag) = taken {
                 self.seen().prefetched = fetched;
-                return Ok(S3Lock { shared, holder, etag });
+                return Ok(S3Lock::name(shared, holder, etag));
             }
             let waited = started.elapsed();
             if waited >= timeout {
@@ -448,12 +537,11 @@ impl S3Backend {
         }
         // Only the lock read: one taken since (by a drx that saw it gone) is
         // not this one.
-        let shared = self.shared.clone();
         let etag = etag.unwrap_or_default();
-        if !self.shared.run(
-            "release the lock of",
-            async move { delete_lock(&shared, &etag).await },
-        )? {
+        if !self.shared.run("release the lock of", move |shared| {
+            let etag = etag.clone();
+            async move { delete_lock(&shared, &etag).await }
+        })? {
             return Ok(Unlocked::AlreadyFree);
         }
         Ok(Unlocked::Cleared(Box::new(holder)))
@@ -463,32 +551,32 @@ impl S3Backend {
     /// store: kept as a backup (and, the bucket keeping versions, every
     /// earlier version too), and no longer where drx looks.
     pub fn retire(&self) -> Result<String, StateError> {
-        let (client, bucket, key, location) = (
-            self.shared.client.clone(),
-            self.shared.bucket.clone(),
-            self.shared.key.clone(),
-            self.location(),
-        );
+        let (bucket, key) = (self.shared.bucket.clone(), self.shared.key.clone());
         let aside = format!("{key}.migrated");
         let target = format!("s3://{bucket}/{aside}");
-        self.shared.run("move aside", async move {
-            client
-                .copy_object()
-                .bucket(&bucket)
-                .key(&aside)
-                .copy_source(format!("{bucket}/{key}"))
-                .server_side_encryption(ServerSideEncryption::Aes256)
-                .send()
-                .await
-                .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
-            client
-                .delete_object()
-                .bucket(&bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
-            Ok(())
+        self.shared.run("move aside", move |shared| {
+            let (bucket, key, aside, location) =
+                (bucket.clone(), key.clone(), aside.clone(), shared.location());
+            async move {
+                let client = shared.client();
+                client
+                    .copy_object()
+                    .bucket(&bucket)
+                    .key(&aside)
+                    .copy_source(format!("{bucket}/{key}"))
+                    .server_side_encryption(ServerSideEncryption::Aes256)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
+                client
+                    .delete_object()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&location, "move aside", &sdk_error(e)))?;
+                Ok(())
+            }
         })?;
         let compacted = self.queue().prefix.clone();
         if let Some(prefix) = compacted {
@@ -521,7 +609,7 @@ impl S3Backend {
                     .collect();
                 if let Ok(delete) = Delete::builder().set_objects(Some(objects)).quiet(true).build() {
                     let _ = shared
-                        .client
+                        .client()
                         .delete_objects()
                         .bucket(&shared.bucket)
                         .delete(delete)
@@ -543,7 +631,7 @@ impl S3Backend {
         self.queue().tidying += 1;
         let shared = self.shared.clone();
         self.shared.bridge.spawn(async move {
-            let (client, bucket) = (&shared.client, &shared.bucket);
+            let (client, bucket) = (&shared.client(), &shared.bucket);
             let mut token = None;
             loop {
                 let Ok(page) = client
@@ -579,15 +667,17 @@ impl S3Backend {
     }
 }
 
-fn read_lock(shared: &Shared) -> Result<Option<(LockHolder, Option<String>)>, StateError> {
-    let (client, bucket, key, location) = (
-        shared.client.clone(),
-        shared.bucket.clone(),
-        shared.lock_key(),
-        shared.location(),
-    );
-    shared.run("read the lock of", async move {
-        match client.get_object().bucket(bucket).key(key).send().await {
+fn read_lock(shared: &Arc<Shared>) -> Result<Option<(LockHolder, Option<String>)>, StateError> {
+    shared.run("read the lock of", |shared| async move {
+        let location = shared.location();
+        match shared
+            .client()
+            .get_object()
+            .bucket(&shared.bucket)
+            .key(shared.lock_key())
+            .send()
+            .await
+        {
             Ok(object) => {
                 let etag = object.e_tag().map(str::to_string);
                 let body = object
@@ -625,7 +715,7 @@ fn read_lock(shared: &Shared) -> Result<Option<(LockHolder, Option<String>)>, St
 /// Whether it was deleted.
 async fn delete_lock(shared: &Shared, etag: &str) -> Result<bool, StateError> {
     match shared
-        .client
+        .client()
         .delete_object()
         .bucket(&shared.bucket)
         .key(shared.lock_key())
@@ -654,11 +744,9 @@ impl StateStore for S3Backend {
         let prefetched = self.seen().prefetched.take();
         let (document, journal) = match prefetched {
             Some(fetched) => fetched?,
-            None => {
-                let shared = self.shared.clone();
-                self.shared
-                    .run("read the state", async move { fetch(&shared).await })?
-            }
+            None => self
+                .shared
+                .run("read the state", |shared| async move { fetch(&shared).await })?,
         };
         let Some((body, etag)) = document else {
             let mut seen = self.seen();
@@ -743,38 +831,36 @@ impl StateStore for S3Backend {
         })?;
         body.push(b'\n');
         let etag = self.seen().etag.clone();
-        let (client, bucket, key, location) = (
-            self.shared.client.clone(),
-            self.shared.bucket.clone(),
-            self.shared.key.clone(),
-            self.location(),
-        );
         let journal = self.journal_location();
-        let shared = self.shared.clone();
-        let written = self.shared.run("write the state", async move {
-            // Seen already by the lock or the read before any write.
-            check_versioning(&shared).await?;
-            let mut request = client
-                .put_object()
-                .bucket(bucket)
-                .key(key)
-                .server_side_encryption(ServerSideEncryption::Aes256)
-                .content_type("application/json")
-                .body(ByteStream::from(body));
-            // Only over the version this drx read: a newer one is another
-            // writer's, and a first write must not replace one it never saw.
-            request = match &etag {
-                Some(etag) => request.if_match(etag),
-                None => request.if_none_match("*"),
-            };
-            match request.send().await {
-                Ok(put) => Ok(put.e_tag().map(str::to_string)),
-                Err(error) => {
-                    let error = sdk_error(error);
-                    if precondition_failed(&error) || conditional_conflict(&error) {
-                        Err(StateError::Conflict { location, journal })
-                    } else {
-                        Err(remote(&location, "write the state", &error))
+        let written = self.shared.run("write the state", move |shared| {
+            let (body, etag, journal, location) =
+                (body.clone(), etag.clone(), journal.clone(), shared.location());
+            async move {
+                // Seen already by the lock or the read before any write.
+                check_versioning(&shared).await?;
+                let mut request = shared
+                    .client()
+                    .put_object()
+                    .bucket(&shared.bucket)
+                    .key(&shared.key)
+                    .server_side_encryption(ServerSideEncryption::Aes256)
+                    .content_type("application/json")
+                    .body(ByteStream::from(body));
+                // Only over the version this drx read: a newer one is another
+                // writer's, and a first write must not replace one it never saw.
+                request = match &etag {
+                    Some(etag) => request.if_match(etag),
+                    None => request.if_none_match("*"),
+                };
+                match request.send().await {
+                    Ok(put) => Ok(put.e_tag().map(str::to_string)),
+                    Err(error) => {
+                        let error = sdk_error(error);
+                        if precondition_failed(&error) || conditional_conflict(&error) {
+                            Err(StateError::Conflict { location, journal })
+                        } else {
+                            Err(remote(&location, "write the state", &error))
+                        }
                     }
                 }
             }
@@ -830,7 +916,8 @@ impl StateStore for S3Backend {
 /// the journal: listed while the document is fetched, one round trip, with
 /// the bucket's versioning checked alongside.
 async fn fetch(shared: &Shared) -> Fetched {
-    let (client, bucket, key, location) = (&shared.client, &shared.bucket, &shared.key, shared.location());
+    let client = &shared.client();
+    let (bucket, key, location) = (&shared.bucket, &shared.key, shared.location());
     let journal_root = format!("{key}.journal/");
     let listing = list_keys(client, bucket, &journal_root, &location);
     let document = async {
@@ -884,7 +971,7 @@ async fn upload(shared: Arc<Shared>) {
             (std::mem::take(&mut queue.lines), key)
         };
         let sent = shared
-            .client
+            .client()
             .put_object()
             .bucket(&shared.bucket)
             .key(&key)
@@ -937,7 +1024,7 @@ async fn check_versioning(shared: &Shared) -> Result<(), StateError> {
         return Ok(());
     }
     let versioning = shared
-        .client
+        .client()
         .get_bucket_versioning()
         .bucket(&shared.bucket)
         .send()
@@ -982,41 +1069,59 @@ impl S3Backend {
     /// The records in the journal objects `keys`, in the order they were
     /// written, and how many batches (objects) held them.
     fn read_journal(&self, mut keys: Vec<String>) -> Result<(Vec<JournalRecord>, u64), StateError> {
-        let (client, bucket, location) = (
-            self.shared.client.clone(),
-            self.shared.bucket.clone(),
-            self.location(),
-        );
-        self.shared.run("read the journal of", async move {
-            // Zero-padded numbers: the keys' order is the records'.
-            keys.sort();
-            let mut records = Vec::with_capacity(keys.len());
-            for key in &keys {
-                let object = client
-                    .get_object()
-                    .bucket(&bucket)
-                    .key(key)
-                    .send()
-                    .await
-                    .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
-                let body = object
-                    .body
-                    .collect()
-                    .await
-                    .map(|b| b.into_bytes())
-                    .unwrap_or_default();
-                // An object is written whole or not at all: a line that does
-                // not parse is damage, not a crash.
-                for (line, text) in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
-                    let record = serde_json::from_slice(text).map_err(|e| StateError::DamagedJournal {
-                        path: PathBuf::from(format!("s3://{bucket}/{key}")),
-                        line: line + 1,
-                        why: e.to_string(),
-                    })?;
-                    records.push(record);
+        // Zero-padded numbers: the keys' order is the records'.
+        keys.sort();
+        self.shared.run("read the journal of", move |shared| {
+            let keys = keys.clone();
+            async move {
+                let (client, bucket, location) = (shared.client(), shared.bucket.clone(), shared.location());
+                // Fetched all at once (a journal a killed apply left may hold
+                // dozens of batches), then read in order.
+                let mut fetching = tokio::task::JoinSet::new();
+                for (index, key) in keys.iter().enumerate() {
+                    let (client, bucket, key, location) =
+                        (client.clone(), bucket.clone(), key.clone(), location.clone());
+                    fetching.spawn(async move {
+                        let object = client
+                            .get_object()
+                            .bucket(&bucket)
+                            .key(&key)
+                            .send()
+                            .await
+                            .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
+                        let body = object.body.collect().await.map_err(|e| StateError::Remote {
+                            location: location.clone(),
+                            doing: "read the journal of",
+                            message: format!("the answer was cut short ({e}); try again"),
+                        })?;
+                        Ok::<_, StateError>((index, body.into_bytes()))
+                    });
                 }
+                let mut bodies = vec![Default::default(); keys.len()];
+                while let Some(fetched) = fetching.join_next().await {
+                    let (index, body) = fetched.map_err(|e| StateError::Remote {
+                        location: location.clone(),
+                        doing: "read the journal of",
+                        message: format!("the request was lost ({e})"),
+                    })??;
+                    bodies[index] = body;
+                }
+                let mut records = Vec::new();
+                for (key, body) in keys.iter().zip(&bodies) {
+                    // An object is written whole or not at all: a line that does
+                    // not parse is damage, not a crash.
+                    for (line, text) in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
+                        let record =
+                            serde_json::from_slice(text).map_err(|e| StateError::DamagedJournal {
+                                path: PathBuf::from(format!("s3://{bucket}/{key}")),
+                                line: line + 1,
+                                why: e.to_string(),
+                            })?;
+                        records.push(record);
+                    }
+                }
+                Ok((records, keys.len() as u64))
             }
-            Ok((records, keys.len() as u64))
         })
     }
 }
@@ -1026,8 +1131,12 @@ impl S3Backend {
 pub struct S3Lock {
     shared: Arc<Shared>,
     holder: LockHolder,
-    /// The lock object's ETag, as this drx created it.
-    etag: String,
+    /// The lock object's ETag: as this drx created it, then as it wrote
+    /// the holder's name into it.
+    etag: Arc<Mutex<String>>,
+    /// Writing the holder's ARN into the lock, when it was taken before STS
+    /// answered: the release waits for it, to delete what it wrote.
+    naming: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for S3Lock {
@@ -1040,6 +1149,47 @@ impl std::fmt::Debug for S3Lock {
 }
 
 impl S3Lock {
+    /// The lock just taken as the object with `etag`; if it does not name
+    /// the caller's ARN yet, rewritten with it as soon as STS answers, in
+    /// the background. Until then (about one round trip) a drx refused the
+    /// lock reads its host, pid, operation and age, not yet its ARN.
+    fn name(shared: Arc<Shared>, holder: LockHolder, etag: String) -> S3Lock {
+        let etag = Arc::new(Mutex::new(etag));
+        let naming = holder.who.is_none().then(|| {
+            let (shared, etag, mut named) = (shared.clone(), etag.clone(), holder.clone());
+            shared.clone().bridge.spawn_joined(async move {
+                let Some(who) = shared.caller().await else {
+                    return;
+                };
+                named.who = Some(who);
+                let body = serde_json::to_vec_pretty(&named).unwrap_or_default();
+                let created = etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                // Only over the object this drx created: a lock
+                // force-unlocked and taken meanwhile is another's.
+                let put = shared
+                    .client()
+                    .put_object()
+                    .bucket(&shared.bucket)
+                    .key(shared.lock_key())
+                    .if_match(created)
+                    .server_side_encryption(ServerSideEncryption::Aes256)
+                    .content_type("application/json")
+                    .body(ByteStream::from(body))
+                    .send()
+                    .await;
+                if let Some(named) = put.ok().as_ref().and_then(|put| put.e_tag()) {
+                    *etag.lock().unwrap_or_else(|p| p.into_inner()) = named.to_string();
+                }
+            })
+        });
+        S3Lock {
+            shared,
+            holder,
+            etag,
+            naming: Mutex::new(naming.flatten()),
+        }
+    }
+
     pub fn holder(&self) -> &LockHolder {
         &self.holder
     }
@@ -1047,12 +1197,16 @@ impl S3Lock {
 
 impl Drop for S3Lock {
     fn drop(&mut self) {
-        // Conditional on the object this drx created: a lock force-unlocked
-        // and taken by another drx is theirs now, and stays.
+        // Conditional on the object this drx created (or named): a lock
+        // force-unlocked and taken by another drx is theirs now, and stays.
+        let naming = self.naming.lock().unwrap_or_else(|p| p.into_inner()).take();
         let (shared, etag) = (self.shared.clone(), self.etag.clone());
-        let _ = self.shared.run(
-            "release the lock of",
-            async move { delete_lock(&shared, &etag).await },
-        );
+        let _ = self.shared.bridge.run(async move {
+            if let Some(naming) = naming {
+                let _ = naming.await;
+            }
+            let etag = etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            delete_lock(&shared, &etag).await
+        });
     }
 }

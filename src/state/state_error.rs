@@ -100,6 +100,12 @@ pub enum StateError {
     Conflict { location: String, journal: String },
     #[error("the state at {location} {why}; it was left as it is")]
     Regressed { location: String, why: String },
+    #[error(
+        "bucket {bucket} is not in the region drx addressed it in, and S3 still answered {code} in the \
+         region it named; set AWS_REGION to the bucket's region, or check the location. The state was \
+         not changed"
+    )]
+    WrongRegion { bucket: String, code: String },
 }
 
 fn remote_locked_message(
