@@ -241,6 +241,131 @@ async fn a_lock_waited_for_reads_what_its_holder_wrote_last() {
     .expect("passes");
 }
 
+/// The command's last write lets go of the lock in the same round trip: the
+/// lock is free before the command drops it, and dropping it then leaves a
+/// newer holder's alone. The journal that write compacted is deleted by the
+/// next command to read the state under the lock.
+#[tokio::test]
+async fn the_last_write_lets_go_of_the_lock_and_the_next_reader_tidies() {
+    let aws = Aws::new("state_s3_last_write");
+    let bucket = state_bucket(&aws).await;
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    let first = open(&aws, &bucket, "stack.state").await;
+    let second = open(&aws, &bucket, "stack.state").await;
+    let (second, taken) = tokio::task::spawn_blocking(move || {
+        use drx::state::{JournalRecord, State, StateStore};
+        let held = first.lock("apply", Duration::ZERO).expect("locks");
+        assert_eq!(first.read().expect("reads"), None);
+        let mut state = State::new("stack");
+        state.serial = 1;
+        first.write(&state).expect("writes");
+        let account = "111111111111".to_string();
+        first
+            .append(&JournalRecord::Account {
+                account_id: account.clone(),
+            })
+            .expect("journals");
+        let read = first.read().expect("reads").expect("a state");
+        assert_eq!(
+            read.account_id.as_ref(),
+            Some(&account),
+            "the record was journaled"
+        );
+        state.serial = 2;
+        state.account_id = Some(account);
+        first.write_last(&state).expect("the last write");
+        let taken = second
+            .lock("plan", Duration::ZERO)
+            .expect("free as soon as the last write returns");
+        drop(held);
+        drop(first);
+        (second, taken)
+    })
+    .await
+    .expect("passes");
+    assert_eq!(
+        objects(&s3, &bucket, "stack.state.lock").await.len(),
+        1,
+        "the first drx's drop left the second's lock alone"
+    );
+    assert!(
+        !objects(&s3, &bucket, "stack.state.journal/").await.is_empty(),
+        "the compacted journal is left for the next reader"
+    );
+    tokio::task::spawn_blocking(move || {
+        use drx::state::StateStore;
+        let read = second.read().expect("reads").expect("a state");
+        assert_eq!(read.serial, 2);
+        drop(taken);
+        drop(second);
+    })
+    .await
+    .expect("passes");
+    assert!(objects(&s3, &bucket, "stack.state.journal/").await.is_empty());
+    assert!(objects(&s3, &bucket, "stack.state.lock").await.is_empty());
+}
+
+/// The race the last write's release opens: it reaches S3 before the write,
+/// and another drx takes the lock and fetches the document in between. That
+/// document has journal records after it, so the taker reads it once more
+/// and works from the newer one — its writes are not refused.
+#[tokio::test]
+async fn a_lock_taken_as_its_last_holder_writes_reads_the_newer_document() {
+    let aws = Aws::new("state_s3_release_race");
+    let bucket = state_bucket(&aws).await;
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    let holder = open(&aws, &bucket, "stack.state").await;
+    let taker = open(&aws, &bucket, "stack.state").await;
+    let (holder, held) = tokio::task::spawn_blocking(move || {
+        use drx::state::{JournalRecord, State, StateStore};
+        let held = holder.lock("apply", Duration::ZERO).expect("locks");
+        assert_eq!(holder.read().expect("reads"), None);
+        let mut state = State::new("stack");
+        state.serial = 1;
+        holder.write(&state).expect("writes");
+        holder
+            .append(&JournalRecord::Account {
+                account_id: "111111111111".into(),
+            })
+            .expect("journals");
+        holder.read().expect("the record is uploaded");
+        (holder, held)
+    })
+    .await
+    .expect("passes");
+    // The release lands first.
+    s3.delete_object()
+        .bucket(&bucket)
+        .key("stack.state.lock")
+        .send()
+        .await
+        .expect("released");
+    tokio::task::spawn_blocking(move || {
+        use drx::state::{State, StateStore};
+        let taken = taker.lock("apply", Duration::ZERO).expect("free");
+        // The write lands after the taker fetched the document with its lock.
+        let mut last = State::new("stack");
+        last.serial = 2;
+        last.account_id = Some("222222222222".into());
+        let lineage = holder.read().expect("reads").expect("a state").lineage;
+        last.lineage = lineage;
+        holder.write_last(&last).expect("the last write");
+        let read = taker.read().expect("reads").expect("a state");
+        assert_eq!(
+            (read.serial, read.account_id.as_deref()),
+            (2, Some("222222222222")),
+            "the taker works from the document written last"
+        );
+        let mut next = read.clone();
+        next.serial = 3;
+        taker.write(&next).expect("not refused");
+        drop(taken);
+        drop(held);
+    })
+    .await
+    .expect("passes");
+}
+
 /// The bucket's region is found, not assumed: a drx configured for
 /// us-east-1 addresses a state bucket in us-east-2 there after S3's
 /// redirect (asking where it is once), and every later request goes
@@ -427,14 +552,29 @@ async fn a_team_shares_one_stack_in_s3() {
         !theirs.path().join(".drx").exists() && !theirs.path().join("state.json").exists(),
         "nothing is kept locally"
     );
-    // Compacted into the document, the journal is gone: the killed apply's
-    // batches (read back) and this apply's own, deleted by key.
+    // Compacted into the document, the killed apply's batches are gone
+    // (read back, then deleted by key); this apply's own, compacted by the
+    // write that let go of the lock, are left for the next command.
     let left = objects(&s3, &bucket, &format!("{key}.journal/")).await;
-    assert!(left.is_empty(), "journal objects left: {left:?}");
+    let lineage = state["lineage"].as_str().expect("a lineage");
+    let serial = state["serial"].as_u64().expect("a serial");
+    assert!(!left.is_empty(), "the finishing apply journaled nothing");
+    for object in &left {
+        let written: u64 = object
+            .trim_start_matches(&format!("{key}.journal/{lineage}/"))
+            .split('/')
+            .next()
+            .and_then(|serial| serial.parse().ok())
+            .unwrap_or_else(|| panic!("not this history's journal: {object}"));
+        assert!(written < serial, "{object} is not compacted into serial {serial}");
+    }
 
-    // The first checkout, with no local state, sees the stack as applied.
+    // The first checkout, with no local state, sees the stack as applied;
+    // it deletes the journal compacted before it.
     let plan = run(mine.path(), &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.status, 0, "{}\n{}", plan.stdout, plan.stderr);
+    let left = objects(&s3, &bucket, &format!("{key}.journal/")).await;
+    assert!(left.is_empty(), "journal objects left: {left:?}");
 
     // Two applies at once: exactly one runs.
     aws.inject(serde_json::json!({ "delay_ms": 100 }));

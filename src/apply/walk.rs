@@ -206,7 +206,7 @@ pub async fn apply<P: Provider, S: StateStore + ?Sized>(
     ahead.clear();
     state.outputs = stack_outputs(plan, &outputs);
     state.serial += 1;
-    if let Err(error) = ahead.write(store, &mut state) {
+    if let Err(error) = ahead.write_last(store, &mut state) {
         report.failed.push(("(state)".into(), error.to_string()));
     }
     (state, report)
@@ -249,9 +249,26 @@ impl Ahead {
         store: &S,
         state: &mut State,
     ) -> Result<(), crate::state::StateError> {
+        self.write_with(state, |state| store.write(state))
+    }
+
+    /// The same as the command's last write: nothing is open any more.
+    fn write_last<S: StateStore + ?Sized>(
+        &self,
+        store: &S,
+        state: &mut State,
+    ) -> Result<(), crate::state::StateError> {
+        self.write_with(state, |state| store.write_last(state))
+    }
+
+    fn write_with(
+        &self,
+        state: &mut State,
+        write: impl FnOnce(&State) -> Result<(), crate::state::StateError>,
+    ) -> Result<(), crate::state::StateError> {
         let earlier = state.pending.len();
         state.pending.extend(self.intents.iter().flatten().cloned());
-        let written = store.write(state);
+        let written = write(state);
         state.pending.truncate(earlier);
         written
     }

@@ -108,6 +108,40 @@ struct Shared {
     /// Whether the bucket was seen to keep versions: checked alongside the
     /// first request that needs it (the lock, or the first read), not before.
     versioned: std::sync::atomic::AtomicBool,
+    /// The lock this drx holds, for the command's last write to release in
+    /// the same round trip.
+    held: Mutex<Option<Arc<Held>>>,
+}
+
+/// A lock object this drx created.
+#[derive(Debug)]
+struct Held {
+    /// Its ETag: as created, then as the holder's name was written into it.
+    etag: Mutex<String>,
+    /// Writing the holder's ARN into it, when it was taken before STS
+    /// answered: a release waits for it, to delete what it wrote.
+    naming: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Released already (by the command's last write).
+    released: std::sync::atomic::AtomicBool,
+}
+
+impl Held {
+    /// Deletes the lock object if it is still the one this drx created or
+    /// named. Whether it did.
+    async fn release(&self, shared: &Shared) -> Result<bool, StateError> {
+        use std::sync::atomic::Ordering;
+        if self.released.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let naming = self.naming.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(naming) = naming {
+            let _ = naming.await;
+        }
+        let etag = self.etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let deleted = delete_lock(shared, &etag).await?;
+        self.released.store(true, Ordering::SeqCst);
+        Ok(deleted)
+    }
 }
 
 /// Journal records on their way to S3. An append returns once its record is
@@ -370,6 +404,7 @@ impl S3Backend {
             file: file.map(Path::to_path_buf),
             outbox: Outbox::default(),
             versioned: std::sync::atomic::AtomicBool::new(false),
+            held: Mutex::new(None),
         });
         Ok(S3Backend {
             shared,
@@ -742,29 +777,48 @@ impl StateStore for S3Backend {
             return Err(failed);
         }
         let prefetched = self.seen().prefetched.take();
-        let (document, journal) = match prefetched {
-            Some(fetched) => fetched?,
-            None => self
-                .shared
-                .run("read the state", |shared| async move { fetch(&shared).await })?,
+        let fetch_now = || {
+            self.shared
+                .run("read the state", |shared| async move { fetch(&shared).await })
         };
-        let Some((body, etag)) = document else {
-            let mut seen = self.seen();
-            if let Some((lineage, serial)) = &seen.version {
-                return Err(StateError::Regressed {
-                    location: self.location(),
-                    why: format!(
-                        "is gone, though this drx read lineage {lineage} at serial {serial} from it"
-                    ),
-                });
-            }
-            seen.etag = None;
-            seen.recovered = None;
-            return Ok(None);
+        let (mut document, mut journal) = match prefetched {
+            Some(fetched) => fetched?,
+            None => fetch_now()?,
         };
         let location = self.location();
-        let text = String::from_utf8_lossy(&body);
-        let mut state = parse_document(&text, Path::new(&location))?;
+        let mut looked_again = false;
+        let (mut state, etag) = loop {
+            let Some((body, etag)) = document else {
+                let mut seen = self.seen();
+                if let Some((lineage, serial)) = &seen.version {
+                    return Err(StateError::Regressed {
+                        location,
+                        why: format!(
+                            "is gone, though this drx read lineage {lineage} at serial {serial} from it"
+                        ),
+                    });
+                }
+                seen.etag = None;
+                seen.recovered = None;
+                return Ok(None);
+            };
+            let state = parse_document(&String::from_utf8_lossy(&body), Path::new(&location))?;
+            // Journal records after the document: its last writer died
+            // mid-command — or is writing its last document as this drx
+            // takes the lock it let go in the same round trip (see
+            // `write_last`). Read once more: a document that moved on is the
+            // one to work from.
+            let prefix = self.journal_prefix(&state);
+            if !looked_again && journal.iter().any(|k| k.starts_with(&prefix)) {
+                looked_again = true;
+                let (again, listed) = fetch_now()?;
+                if again.as_ref().map(|(_, e)| e) != Some(&etag) {
+                    (document, journal) = (again, listed);
+                    continue;
+                }
+            }
+            break (state, etag);
+        };
         {
             let seen = self.seen();
             if let Some((lineage, serial)) = &seen.version {
@@ -790,6 +844,28 @@ impl StateStore for S3Backend {
             }
         }
         let prefix = self.journal_prefix(&state);
+        // Journals an earlier document compacted: deleted by the command
+        // holding the lock (the last command's, left for this one).
+        let lineage_root = format!("{}.journal/{}/", self.shared.key, state.lineage);
+        let compacted: Vec<String> = journal
+            .iter()
+            .filter(|k| {
+                k.strip_prefix(&lineage_root)
+                    .and_then(|rest| rest.split('/').next())
+                    .and_then(|serial| serial.parse::<u64>().ok())
+                    .is_some_and(|serial| serial < state.serial)
+            })
+            .cloned()
+            .collect();
+        let holding = self
+            .shared
+            .held
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        if holding && !compacted.is_empty() {
+            self.forget_objects(compacted);
+        }
         let keys: Vec<String> = journal.into_iter().filter(|k| k.starts_with(&prefix)).collect();
         let (records, batches) = self.read_journal(keys.clone())?;
         let replayed = records.len();
@@ -811,6 +887,49 @@ impl StateStore for S3Backend {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
+        self.put_document(state, false)
+    }
+
+    /// The document written and the lock released at once: one round trip
+    /// where one after the other would take two. Should the release reach
+    /// S3 first, a drx that takes the lock in that instant and reads the
+    /// document before this write lands sees it with journal records after
+    /// it, and reads it again (see `read`); failing that, its first write,
+    /// conditional on what it read, is refused: never a lost update. The
+    /// journal this write compacts is deleted by the next command that
+    /// reads the state, rather than now, when the command would wait for it.
+    fn write_last(&self, state: &State) -> Result<(), StateError> {
+        self.put_document(state, true)
+    }
+
+    fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
+        let mut queue = self.queue();
+        if let Some(failed) = queue.failed.take() {
+            return Err(failed);
+        }
+        if queue.prefix.is_none() {
+            return Err(StateError::Remote {
+                location: self.location(),
+                doing: "journal",
+                message: "the journal is appended to only after the state is written".into(),
+            });
+        }
+        let mut line = serde_json::to_vec(record).unwrap_or_default();
+        line.push(b'\n');
+        queue.lines.extend(line);
+        if !queue.uploading {
+            queue.uploading = true;
+            let shared = self.shared.clone();
+            self.shared.bridge.spawn(upload(shared));
+        }
+        Ok(())
+    }
+}
+
+impl S3Backend {
+    /// Writes the document over the version this drx last saw; with
+    /// `release`, lets go of the lock in the same round trip.
+    fn put_document(&self, state: &State, release: bool) -> Result<(), StateError> {
         // What is still on its way is in the document being written, so it
         // is not waited for: a batch in flight lands under the old serial,
         // where a read of the new document ignores it (and the tidying of
@@ -832,12 +951,29 @@ impl StateStore for S3Backend {
         body.push(b'\n');
         let etag = self.seen().etag.clone();
         let journal = self.journal_location();
+        let held = if release {
+            self.shared.held.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        } else {
+            None
+        };
         let written = self.shared.run("write the state", move |shared| {
-            let (body, etag, journal, location) =
-                (body.clone(), etag.clone(), journal.clone(), shared.location());
+            let (body, etag, journal, location, held) = (
+                body.clone(),
+                etag.clone(),
+                journal.clone(),
+                shared.location(),
+                held.clone(),
+            );
             async move {
                 // Seen already by the lock or the read before any write.
                 check_versioning(&shared).await?;
+                let releasing = async {
+                    if let Some(held) = &held {
+                        // A release that fails is tried again when the lock
+                        // is dropped.
+                        let _ = held.release(&shared).await;
+                    }
+                };
                 let mut request = shared
                     .client()
                     .put_object()
@@ -852,7 +988,8 @@ impl StateStore for S3Backend {
                     Some(etag) => request.if_match(etag),
                     None => request.if_none_match("*"),
                 };
-                match request.send().await {
+                let (sent, ()) = tokio::join!(request.send(), releasing);
+                match sent {
                     Ok(put) => Ok(put.e_tag().map(str::to_string)),
                     Err(error) => {
                         let error = sdk_error(error);
@@ -882,31 +1019,8 @@ impl StateStore for S3Backend {
                 queue.objects.clear();
             }
         }
-        if previous.is_some_and(|p| p != prefix) && !objects.is_empty() {
+        if !release && previous.is_some_and(|p| p != prefix) && !objects.is_empty() {
             self.forget_objects(objects);
-        }
-        Ok(())
-    }
-
-    fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
-        let mut queue = self.queue();
-        if let Some(failed) = queue.failed.take() {
-            return Err(failed);
-        }
-        if queue.prefix.is_none() {
-            return Err(StateError::Remote {
-                location: self.location(),
-                doing: "journal",
-                message: "the journal is appended to only after the state is written".into(),
-            });
-        }
-        let mut line = serde_json::to_vec(record).unwrap_or_default();
-        line.push(b'\n');
-        queue.lines.extend(line);
-        if !queue.uploading {
-            queue.uploading = true;
-            let shared = self.shared.clone();
-            self.shared.bridge.spawn(upload(shared));
         }
         Ok(())
     }
@@ -1127,16 +1241,11 @@ impl S3Backend {
 }
 
 /// The lock, released (its object deleted, if it still names this drx) when
-/// dropped.
+/// dropped, unless the command's last write released it.
 pub struct S3Lock {
     shared: Arc<Shared>,
     holder: LockHolder,
-    /// The lock object's ETag: as this drx created it, then as it wrote
-    /// the holder's name into it.
-    etag: Arc<Mutex<String>>,
-    /// Writing the holder's ARN into the lock, when it was taken before STS
-    /// answered: the release waits for it, to delete what it wrote.
-    naming: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    held: Arc<Held>,
 }
 
 impl std::fmt::Debug for S3Lock {
@@ -1154,16 +1263,21 @@ impl S3Lock {
     /// the background. Until then (about one round trip) a drx refused the
     /// lock reads its host, pid, operation and age, not yet its ARN.
     fn name(shared: Arc<Shared>, holder: LockHolder, etag: String) -> S3Lock {
-        let etag = Arc::new(Mutex::new(etag));
-        let naming = holder.who.is_none().then(|| {
-            let (shared, etag, mut named) = (shared.clone(), etag.clone(), holder.clone());
-            shared.clone().bridge.spawn_joined(async move {
+        let held = Arc::new(Held {
+            etag: Mutex::new(etag),
+            naming: Mutex::new(None),
+            released: std::sync::atomic::AtomicBool::new(false),
+        });
+        if holder.who.is_none() {
+            let (naming, owned, mut named) = (shared.clone(), held.clone(), holder.clone());
+            let task = shared.bridge.spawn_joined(async move {
+                let (shared, held) = (naming, owned);
                 let Some(who) = shared.caller().await else {
                     return;
                 };
                 named.who = Some(who);
                 let body = serde_json::to_vec_pretty(&named).unwrap_or_default();
-                let created = etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let created = held.etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 // Only over the object this drx created: a lock
                 // force-unlocked and taken meanwhile is another's.
                 let put = shared
@@ -1178,16 +1292,13 @@ impl S3Lock {
                     .send()
                     .await;
                 if let Some(named) = put.ok().as_ref().and_then(|put| put.e_tag()) {
-                    *etag.lock().unwrap_or_else(|p| p.into_inner()) = named.to_string();
+                    *held.etag.lock().unwrap_or_else(|p| p.into_inner()) = named.to_string();
                 }
-            })
-        });
-        S3Lock {
-            shared,
-            holder,
-            etag,
-            naming: Mutex::new(naming.flatten()),
+            });
+            *held.naming.lock().unwrap_or_else(|p| p.into_inner()) = task;
         }
+        *shared.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(held.clone());
+        S3Lock { shared, holder, held }
     }
 
     pub fn holder(&self) -> &LockHolder {
@@ -1199,14 +1310,14 @@ impl Drop for S3Lock {
     fn drop(&mut self) {
         // Conditional on the object this drx created (or named): a lock
         // force-unlocked and taken by another drx is theirs now, and stays.
-        let naming = self.naming.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let (shared, etag) = (self.shared.clone(), self.etag.clone());
-        let _ = self.shared.bridge.run(async move {
-            if let Some(naming) = naming {
-                let _ = naming.await;
-            }
-            let etag = etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            delete_lock(&shared, &etag).await
-        });
+        let (shared, held) = (self.shared.clone(), self.held.clone());
+        let _ = self.shared.bridge.run(async move { held.release(&shared).await });
+        let mut registered = self.shared.held.lock().unwrap_or_else(|p| p.into_inner());
+        if registered
+            .as_ref()
+            .is_some_and(|held| Arc::ptr_eq(held, &self.held))
+        {
+            *registered = None;
+        }
     }
 }

@@ -104,6 +104,13 @@ impl StateStore for Backend {
         }
     }
 
+    fn write_last(&self, state: &State) -> Result<(), StateError> {
+        match self {
+            Backend::Local(local) => local.write_last(state),
+            Backend::S3(s3) => s3.write_last(state),
+        }
+    }
+
     fn append(&self, record: &JournalRecord) -> Result<(), StateError> {
         match self {
             Backend::Local(local) => local.append(record),

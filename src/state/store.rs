@@ -14,6 +14,13 @@ pub trait StateStore: Send + Sync {
     /// after it (compaction): after `Ok`, a crash does not lose it; after
     /// `Err`, the previous state and journal are intact.
     fn write(&self, state: &State) -> Result<(), StateError>;
+    /// The command's last write (the executor's, at the end of an apply or
+    /// destroy): a `write`, after which the command writes no more, so a
+    /// store may let go of the command's lock as it writes (S3 does, in the
+    /// same round trip).
+    fn write_last(&self, state: &State) -> Result<(), StateError> {
+        self.write(state)
+    }
     /// Adds one record to the journal after the last `write`: durably before
     /// it returns (a file), or soon after (a store whose round trips are
     /// long, like S3, uploads records in batches; `read` and `write` wait for
