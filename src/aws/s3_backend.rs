@@ -515,7 +515,8 @@ impl S3Backend {
                     // The bucket's versioning is checked in the same round trip.
                     let read = async {
                         if prefetch {
-                            Some(fetch(&shared).await)
+                            // Versioning is the lock's to check.
+                            Some(fetch(&shared, false).await)
                         } else {
                             None
                         }
@@ -778,8 +779,10 @@ impl StateStore for S3Backend {
         }
         let prefetched = self.seen().prefetched.take();
         let fetch_now = || {
-            self.shared
-                .run("read the state", |shared| async move { fetch(&shared).await })
+            self.shared.run(
+                "read the state",
+                |shared| async move { fetch(&shared, true).await },
+            )
         };
         let (mut document, mut journal) = match prefetched {
             Some(fetched) => fetched?,
@@ -1028,8 +1031,9 @@ impl S3Backend {
 
 /// The document (its body and ETag; none if there is none) and the keys of
 /// the journal: listed while the document is fetched, one round trip, with
-/// the bucket's versioning checked alongside.
-async fn fetch(shared: &Shared) -> Fetched {
+/// the bucket's versioning checked alongside when `versioning` (a lock being
+/// taken checks it itself).
+async fn fetch(shared: &Shared, versioning: bool) -> Fetched {
     let client = &shared.client();
     let (bucket, key, location) = (&shared.bucket, &shared.key, shared.location());
     let journal_root = format!("{key}.journal/");
@@ -1061,7 +1065,14 @@ async fn fetch(shared: &Shared) -> Fetched {
             }
         }
     };
-    let (document, journal, versioned) = tokio::join!(document, listing, check_versioning(shared));
+    let checked = async {
+        if versioning {
+            check_versioning(shared).await
+        } else {
+            Ok(())
+        }
+    };
+    let (document, journal, versioned) = tokio::join!(document, listing, checked);
     versioned?;
     Ok((document?, journal?))
 }
