@@ -6,12 +6,15 @@
 //! records (nothing made twice, nothing outside state), every one is read back,
 //! the plan has nothing to do, and destroy leaves nothing.
 //!
-//! Three kinds of trial, in turn: apply killed at a random instant; apply
+//! Four kinds of trial, in turn: apply killed at a random instant; apply
 //! killed right after its k-th journal append (so between an append and the
 //! compaction that would fold it into the state); destroy killed after its
-//! k-th append. `DRX_CRASH_TRIALS` says how many (3 by default, as
-//! `scripts/test` runs them; `scripts/crash-trials N` runs N) and
-//! `DRX_CRASH_SEED` replays a run's moments.
+//! k-th append; and apply with its state in S3 killed at a random instant —
+//! the lock it leaves is released with the command the refusal prints (the
+//! one step a dead remote holder needs), and the state read back from S3.
+//! `DRX_CRASH_TRIALS` says how many (4 by default, as `scripts/test` runs
+//! them; `scripts/crash-trials N` runs N) and `DRX_CRASH_SEED` replays a
+//! run's moments.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,6 +52,8 @@ enum Kill {
     /// Destroy of an applied stack, SIGKILLed once its journal has this
     /// many records.
     DestroyAtRecord(usize),
+    /// Apply with its state in S3, SIGKILLed this long after it started.
+    S3ApplyAfter(Duration),
 }
 
 fn records_in(journal: &Path) -> usize {
@@ -78,6 +83,42 @@ async fn kill_after(child: &mut Child, after: Duration) -> bool {
     child.kill().ok();
     child.wait().expect("reaped");
     running
+}
+
+/// Where an S3 trial keeps its state in its bucket.
+const STATE_KEY: &str = "payments.state";
+
+/// A bucket that keeps versions, for a trial's state.
+async fn state_bucket(aws: &Aws) -> String {
+    let bucket = aws.name("state");
+    let s3 = aws.s3("us-east-1").await;
+    s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
+    s3.put_bucket_versioning()
+        .bucket(&bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("versioning");
+    bucket
+}
+
+/// The state document in `bucket`, as S3 has it.
+async fn state_object(aws: &Aws, bucket: &str) -> serde_json::Value {
+    let object = aws
+        .s3("us-east-1")
+        .await
+        .get_object()
+        .bucket(bucket)
+        .key(STATE_KEY)
+        .send()
+        .await
+        .expect("the state object");
+    let body = object.body.collect().await.expect("body").into_bytes();
+    serde_json::from_slice(&body).expect("json")
 }
 
 /// What the state in `dir` records of the kinds `inventory` lists.
@@ -118,10 +159,11 @@ pub(crate) fn recorded_in(state: &serde_json::Value) -> BTreeSet<String> {
 fn trial_kill(moments: &mut Moments, index: usize) -> Kill {
     // 61 resources: every intent is in the document written first, and each
     // operation's result is one record (the account one more).
-    match index % 3 {
+    match index % 4 {
         0 => Kill::ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
         1 => Kill::ApplyAtRecord(moments.between(1, 52) as usize),
-        _ => Kill::DestroyAtRecord(moments.between(1, 61) as usize),
+        2 => Kill::DestroyAtRecord(moments.between(1, 61) as usize),
+        _ => Kill::S3ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
     }
 }
 
@@ -131,9 +173,25 @@ async fn trial(index: usize, kill: Kill) -> Result<String, String> {
     let suffix = suffix(&aws);
     let dir = project(&example());
     let journal = dir.path().join("state.journal");
+    let remote = match kill {
+        Kill::S3ApplyAfter(_) => Some(state_bucket(&aws).await),
+        _ => None,
+    };
+    let command = |args: &[&str]| match &remote {
+        None => drx_command(&aws, &suffix, dir.path(), args),
+        Some(bucket) => {
+            let mut command = as_caller(&aws, &suffix, dir.path(), args);
+            command
+                .arg("--state")
+                .arg(format!("s3://{bucket}/{STATE_KEY}"))
+                .arg(dir.path().join("examples/payments.drx"));
+            command
+        }
+    };
+    let run = |args: &[&str]| ran(command(args));
     aws.inject(serde_json::json!({ "delay_ms": 60 }));
     let spawn = |args: &[&str]| {
-        drx_command(&aws, &suffix, dir.path(), args)
+        command(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -154,18 +212,38 @@ async fn trial(index: usize, kill: Kill) -> Result<String, String> {
         Kill::ApplyAfter(after) => kill_after(&mut spawn(APPLY), after).await,
         Kill::ApplyAtRecord(records) => kill_at_record(&mut spawn(APPLY), &journal, records).await,
         Kill::DestroyAtRecord(records) => {
-            check(drx(&aws, &suffix, dir.path(), APPLY), "the first apply")?;
+            check(run(APPLY), "the first apply")?;
             kill_at_record(&mut spawn(DESTROY), &journal, records).await
         }
+        Kill::S3ApplyAfter(after) => kill_after(&mut spawn(APPLY), after).await,
     };
 
     if let Kill::DestroyAtRecord(_) = kill {
-        check(drx(&aws, &suffix, dir.path(), DESTROY), "the destroy re-run")?;
+        check(run(DESTROY), "the destroy re-run")?;
     } else {
-        check(drx(&aws, &suffix, dir.path(), APPLY), "the apply re-run")?;
-        let plan = drx(&aws, &suffix, dir.path(), &["plan", "--detailed-exitcode"]);
+        let mut rerun = run(APPLY);
+        if remote.is_some() && rerun.status == 1 && rerun.stderr.contains("is locked by apply") {
+            // A dead holder's lock in S3 outlives it: released as the
+            // refusal says, then the apply runs again.
+            let unlock = rerun
+                .stderr
+                .lines()
+                .map(str::trim)
+                .find(|line| line.starts_with("drx force-unlock "))
+                .and_then(|line| line.split_whitespace().nth(2))
+                .ok_or_else(|| format!("no force-unlock command in:\n{}", rerun.stderr))?
+                .to_string();
+            check(run(&["force-unlock", &unlock]), "force-unlock")?;
+            rerun = run(APPLY);
+        }
+        check(rerun, "the apply re-run")?;
+        let plan = run(&["plan", "--detailed-exitcode"]);
         check(plan, "the plan after converging (exit 2 means changes left)")?;
-        let (listed, state) = (inventory(&aws, &suffix).await, recorded(dir.path()));
+        let state = match &remote {
+            None => recorded(dir.path()),
+            Some(bucket) => recorded_in(&state_object(&aws, bucket).await),
+        };
+        let listed = inventory(&aws, &suffix).await;
         if listed != state {
             return Err(format!(
                 "AWS and the state differ: only in AWS {:?}, only in state {:?}",
@@ -174,11 +252,24 @@ async fn trial(index: usize, kill: Kill) -> Result<String, String> {
             ));
         }
         read_back(&aws, &suffix).await;
-        check(drx(&aws, &suffix, dir.path(), DESTROY), "the destroy")?;
+        check(run(DESTROY), "the destroy")?;
     }
     let left = inventory(&aws, &suffix).await;
     if !left.is_empty() {
         return Err(format!("destroy left {left:?}"));
+    }
+    if let Some(bucket) = &remote {
+        let s3 = aws.s3("us-east-1").await;
+        let lock = s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(format!("{STATE_KEY}.lock"))
+            .send()
+            .await
+            .map_err(|e| format!("list: {e}"))?;
+        if !lock.contents().is_empty() {
+            return Err("the lock in S3 was left behind".into());
+        }
     }
     Ok(if landed {
         "killed mid-run".to_string()
@@ -192,7 +283,7 @@ async fn sigkill_at_seeded_moments_loses_nothing() {
     let trials: usize = std::env::var("DRX_CRASH_TRIALS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(4);
     let seed: u64 = std::env::var("DRX_CRASH_SEED")
         .ok()
         .and_then(|n| n.parse().ok())

@@ -366,6 +366,36 @@ async fn a_lock_taken_as_its_last_holder_writes_reads_the_newer_document() {
     .expect("passes");
 }
 
+/// The lock is named with the caller's ARN only if STS answers first: a
+/// command that ends while STS hangs lets go of its lock at once.
+#[tokio::test]
+async fn a_lock_is_released_without_waiting_for_sts() {
+    let aws = Aws::new("state_s3_sts_hangs");
+    let bucket = state_bucket(&aws).await;
+    let s3 = s3_client(&aws.config("us-east-1").await);
+    aws.inject(serde_json::json!({ "service": "sts", "delay_ms": 20_000 }));
+    let store = open(&aws, &bucket, "stack.state").await;
+    let released = tokio::task::spawn_blocking(move || {
+        let lock = store.lock("apply", Duration::ZERO).expect("locks");
+        let releasing = std::time::Instant::now();
+        drop(lock);
+        let released = releasing.elapsed();
+        drop(store);
+        released
+    })
+    .await
+    .expect("passes");
+    assert!(
+        released < Duration::from_secs(10),
+        "the release waited {released:?} for STS"
+    );
+    assert!(
+        objects(&s3, &bucket, "stack.state.lock").await.is_empty(),
+        "released"
+    );
+    aws.clear_faults();
+}
+
 /// The bucket's region is found, not assumed: a drx configured for
 /// us-east-1 addresses a state bucket in us-east-2 there after S3's
 /// redirect (asking where it is once), and every later request goes

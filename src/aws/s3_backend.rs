@@ -67,14 +67,6 @@ impl Bridge {
             runtime.spawn(work);
         }
     }
-
-    /// The same, with a handle to wait for it by.
-    fn spawn_joined(
-        &self,
-        work: impl Future<Output = ()> + Send + 'static,
-    ) -> Option<tokio::task::JoinHandle<()>> {
-        self.0.as_ref().map(|runtime| runtime.spawn(work))
-    }
 }
 
 impl Drop for Bridge {
@@ -119,13 +111,72 @@ struct Held {
     /// Its ETag: as created, then as the holder's name was written into it.
     etag: Mutex<String>,
     /// Writing the holder's ARN into it, when it was taken before STS
-    /// answered: a release waits for it, to delete what it wrote.
-    naming: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// answered.
+    naming: Mutex<Naming>,
+    /// Told when the name is written.
+    named: tokio::sync::Notify,
     /// Released already (by the command's last write).
     released: std::sync::atomic::AtomicBool,
 }
 
+/// How far writing the holder's ARN into the lock has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// Waiting for STS: a release now goes ahead, and the name is never
+    /// written (an STS that hangs cannot keep the lock).
+    Asking,
+    /// The rewrite is on its way: a release waits for it, to delete what it
+    /// wrote rather than be refused for the ETag it replaced.
+    Writing,
+    /// Written, given up, or never needed.
+    Done,
+}
+
 impl Held {
+    fn new(etag: String, naming: Naming) -> Held {
+        Held {
+            etag: Mutex::new(etag),
+            naming: Mutex::new(naming),
+            named: tokio::sync::Notify::new(),
+            released: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn phase(&self) -> std::sync::MutexGuard<'_, Naming> {
+        self.naming.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes `named` into the lock, unless a release came first.
+    async fn name(&self, shared: &Shared, named: &LockHolder) {
+        {
+            let mut phase = self.phase();
+            if *phase != Naming::Asking {
+                return;
+            }
+            *phase = Naming::Writing;
+        }
+        let body = serde_json::to_vec_pretty(named).unwrap_or_default();
+        let created = self.etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        // Only over the object this drx created: a lock force-unlocked and
+        // taken meanwhile is another's.
+        let put = shared
+            .client()
+            .put_object()
+            .bucket(&shared.bucket)
+            .key(shared.lock_key())
+            .if_match(created)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .content_type("application/json")
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        if let Some(etag) = put.ok().as_ref().and_then(|put| put.e_tag()) {
+            *self.etag.lock().unwrap_or_else(|p| p.into_inner()) = etag.to_string();
+        }
+        *self.phase() = Naming::Done;
+        self.named.notify_waiters();
+    }
+
     /// Deletes the lock object if it is still the one this drx created or
     /// named. Whether it did.
     async fn release(&self, shared: &Shared) -> Result<bool, StateError> {
@@ -133,9 +184,22 @@ impl Held {
         if self.released.load(Ordering::SeqCst) {
             return Ok(false);
         }
-        let naming = self.naming.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(naming) = naming {
-            let _ = naming.await;
+        loop {
+            // Made before the phase is looked at: it hears a notification
+            // sent in between.
+            let named = self.named.notified();
+            {
+                let mut phase = self.phase();
+                match *phase {
+                    Naming::Asking => {
+                        *phase = Naming::Done;
+                        break;
+                    }
+                    Naming::Done => break,
+                    Naming::Writing => {}
+                }
+            }
+            named.await;
         }
         let etag = self.etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let deleted = delete_lock(shared, &etag).await?;
@@ -243,9 +307,8 @@ impl Shared {
     async fn caller(&self) -> Option<String> {
         self.caller
             .get_or_init(|| async {
-                let sts = aws_sdk_sts::Client::new(&self.aws.config(GLOBAL_REGION).await);
-                sts.get_caller_identity()
-                    .send()
+                self.aws
+                    .caller_identity()
                     .await
                     .ok()
                     .and_then(|identity| identity.arn)
@@ -1274,39 +1337,23 @@ impl S3Lock {
     /// the background. Until then (about one round trip) a drx refused the
     /// lock reads its host, pid, operation and age, not yet its ARN.
     fn name(shared: Arc<Shared>, holder: LockHolder, etag: String) -> S3Lock {
-        let held = Arc::new(Held {
-            etag: Mutex::new(etag),
-            naming: Mutex::new(None),
-            released: std::sync::atomic::AtomicBool::new(false),
-        });
-        if holder.who.is_none() {
+        let unnamed = holder.who.is_none();
+        let held = Arc::new(Held::new(
+            etag,
+            if unnamed { Naming::Asking } else { Naming::Done },
+        ));
+        if unnamed {
             let (naming, owned, mut named) = (shared.clone(), held.clone(), holder.clone());
-            let task = shared.bridge.spawn_joined(async move {
+            shared.bridge.spawn(async move {
                 let (shared, held) = (naming, owned);
-                let Some(who) = shared.caller().await else {
-                    return;
-                };
-                named.who = Some(who);
-                let body = serde_json::to_vec_pretty(&named).unwrap_or_default();
-                let created = held.etag.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                // Only over the object this drx created: a lock
-                // force-unlocked and taken meanwhile is another's.
-                let put = shared
-                    .client()
-                    .put_object()
-                    .bucket(&shared.bucket)
-                    .key(shared.lock_key())
-                    .if_match(created)
-                    .server_side_encryption(ServerSideEncryption::Aes256)
-                    .content_type("application/json")
-                    .body(ByteStream::from(body))
-                    .send()
-                    .await;
-                if let Some(named) = put.ok().as_ref().and_then(|put| put.e_tag()) {
-                    *held.etag.lock().unwrap_or_else(|p| p.into_inner()) = named.to_string();
+                match shared.caller().await {
+                    Some(who) => {
+                        named.who = Some(who);
+                        held.name(&shared, &named).await;
+                    }
+                    None => *held.phase() = Naming::Done,
                 }
             });
-            *held.naming.lock().unwrap_or_else(|p| p.into_inner()) = task;
         }
         *shared.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(held.clone());
         S3Lock { shared, holder, held }
