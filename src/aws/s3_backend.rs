@@ -12,6 +12,12 @@
 //! holder. Every object is written with server-side encryption, and the
 //! bucket must keep versions: an overwrite can always be undone.
 //!
+//! An apply costs three round trips of its own: the lock (with the
+//! document, the journal's listing, the bucket's versioning and STS), the
+//! first write, and the last write with the lock's release. The bucket is
+//! addressed in the configured region and moved to its own on S3's redirect
+//! (`Shared::run`).
+//!
 //! S3 conditional writes are documented in the S3 User Guide, "Add
 //! preconditions to S3 operations with conditional requests": a failed
 //! precondition is 412 PreconditionFailed, and concurrent conditional writes
