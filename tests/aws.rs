@@ -70,6 +70,33 @@ impl Aws {
         aws_sdk_s3::Client::from_conf(config)
     }
 
+    /// A bucket named `name` that keeps versions, made and set up through
+    /// its own region (S3 redirects a request sent to another); its name.
+    pub async fn versioned_bucket(&self, name: &str, region: &str) -> String {
+        let s3 = self.s3(region).await;
+        let mut create = s3.create_bucket().bucket(name);
+        // us-east-1 is the one region with no location constraint.
+        if region != "us-east-1" {
+            create = create.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        create.send().await.expect("create bucket");
+        s3.put_bucket_versioning()
+            .bucket(name)
+            .versioning_configuration(
+                aws_sdk_s3::types::VersioningConfiguration::builder()
+                    .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("versioning");
+        name.to_string()
+    }
+
     pub async fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::new(&self.config(region).await)
     }

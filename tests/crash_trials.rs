@@ -24,6 +24,7 @@ use std::time::Duration;
 use crate::apply::*;
 use crate::apply_read_back::{inventory, read_back};
 use crate::aws::Aws;
+use crate::state_s3::state_bucket;
 
 /// splitmix64: enough randomness for kill moments, and replayable.
 struct Moments(u64);
@@ -87,24 +88,6 @@ async fn kill_after(child: &mut Child, after: Duration) -> bool {
 
 /// Where an S3 trial keeps its state in its bucket.
 const STATE_KEY: &str = "payments.state";
-
-/// A bucket that keeps versions, for a trial's state.
-async fn state_bucket(aws: &Aws) -> String {
-    let bucket = aws.name("state");
-    let s3 = aws.s3("us-east-1").await;
-    s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
-    s3.put_bucket_versioning()
-        .bucket(&bucket)
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("versioning");
-    bucket
-}
 
 /// The state document in `bucket`, as S3 has it.
 async fn state_object(aws: &Aws, bucket: &str) -> serde_json::Value {

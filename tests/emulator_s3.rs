@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, DeleteMarkerReplication,
-    DeleteMarkerReplicationStatus, Destination, ReplicationConfiguration, ReplicationRule,
-    ReplicationRuleFilter, ReplicationRuleStatus, ReplicationStatus, VersioningConfiguration,
+    BucketLocationConstraint, DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination,
+    ReplicationConfiguration, ReplicationRule, ReplicationRuleFilter, ReplicationRuleStatus,
+    ReplicationStatus,
 };
 
 use crate::aws::{Aws, eventually};
@@ -34,31 +34,6 @@ fn replication_rule(id: Option<&str>, prefix: &str, destination: &str) -> Replic
         .expect("rule")
 }
 
-/// A bucket keeping versions, made and set up through its own region (S3
-/// redirects a request sent to another).
-async fn versioned_bucket(aws: &Aws, name: &str, region: Option<&str>) {
-    let s3 = aws.s3(region.unwrap_or("us-east-1")).await;
-    let mut create = s3.create_bucket().bucket(name);
-    if let Some(region) = region {
-        create = create.create_bucket_configuration(
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::from(region))
-                .build(),
-        );
-    }
-    create.send().await.expect("create bucket");
-    s3.put_bucket_versioning()
-        .bucket(name)
-        .versioning_configuration(
-            VersioningConfiguration::builder()
-                .status(BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("versioning");
-}
-
 /// A versioned source bucket in us-east-1 replicating to a versioned
 /// destination in us-east-2 by the rule `rule` makes for the destination;
 /// a client for each region, the source's and the destination's.
@@ -68,8 +43,8 @@ async fn replicating(
 ) -> (aws_sdk_s3::Client, aws_sdk_s3::Client, String, String) {
     let s3 = aws.s3("us-east-1").await;
     let (source, destination) = (aws.name("source"), aws.name("destination"));
-    versioned_bucket(aws, &source, None).await;
-    versioned_bucket(aws, &destination, Some("us-east-2")).await;
+    aws.versioned_bucket(&source, "us-east-1").await;
+    aws.versioned_bucket(&destination, "us-east-2").await;
     s3.put_bucket_replication()
         .bucket(&source)
         .replication_configuration(
@@ -161,7 +136,7 @@ async fn replication_needs_versioning() {
     let s3 = aws.s3("us-east-1").await;
     let (source, destination) = (aws.name("source"), aws.name("destination"));
     s3.create_bucket().bucket(&source).send().await.expect("create");
-    versioned_bucket(&aws, &destination, Some("us-east-2")).await;
+    aws.versioned_bucket(&destination, "us-east-2").await;
     let rule = replication_rule(None, "", &destination);
     let error = s3
         .put_bucket_replication()
@@ -286,7 +261,7 @@ async fn a_tls_only_policy_reads_back_and_lets_tls_callers_in() {
     let aws = Aws::new("s3_tls_only");
     let s3 = aws.s3("us-east-1").await;
     let bucket = aws.name("tls");
-    versioned_bucket(&aws, &bucket, None).await;
+    aws.versioned_bucket(&bucket, "us-east-1").await;
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -336,7 +311,7 @@ async fn a_tls_only_policy_reads_back_and_lets_tls_callers_in() {
 async fn a_bucket_answers_in_its_own_region_only() {
     let aws = Aws::new("s3_regions");
     let bucket = aws.name("east2");
-    versioned_bucket(&aws, &bucket, Some("us-east-2")).await;
+    aws.versioned_bucket(&bucket, "us-east-2").await;
     let (east1, east2) = (aws.s3("us-east-1").await, aws.s3("us-east-2").await);
     let put = |client: &aws_sdk_s3::Client| {
         client

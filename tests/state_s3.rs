@@ -23,21 +23,8 @@ fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// A bucket that keeps versions, as a team's state bucket must.
-async fn state_bucket(aws: &Aws) -> String {
-    let bucket = aws.name("state");
-    let s3 = s3_client(&aws.config("us-east-1").await);
-    s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
-    s3.put_bucket_versioning()
-        .bucket(&bucket)
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("versioning");
-    bucket
+pub(crate) async fn state_bucket(aws: &Aws) -> String {
+    aws.versioned_bucket(&aws.name("state"), "us-east-1").await
 }
 
 /// The store at `key`, opened as this test's caller.
@@ -404,28 +391,8 @@ async fn a_lock_is_released_without_waiting_for_sts() {
 #[tokio::test]
 async fn a_bucket_in_another_region_is_found_and_the_lock_names_its_caller() {
     let aws = Aws::new("state_s3_elsewhere");
-    let bucket = aws.name("state");
+    let bucket = aws.versioned_bucket(&aws.name("state"), "us-east-2").await;
     let s3 = aws.s3("us-east-2").await;
-    s3.create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::UsEast2)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("bucket");
-    s3.put_bucket_versioning()
-        .bucket(&bucket)
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("versioning");
     let store = open(&aws, &bucket, "stack.state").await;
     let lock = tokio::task::spawn_blocking(move || {
         use drx::state::{State, StateStore};

@@ -582,22 +582,10 @@ async fn replicate_object(
 
 /// The region a bucket lives in (`GetBucketLocation`; none is us-east-1).
 async fn bucket_region(proxy: &Proxy, access_key: &str, bucket: &str) -> String {
-    let reply = proxy
-        .upstream
-        .s3(
-            access_key,
-            Method::GET,
-            &format!("/{bucket}?location"),
-            &HeaderMap::new(),
-            Bytes::new(),
-        )
-        .await;
-    let text = reply.map(|reply| reply.text()).unwrap_or_default();
-    // The root is LocationConstraint itself; its text is the region.
-    roxmltree::Document::parse(&text)
-        .ok()
-        .and_then(|d| d.root_element().text().map(|t| t.trim().to_string()))
-        .filter(|region| !region.is_empty())
+    proxy
+        .s3_regions
+        .region_of(proxy, access_key, bucket)
+        .await
         .unwrap_or_else(|| "us-east-1".into())
 }
 

@@ -53,7 +53,8 @@ impl Regions {
         Some(redirect(bucket, &region, request.method == Method::HEAD))
     }
 
-    async fn region_of(&self, proxy: &Proxy, access_key: &str, bucket: &str) -> Option<String> {
+    /// `bucket`'s region; `None` when it does not exist.
+    pub(crate) async fn region_of(&self, proxy: &Proxy, access_key: &str, bucket: &str) -> Option<String> {
         if let Some(region) = self.known.lock().unwrap_or_else(|p| p.into_inner()).get(bucket) {
             return Some(region.clone());
         }

@@ -410,6 +410,15 @@ fn remote(location: &str, doing: &'static str, error: &ProviderError) -> StateEr
     }
 }
 
+/// An answer whose body stopped coming.
+fn cut_short(location: &str, doing: &'static str, error: &impl std::fmt::Display) -> StateError {
+    StateError::Remote {
+        location: location.to_string(),
+        doing,
+        message: format!("the answer was cut short ({error}); try again"),
+    }
+}
+
 fn precondition_failed(error: &ProviderError) -> bool {
     matches!(error.code.as_deref(), Some("PreconditionFailed"))
 }
@@ -1115,11 +1124,7 @@ async fn fetch(shared: &Shared, versioning: bool) -> Fetched {
                     .body
                     .collect()
                     .await
-                    .map_err(|e| StateError::Remote {
-                        location: location.clone(),
-                        doing: "read the state",
-                        message: format!("the answer was cut short ({e}); try again"),
-                    })?
+                    .map_err(|e| cut_short(&location, "read the state", &e))?
                     .into_bytes()
                     .to_vec();
                 Ok(Some((body, etag)))
@@ -1283,11 +1288,11 @@ impl S3Backend {
                             .send()
                             .await
                             .map_err(|e| remote(&location, "read the journal of", &sdk_error(e)))?;
-                        let body = object.body.collect().await.map_err(|e| StateError::Remote {
-                            location: location.clone(),
-                            doing: "read the journal of",
-                            message: format!("the answer was cut short ({e}); try again"),
-                        })?;
+                        let body = object
+                            .body
+                            .collect()
+                            .await
+                            .map_err(|e| cut_short(&location, "read the journal of", &e))?;
                         Ok::<_, StateError>((index, body.into_bytes()))
                     });
                 }
