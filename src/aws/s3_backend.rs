@@ -224,6 +224,9 @@ impl Held {
 struct Outbox {
     queue: Mutex<Queue>,
     idle: std::sync::Condvar,
+    /// Told when a batch has landed (or failed to), for a tidy waiting to
+    /// delete it.
+    landed: tokio::sync::Notify,
 }
 
 #[derive(Debug, Default)]
@@ -707,6 +710,8 @@ impl S3Backend {
         self.shared.bridge.spawn(async move {
             // A batch still on its way would land after its delete.
             loop {
+                // Made before looking: it hears a landing in between.
+                let landed = shared.outbox.landed.notified();
                 let busy = {
                     let queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
                     queue.in_flight.as_ref().is_some_and(|key| keys.contains(key))
@@ -714,7 +719,7 @@ impl S3Backend {
                 if !busy {
                     break;
                 }
-                tokio::time::sleep(Duration::from_millis(5)).await;
+                landed.await;
             }
             for chunk in keys.chunks(1000) {
                 let objects: Vec<ObjectIdentifier> = chunk
@@ -1184,6 +1189,7 @@ async fn upload(shared: Arc<Shared>) {
             let mut queue = shared.outbox.queue.lock().unwrap_or_else(|p| p.into_inner());
             queue.in_flight = None;
             shared.outbox.idle.notify_all();
+            shared.outbox.landed.notify_waiters();
         }
         if let Err(error) = sent {
             let error = sdk_error(error);
