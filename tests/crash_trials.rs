@@ -146,7 +146,9 @@ fn trial_kill(moments: &mut Moments, index: usize) -> Kill {
         0 => Kill::ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
         1 => Kill::ApplyAtRecord(moments.between(1, 52) as usize),
         2 => Kill::DestroyAtRecord(moments.between(1, 61) as usize),
-        _ => Kill::S3ApplyAfter(Duration::from_millis(moments.between(20, 1_500))),
+        // Up to the end of the apply too: its last write and the lock's
+        // release go together.
+        _ => Kill::S3ApplyAfter(Duration::from_millis(moments.between(20, 2_500))),
     }
 }
 
