@@ -26,6 +26,15 @@ impl Applied {
         }
     }
 
+    /// What an update in place leaves: the resource as it was recorded,
+    /// its id and outputs unchanged.
+    pub fn unchanged(old: &ResourceState) -> Applied {
+        Applied {
+            physical_id: old.physical_id.clone(),
+            outputs: old.outputs.clone(),
+        }
+    }
+
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Applied {
         self.outputs.insert(key.to_string(), value.into());
         self

@@ -114,10 +114,7 @@ impl Aws {
             .send()
             .await
             .map_err(sdk_error)?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        Ok(Applied::unchanged(old))
     }
 
     pub(super) async fn delete_rest_api(&self, region: &str, id: &str) -> Result<(), ProviderError> {

@@ -3,7 +3,7 @@
 mod role;
 mod role_policy;
 
-pub(super) use role_policy::live_document;
+pub(super) use role_policy::{live_document, policy_strings};
 
 use super::{Aws, GLOBAL_REGION, ProviderError};
 

@@ -67,16 +67,6 @@ pub(in crate::aws) fn live_document(recorded: &PolicyDocument, live: &str) -> Po
     if normalized(&recorded.render(&text)) == normalized(&live) {
         return recorded.clone();
     }
-    let strings = |value: &serde_json::Value| -> Vec<String> {
-        match value {
-            serde_json::Value::String(one) => vec![one.clone()],
-            serde_json::Value::Array(many) => many
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
     let statements: Vec<&serde_json::Value> = match &live["Statement"] {
         serde_json::Value::Array(statements) => statements.iter().collect(),
         serde_json::Value::Null => Vec::new(),
@@ -98,10 +88,10 @@ pub(in crate::aws) fn live_document(recorded: &PolicyDocument, live: &str) -> Po
                     }
                 }
                 let principal = &statement["Principal"];
-                let principal = if let Some(service) = strings(&principal["Service"]).first() {
+                let principal = if let Some(service) = policy_strings(&principal["Service"]).first() {
                     Some(Principal::Service(service.clone()))
                 } else {
-                    strings(&principal["AWS"])
+                    policy_strings(&principal["AWS"])
                         .first()
                         .map(|arn| Principal::Aws(Val::known(arn)))
                 };
@@ -115,8 +105,8 @@ pub(in crate::aws) fn live_document(recorded: &PolicyDocument, live: &str) -> Po
                 }
                 PolicyStatement {
                     sid,
-                    actions: strings(&statement["Action"]),
-                    resources: strings(&statement["Resource"])
+                    actions: policy_strings(&statement["Action"]),
+                    resources: policy_strings(&statement["Resource"])
                         .into_iter()
                         .map(Val::known)
                         .collect(),
@@ -134,6 +124,19 @@ pub(in crate::aws) fn live_document(recorded: &PolicyDocument, live: &str) -> Po
 }
 
 /// A document that differs from `recorded` in a way drx cannot show.
+/// A policy element that IAM's grammar lets be one string or a list of
+/// them (`Action`, `Resource`, a condition's values), as a list.
+pub(in crate::aws) fn policy_strings(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::String(one) => vec![one.clone()],
+        serde_json::Value::Array(many) => many
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn unreadable(recorded: &PolicyDocument) -> PolicyDocument {
     let mut document = recorded.clone();
     document.statements.push(PolicyStatement {

@@ -36,6 +36,26 @@ fn applied(id: &str, arn: &str) -> Applied {
     Applied::new(id).with("arn", arn).with("id", id)
 }
 
+/// Turns the key's automatic rotation on or off.
+async fn rotate(client: &aws_sdk_kms::Client, id: &str, on: bool) -> Result<(), ProviderError> {
+    if on {
+        client
+            .enable_key_rotation()
+            .key_id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+    } else {
+        client
+            .disable_key_rotation()
+            .key_id(id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+    }
+    Ok(())
+}
+
 impl Aws {
     /// The key `alias` names, unless it is being deleted.
     async fn key_by_alias(&self, region: &str, alias: &str) -> Result<Option<Applied>, ProviderError> {
@@ -133,13 +153,9 @@ impl Aws {
             .send()
             .await
             .map_err(sdk_error)?;
+        // A new key does not rotate: only turning it on is asked.
         if key.rotation {
-            client
-                .enable_key_rotation()
-                .key_id(&id)
-                .send()
-                .await
-                .map_err(sdk_error)?;
+            rotate(&client, &id, true).await?;
         }
         Ok(applied(&id, metadata.arn().unwrap_or_default()))
     }
@@ -162,22 +178,7 @@ impl Aws {
             .send()
             .await
             .map_err(sdk_error)?;
-        if key.rotation {
-            client
-                .enable_key_rotation()
-                .key_id(id)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-        } else {
-            client
-                .disable_key_rotation()
-                .key_id(id)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-        }
-        Ok(())
+        rotate(&client, id, key.rotation).await
     }
 
     async fn read_key(
@@ -309,10 +310,7 @@ impl Operations<KmsKey> for Aws {
         _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {
         self.configure_key(region, &old.physical_id, desired).await?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        Ok(Applied::unchanged(old))
     }
 
     async fn delete(

@@ -59,10 +59,7 @@ impl Aws {
             request = request.resource_path(path);
         }
         request.send().await.map_err(sdk_error)?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        Ok(Applied::unchanged(old))
     }
 
     pub(super) async fn delete_health_check(&self, id: &str) -> Result<(), ProviderError> {

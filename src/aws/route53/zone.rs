@@ -159,10 +159,7 @@ impl Operations<HostedZone> for Aws {
         _code: Option<&[u8]>,
     ) -> Result<Applied, ProviderError> {
         // What changes in place is its tags, which `retag` sets.
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        Ok(Applied::unchanged(old))
     }
 
     async fn delete(

@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{
 };
 
 use super::replication::identifier;
-use crate::aws::iam::build_error;
+use crate::aws::iam::{build_error, policy_strings};
 use crate::aws::provider::{Operations, named};
 use crate::aws::{Aws, ProviderError, sdk_error, unless_absent};
 use crate::model::Applied;
@@ -136,12 +136,10 @@ impl Aws {
                     .map_err(sdk_error)?;
             }
             None => {
-                if let Err(error) = client.delete_bucket_policy().bucket(&bucket.name).send().await {
-                    let error = sdk_error(error);
-                    if error.code.as_deref() != Some("NoSuchBucketPolicy") {
-                        return Err(error);
-                    }
-                }
+                unless_absent(
+                    client.delete_bucket_policy().bucket(&bucket.name).send().await,
+                    "NoSuchBucketPolicy",
+                )?;
             }
         }
         match bucket.expire_after_days {
@@ -406,16 +404,7 @@ fn log_sources(policy: &str) -> Vec<String> {
         .filter(|statement| {
             statement["Effect"] == "Allow" && statement["Principal"]["Service"] == LOG_DELIVERY
         })
-        .flat_map(
-            |statement| match &statement["Condition"]["ArnLike"]["aws:SourceArn"] {
-                serde_json::Value::String(one) => vec![one.clone()],
-                serde_json::Value::Array(many) => many
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        )
+        .flat_map(|statement| policy_strings(&statement["Condition"]["ArnLike"]["aws:SourceArn"]))
         .map(|arn| arn.trim_start_matches("arn:aws:s3:::").to_string())
         .collect();
     sources.sort();

@@ -167,10 +167,7 @@ impl Operations<SnsTopic> for Aws {
     ) -> Result<Applied, ProviderError> {
         // Its key changes in place; its tags are `retag`'s.
         self.set_topic_key(region, &old.physical_id, desired).await?;
-        Ok(Applied {
-            physical_id: old.physical_id.clone(),
-            outputs: old.outputs.clone(),
-        })
+        Ok(Applied::unchanged(old))
     }
 
     async fn delete(

@@ -1,13 +1,13 @@
 //! Alerts: an SNS topic per region, with its email subscriptions, and the
 //! customer-managed KMS key it is encrypted with.
 
-use super::{Lowering, address};
+use super::{Lowering, account_arn, account_id, account_root, address};
 use crate::check::topology::{Region, Topic};
 use crate::model::resources::{
     Attributes, Conditions, KmsKey, PolicyDocument, PolicyStatement, Principal, SnsProtocol, SnsSubscription,
     SnsTopic,
 };
-use crate::model::template::{Part, Val};
+use crate::model::template::Val;
 
 /// Days a destroyed key waits, recoverable, before KMS deletes it: AWS's
 /// default and longest, since what a key encrypted is lost with it.
@@ -80,7 +80,7 @@ impl Lowering<'_> {
 /// manage the key again, and IAM policies could not grant its use. In a key
 /// policy `*` as the resource means this key.
 fn topic_key_policy(region: &Region) -> PolicyDocument {
-    let account = || Val::concat([Part::AccountId]);
+    let account = account_id;
     let mut scope = Conditions::new();
     scope.insert(
         "StringEquals".into(),
@@ -90,11 +90,7 @@ fn topic_key_policy(region: &Region) -> PolicyDocument {
         "ArnLike".into(),
         [(
             "aws:SourceArn".to_string(),
-            Val::concat([
-                Part::Text(format!("arn:aws:cloudwatch:{region}:")),
-                Part::AccountId,
-                Part::Text(":alarm:*".into()),
-            ]),
+            account_arn("cloudwatch", region, ":alarm:*"),
         )]
         .into(),
     );
@@ -104,11 +100,7 @@ fn topic_key_policy(region: &Region) -> PolicyDocument {
                 sid: "AccountAdministersKey".into(),
                 actions: vec!["kms:*".into()],
                 resources: vec![Val::known("*")],
-                principal: Some(Principal::Aws(Val::concat([
-                    Part::Text("arn:aws:iam::".into()),
-                    Part::AccountId,
-                    Part::Text(":root".into()),
-                ]))),
+                principal: Some(Principal::Aws(account_root())),
                 condition: None,
             },
             PolicyStatement {

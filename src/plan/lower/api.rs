@@ -4,13 +4,15 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{Lowering, address};
+use super::{Lowering, account_arn, address};
 use crate::check::topology::{Api, Region, RouteAuth};
 use crate::model::resources::{
     AccessLog, ApiAccount, ApiDeployment, ApiResource, ApiRoute, ApiStage, Attributes, Authorization,
     EndpointType, IamRole, IamRolePolicy, IntegrationType, LambdaPermission, LogGroup, PolicyDocument,
     PolicyStatement, Principal, RestApi, Throttle,
 };
+
+use crate::model::template::{Part, Val};
 
 /// One JSON line per request: who called (the SigV4 caller's ARN), what,
 /// the answer and how long it took (API Gateway Developer Guide, "Variables
@@ -23,7 +25,6 @@ const ACCESS_LOG_FORMAT: &str = concat!(
     r#""status":"$context.status","responseLength":"$context.responseLength","#,
     r#""latency":"$context.responseLatency","integrationLatency":"$context.integrationLatency"}"#
 );
-use crate::model::template::{Part, Val};
 
 impl Lowering<'_> {
     pub(super) fn api(&mut self, api: &Api) {
@@ -229,11 +230,7 @@ impl Lowering<'_> {
                 stage_after.push(log_address);
                 stage_after.push(address(&self.api_account_owner(), "account", None, Some(region)));
                 Some(AccessLog {
-                    destination: Val::concat([
-                        Part::Text(format!("arn:aws:logs:{region}:")),
-                        Part::AccountId,
-                        Part::Text(format!(":log-group:{name}")),
-                    ]),
+                    destination: account_arn("logs", region, format!(":log-group:{name}")),
                     format: ACCESS_LOG_FORMAT.to_string(),
                 })
             }
@@ -330,13 +327,7 @@ impl Lowering<'_> {
                     .to_vec(),
                     resources: regions
                         .iter()
-                        .map(|region| {
-                            Val::concat([
-                                Part::Text(format!("arn:aws:logs:{region}:")),
-                                Part::AccountId,
-                                Part::Text(":log-group:*".into()),
-                            ])
-                        })
+                        .map(|region| account_arn("logs", region, ":log-group:*"))
                         .collect(),
                     principal: None,
                     condition: None,

@@ -1,13 +1,13 @@
 //! A bucket: one per region, and for replication the role S3 assumes, its
 //! policy and the replication configuration on the source bucket.
 
-use super::{Lowering, address};
+use super::{Lowering, account_id, address};
 use crate::check::topology::{Bucket, Encryption, Region};
 use crate::model::resources::{
     self, Attributes, Conditions, IamRole, IamRolePolicy, LogTarget, PolicyDocument, PolicyStatement,
     Principal, ReplicationRule, S3Bucket, S3Replication,
 };
-use crate::model::template::{Part, Val};
+use crate::model::template::Val;
 
 /// How long server access logs are kept: a year, as audits ask of logs.
 const ACCESS_LOG_DAYS: u64 = 365;
@@ -149,7 +149,7 @@ impl Lowering<'_> {
                     condition: Some(Conditions::from([
                         (
                             "StringEquals".to_string(),
-                            [("aws:SourceAccount".to_string(), Val::concat([Part::AccountId]))].into(),
+                            [("aws:SourceAccount".to_string(), account_id())].into(),
                         ),
                         (
                             "ArnLike".to_string(),

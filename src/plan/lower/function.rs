@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use super::super::plan_error::PlanError;
 use super::code_hash::source_hash;
-use super::{Lowering, address};
+use super::{Lowering, account_arn, address};
 use crate::check::topology::{Architecture, Function, ResourceKind, TextPart};
 use crate::model::resources::{
     self, Attributes, IamRole, IamRolePolicy, LambdaCode, LambdaFunction, LogGroup, PolicyDocument,
     PolicyStatement, Principal, TracingMode,
 };
-use crate::model::template::{Part, Val};
+use crate::model::template::Val;
 
 impl Lowering<'_> {
     pub(super) fn function(&mut self, function: &Function) {
@@ -146,14 +146,14 @@ impl Lowering<'_> {
                 .regions
                 .iter()
                 .map(|region| {
-                    Val::concat([
-                        Part::Text(format!("arn:aws:logs:{region}:")),
-                        Part::AccountId,
-                        Part::Text(format!(
+                    account_arn(
+                        "logs",
+                        region,
+                        format!(
                             ":log-group:/aws/lambda/{}:*",
                             self.service_name(&function.name, Some(region))
-                        )),
-                    ])
+                        ),
+                    )
                 })
                 .collect(),
             principal: None,
@@ -193,11 +193,7 @@ impl Lowering<'_> {
                 let name = self.table_name(table);
                 for region in &function.regions {
                     for suffix in ["", "/index/*"] {
-                        resources.push(Val::concat([
-                            Part::Text(format!("arn:aws:dynamodb:{region}:")),
-                            Part::AccountId,
-                            Part::Text(format!(":table/{name}{suffix}")),
-                        ]));
+                        resources.push(account_arn("dynamodb", region, format!(":table/{name}{suffix}")));
                     }
                 }
             }

@@ -106,6 +106,32 @@ pub fn address(block: &str, component: &str, key: Option<&str>, region: Option<&
     address
 }
 
+/// The ARN of something in this account in `region`:
+/// `arn:aws:SERVICE:REGION:ACCOUNT` followed by `rest` (`:table/t`, say),
+/// the account filled in at apply time.
+fn account_arn(service: &str, region: &impl std::fmt::Display, rest: impl Into<String>) -> Val {
+    Val::concat([
+        Part::Text(format!("arn:aws:{service}:{region}:")),
+        Part::AccountId,
+        Part::Text(rest.into()),
+    ])
+}
+
+/// This account's root principal, `arn:aws:iam::ACCOUNT:root`: the account
+/// itself, whose IAM policies then decide.
+fn account_root() -> Val {
+    Val::concat([
+        Part::Text("arn:aws:iam::".into()),
+        Part::AccountId,
+        Part::Text(":root".into()),
+    ])
+}
+
+/// The account id alone, for `aws:SourceAccount` conditions.
+fn account_id() -> Val {
+    Val::concat([Part::AccountId])
+}
+
 impl Lowering<'_> {
     fn add(
         &mut self,
@@ -167,11 +193,11 @@ impl Lowering<'_> {
         let region_code = region.map(|r| r.0.clone()).unwrap_or_default();
         match (reference.kind, reference.attribute.as_str()) {
             (ResourceKind::Table, "name") => Val::known(self.table_name(name)),
-            (ResourceKind::Table, "arn") => Val::concat([
-                text(format!("arn:aws:dynamodb:{region_code}:")),
-                Part::AccountId,
-                text(format!(":table/{}", self.table_name(name))),
-            ]),
+            (ResourceKind::Table, "arn") => account_arn(
+                "dynamodb",
+                &region_code,
+                format!(":table/{}", self.table_name(name)),
+            ),
             (ResourceKind::Table, "stream_arn") => {
                 let home = self
                     .topology
@@ -195,11 +221,11 @@ impl Lowering<'_> {
                 self.bucket_name(name, region)
             )),
             (ResourceKind::Function, "name") => Val::known(self.service_name(name, region)),
-            (ResourceKind::Function, "arn") => Val::concat([
-                text(format!("arn:aws:lambda:{region_code}:")),
-                Part::AccountId,
-                text(format!(":function:{}", self.service_name(name, region))),
-            ]),
+            (ResourceKind::Function, "arn") => account_arn(
+                "lambda",
+                &region_code,
+                format!(":function:{}", self.service_name(name, region)),
+            ),
             (ResourceKind::Api, attribute) => {
                 let api_id = Part::Ref(address(name, "rest_api", None, region), "id".into());
                 let stage = self
@@ -241,17 +267,17 @@ impl Lowering<'_> {
             }
             (ResourceKind::Failover, _) => Val::output(&address(name, "health_check", None, None), "id"),
             (ResourceKind::Alerts, "name") => Val::known(self.service_name(name, region)),
-            (ResourceKind::Alerts, _) => Val::concat([
-                text(format!("arn:aws:sns:{region_code}:")),
-                Part::AccountId,
-                text(format!(":{}", self.service_name(name, region))),
-            ]),
+            (ResourceKind::Alerts, _) => account_arn(
+                "sns",
+                &region_code,
+                format!(":{}", self.service_name(name, region)),
+            ),
             (ResourceKind::Alarm, "name") => Val::known(self.service_name(name, region)),
-            (ResourceKind::Alarm, _) => Val::concat([
-                text(format!("arn:aws:cloudwatch:{region_code}:")),
-                Part::AccountId,
-                text(format!(":alarm:{}", self.service_name(name, region))),
-            ]),
+            (ResourceKind::Alarm, _) => account_arn(
+                "cloudwatch",
+                &region_code,
+                format!(":alarm:{}", self.service_name(name, region)),
+            ),
             (ResourceKind::Role, "name") => Val::known(self.service_name(name, None)),
             (ResourceKind::Role, _) => Val::concat([
                 text("arn:aws:iam::".into()),

@@ -1,6 +1,6 @@
 //! A role others assume, with exactly the grants the file lists.
 
-use super::{Lowering, address};
+use super::{Lowering, account_arn, account_root, address};
 use crate::check::topology::{Grant, Region, ResourceKind, Role, Trust};
 use crate::model::resources::{
     Attributes, IamRole, IamRolePolicy, PolicyDocument, PolicyStatement, Principal, condition,
@@ -12,11 +12,7 @@ impl Lowering<'_> {
         let name = self.service_name(&role.name, None);
         let role_address = address(&role.name, "role", None, None);
         let principal = match &role.trust {
-            Trust::AccountRoot => Val::concat([
-                Part::Text("arn:aws:iam::".into()),
-                Part::AccountId,
-                Part::Text(":root".into()),
-            ]),
+            Trust::AccountRoot => account_root(),
             Trust::Account(account) => Val::known(format!("arn:aws:iam::{account}:root")),
         };
         let attributes = Attributes::IamRole(IamRole {
@@ -111,13 +107,6 @@ impl Lowering<'_> {
     fn grant_resources(&self, grant: &Grant, health_checks: bool) -> Vec<Val> {
         let target = &grant.target;
         let regions = self.regions_of(grant.target_kind, target);
-        let arn = |service: &str, region: &Region, rest: String| {
-            Val::concat([
-                Part::Text(format!("arn:aws:{service}:{region}:")),
-                Part::AccountId,
-                Part::Text(rest),
-            ])
-        };
         match grant.target_kind {
             ResourceKind::Failover if health_checks => vec![Val::concat([
                 Part::Text("arn:aws:route53:::healthcheck/".into()),
@@ -129,7 +118,7 @@ impl Lowering<'_> {
             ])],
             ResourceKind::Table => regions
                 .iter()
-                .map(|region| arn("dynamodb", region, format!(":table/{}", self.table_name(target))))
+                .map(|region| account_arn("dynamodb", region, format!(":table/{}", self.table_name(target))))
                 .collect(),
             ResourceKind::Bucket => regions
                 .iter()
@@ -144,7 +133,7 @@ impl Lowering<'_> {
             ResourceKind::Function => regions
                 .iter()
                 .map(|region| {
-                    arn(
+                    account_arn(
                         "lambda",
                         region,
                         format!(":function:{}", self.service_name(target, Some(region))),
@@ -154,7 +143,7 @@ impl Lowering<'_> {
             ResourceKind::Alerts => regions
                 .iter()
                 .map(|region| {
-                    arn(
+                    account_arn(
                         "sns",
                         region,
                         format!(":{}", self.service_name(target, Some(region))),
@@ -164,7 +153,7 @@ impl Lowering<'_> {
             ResourceKind::Alarm => regions
                 .iter()
                 .map(|region| {
-                    arn(
+                    account_arn(
                         "cloudwatch",
                         region,
                         format!(":alarm:{}", self.service_name(target, Some(region))),
