@@ -203,28 +203,10 @@ async fn apply_reads_back_reapplies_nothing_updates_recreates_and_destroys() {
         updated.stderr
     );
     for region in ["us-east-1", "us-east-2"] {
-        let lambda = aws_sdk_lambda::Client::new(&aws.config(region).await);
-        let function = lambda
-            .get_function_configuration()
-            .function_name(format!("payment-processor-{region}-{suffix}"))
-            .send()
-            .await
-            .expect("function");
-        assert_eq!(function.memory_size(), Some(512));
         assert_eq!(
-            function
-                .tracing_config()
-                .and_then(|t| t.mode())
-                .map(|m| m.as_str()),
-            Some("PassThrough")
+            crate::apply_read_back::function_settings(&aws, region, &suffix).await,
+            (Some(512), Some("PassThrough".to_string()), Some(40))
         );
-        let reserved = lambda
-            .get_function_concurrency()
-            .function_name(format!("payment-processor-{region}-{suffix}"))
-            .send()
-            .await
-            .expect("concurrency");
-        assert_eq!(reserved.reserved_concurrent_executions(), Some(40));
     }
     // And back to the defaults: traced, 100 reserved.
     std::fs::write(

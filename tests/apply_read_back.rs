@@ -6,6 +6,37 @@ use std::collections::BTreeSet;
 
 use crate::aws::Aws;
 
+/// The payment function in `region` as Lambda has it: its memory, its
+/// tracing mode and its reserved concurrency.
+pub(crate) async fn function_settings(
+    aws: &Aws,
+    region: &str,
+    suffix: &str,
+) -> (Option<i32>, Option<String>, Option<i32>) {
+    let lambda = aws_sdk_lambda::Client::new(&aws.config(region).await);
+    let name = format!("payment-processor-{region}-{suffix}");
+    let function = lambda
+        .get_function_configuration()
+        .function_name(&name)
+        .send()
+        .await
+        .expect("function");
+    let reserved = lambda
+        .get_function_concurrency()
+        .function_name(&name)
+        .send()
+        .await
+        .expect("concurrency");
+    (
+        function.memory_size(),
+        function
+            .tracing_config()
+            .and_then(|t| t.mode())
+            .map(|m| m.as_str().to_string()),
+        reserved.reserved_concurrent_executions(),
+    )
+}
+
 /// Every resource of the example, as AWS reports it.
 pub(crate) async fn read_back(aws: &Aws, suffix: &str) {
     let table = format!("payment-transactions-{suffix}");

@@ -115,20 +115,8 @@ async fn every_default_relaxed_then_tightened_in_place() {
             .access_log_settings()
             .is_none_or(|l| l.destination_arn().is_none())
     );
-    let lambda = aws_sdk_lambda::Client::new(&config);
-    let function = lambda
-        .get_function_configuration()
-        .function_name(format!("payment-processor-us-east-1-{suffix}"))
-        .send()
-        .await
-        .expect("function");
-    assert_eq!(
-        function
-            .tracing_config()
-            .and_then(|t| t.mode())
-            .map(|m| m.as_str()),
-        Some("PassThrough")
-    );
+    let (_, tracing, _) = crate::apply_read_back::function_settings(&aws, "us-east-1", &suffix).await;
+    assert_eq!(tracing.as_deref(), Some("PassThrough"));
 
     // The file as the example has it: each default back, in place where
     // AWS allows; nothing of the stack replaced.
