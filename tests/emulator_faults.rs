@@ -147,3 +147,39 @@ async fn the_counter_counts_by_operation_and_mutation() {
     assert_eq!(requests["mutating"], 3, "{requests}");
     assert_eq!(requests["total"], 4, "{requests}");
 }
+
+/// A request the client gave up on is still carried out, as AWS carries out
+/// what it received: the emulator's work is not cancelled with the
+/// connection (a drx killed mid-call must find what that call made).
+#[tokio::test]
+async fn a_request_whose_caller_hung_up_is_still_carried_out() {
+    let aws = Aws::new("hung_up");
+    let s3 = aws.s3("us-east-1").await;
+    let bucket = aws.name("bucket");
+    s3.create_bucket().bucket(&bucket).send().await.expect("bucket");
+    let impatient = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws.config("us-east-1").await)
+            .force_path_style(true)
+            .timeout_config(
+                aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(Duration::from_millis(200))
+                    .build(),
+            )
+            .build(),
+    );
+    aws.inject(serde_json::json!({ "service": "s3", "operation": "PutObject", "delay_ms": 1_000 }));
+    impatient
+        .put_object()
+        .bucket(&bucket)
+        .key("k")
+        .body(b"x".to_vec().into())
+        .send()
+        .await
+        .expect_err("the caller gives up before the answer");
+    aws.clear_faults();
+    let arrived = crate::aws::eventually(5, || async {
+        s3.head_object().bucket(&bucket).key("k").send().await.ok()
+    })
+    .await;
+    assert!(arrived.is_some(), "the request was dropped with its caller");
+}

@@ -73,8 +73,20 @@ async fn main() {
         let state = state.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| {
-                let state = state.clone();
-                async move { Ok::<_, std::convert::Infallible>(state.handle(request).await) }
+                // Each request runs as a task of its own: a client that
+                // hangs up (a drx killed mid-call, a timeout) drops only its
+                // wait for the answer, while the work goes on to its end, as
+                // it does in AWS. Handled inline, the dropped connection
+                // would cancel it between two steps — a replica's table made
+                // in moto, the global table never told — leaving what no
+                // AWS region ever shows.
+                let work = tokio::spawn(state.clone().handle(request));
+                async move {
+                    Ok::<_, std::convert::Infallible>(
+                        work.await
+                            .unwrap_or_else(|_| proxy::plain(500, "the emulator's handler failed")),
+                    )
+                }
             });
             if let Err(error) = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
